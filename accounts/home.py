@@ -1,0 +1,35 @@
+"""The home page's work queues, per role. Each queue is a title, a hint and the rows waiting for that
+role; the flows of later issues plug their selectors in here."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+
+@dataclass
+class WorkQueue:
+    role: str
+    title: str
+    empty_text: str
+    rows: list = field(default_factory=list)
+    link_name: str | None = None
+
+
+QUEUE_TITLES = {
+    Role.SALES: (_("Orders awaiting shipment"), _("No order is waiting for a shipment.")),
+    Role.APPROVER: (_("Waiting for your approval"), _("Nothing is waiting for approval.")),
+    Role.WAREHOUSE: (_("Dispatch queue"), _("No approved company dispatch is waiting.")),
+    Role.FINANCE: (_("Statements in progress"), _("No statement is in progress.")),
+    Role.FINANCE_SUPERVISOR: (_("Statements to approve"), _("No statement is waiting for approval.")),
+    Role.MANAGER: (_("Reports"), _("Dashboards arrive with the reports issue.")),
+}
+
+
+def work_queues_for(user):
+    roles = [role for role in QUEUE_TITLES if user.is_superuser or user.has_role(role)]
+    return [
+        WorkQueue(role=role, title=QUEUE_TITLES[role][0], empty_text=QUEUE_TITLES[role][1])
+        for role in roles
+    ]

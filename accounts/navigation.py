@@ -1,0 +1,39 @@
+"""The navigation menu. An entry shows only when the access rules would let the user open it, so the
+menu and the access middleware can never disagree."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, resolve, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .access import user_may_open
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    section: str
+    label: str
+    url_name: str
+
+
+MENU = [
+    MenuEntry(_("Work"), _("Home"), "accounts:home"),
+    MenuEntry(_("Master data"), _("Stores"), "catalog:store_list"),
+    MenuEntry(_("Master data"), _("Suppliers"), "catalog:supplier_list"),
+    MenuEntry(_("Master data"), _("Products"), "catalog:product_list"),
+    MenuEntry(_("Master data"), _("Warehouses"), "catalog:warehouse_list"),
+    MenuEntry(_("Master data"), _("Carriers"), "catalog:carrier_list"),
+]
+
+
+def menu_for(user):
+    """[(section, [(label, url)])] in menu order, only the entries the user may open."""
+    sections = {}
+    for entry in MENU:
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        if user_may_open(user, resolve(url).func):
+            sections.setdefault(str(entry.section), []).append((entry.label, url))
+    return list(sections.items())

@@ -1,0 +1,59 @@
+"""Roles are Django groups. Who may run a transition is a permission named after it, granted to groups
+by default here (DESIGN.md, "People"); an administrator may change grants in the admin afterwards.
+
+Each app that introduces permissions grants its defaults in a data migration calling
+`grant_default_permissions`, so a later migrate never undoes what an administrator changed."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SALES = "sales", _("Sales")
+    APPROVER = "approver", _("Approver")
+    WAREHOUSE = "warehouse", _("Warehouse")
+    FINANCE = "finance", _("Finance")
+    FINANCE_SUPERVISOR = "finance_supervisor", _("Finance supervisor")
+    MANAGER = "manager", _("Manager")
+    SUPPLIER = "supplier", _("Supplier")
+
+
+INTERNAL_ROLES = frozenset(r.value for r in Role if r != Role.SUPPLIER)
+
+# Default grants per app: {app_label: {role: [codename, ...]}}. Master data is readable by every
+# internal role (they pick stores, products, carriers in forms) and maintained by managers.
+CATALOG_MODELS = ["store", "supplier", "product", "warehouse", "carrier"]
+DEFAULT_GRANTS = {
+    "catalog": {
+        **{role: [f"view_{m}" for m in CATALOG_MODELS] for role in INTERNAL_ROLES},
+        Role.MANAGER.value: [f"{verb}_{m}" for m in CATALOG_MODELS for verb in ("view", "add", "change")],
+    },
+}
+
+
+def grant_default_permissions(apps, app_label):
+    """For data migrations: make sure the app's permissions exist, then grant the defaults.
+
+    Permissions are normally created after migrate (post_migrate), too late for a data migration, so
+    they are created here from the historical models' Meta."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    app_config = apps.get_app_config(app_label)
+    by_codename = {}
+    for model in app_config.get_models():
+        opts = model._meta
+        content_type, _created = ContentType.objects.get_or_create(
+            app_label=opts.app_label, model=opts.model_name
+        )
+        wanted = [(f"{action}_{opts.model_name}", f"Can {action} {opts.verbose_name_raw}")
+                  for action in opts.default_permissions]
+        wanted += list(opts.permissions)
+        for codename, name in wanted:
+            perm, _created = Permission.objects.get_or_create(
+                content_type=content_type, codename=codename, defaults={"name": str(name)[:255]}
+            )
+            by_codename[codename] = perm
+    for role, codenames in DEFAULT_GRANTS.get(app_label, {}).items():
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.add(*(by_codename[c] for c in codenames))

@@ -1,0 +1,1 @@
+"""After-sales tickets: returns, exchanges, reships, compensation, notes thread."""

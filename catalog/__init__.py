@@ -1,0 +1,1 @@
+"""Master data at the ground floor: stores, suppliers, products, warehouses, carriers."""

@@ -1,0 +1,1 @@
+"""Infrastructure shared by every layer and owning no domain: the transition log, import/export helpers, the PDF renderer, base tables and the HTTP API's plumbing. It sits below catalog (the domain's ground floor) because every app, catalog included, uses it."""

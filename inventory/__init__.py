@@ -1,0 +1,1 @@
+"""Stock balances, reservations and the append-only stock ledger."""

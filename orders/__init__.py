@@ -1,0 +1,1 @@
+"""Orders from the online stores, and customer invoices."""

@@ -1,0 +1,1 @@
+"""Supplier account ledger and reconciliation statements."""

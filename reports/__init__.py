@@ -1,0 +1,1 @@
+"""Report dashboards (a later issue)."""

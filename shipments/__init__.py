@@ -1,0 +1,1 @@
+"""Shipments (drop-ship and company dispatch), their approval and dispatch notes."""

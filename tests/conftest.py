@@ -1,0 +1,58 @@
+"""Shared fixtures. Suites: SQLite always; PostgreSQL (`postgres` marker: races, triggers) and the real
+Celery worker (`worker` marker) in the PostgreSQL pass; Chromium (`browser` marker) in the SQLite pass.
+Under CI=true a missing PostgreSQL, Redis or Chromium fails the test instead of skipping it."""
+
+import os
+from collections import Counter
+
+import pytest
+from django.db import connection
+
+from tests.factories import UserFactory
+
+CI = os.environ.get("CI", "").lower() == "true"
+
+
+def skip_or_fail(reason):
+    if CI:
+        pytest.fail(f"{reason} (CI=true: a missing service fails the run)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _service_markers(request):
+    marker_names = {m.name for m in request.node.iter_markers()}
+    if marker_names & {"postgres", "worker"} and connection.vendor != "postgresql":
+        # Deselected by `make test`'s SQLite pass; reaching here means pytest was run by hand.
+        skip_or_fail("needs PostgreSQL (set DATABASE_URL=postgres://…)")
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user("sales", "approver") → a user holding those roles (password 'demo')."""
+
+    def make(*roles, **kwargs):
+        return UserFactory(roles=roles, **kwargs)
+
+    return make
+
+
+# ---- reporting: how many tests ran on which database and suite ------------------------------------
+_outcomes = Counter()
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        kinds = [m for m in ("browser", "worker", "postgres") if m in report.keywords] or ["plain"]
+        for kind in kinds:
+            _outcomes[(kind, report.outcome)] += 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    run = os.environ.get("CONSIGN_TEST_RUN", connection.vendor if connection else "?")
+    parts = []
+    for kind in ("plain", "postgres", "worker", "browser"):
+        passed, failed, skipped = (_outcomes[(kind, o)] for o in ("passed", "failed", "skipped"))
+        if passed or failed or skipped:
+            parts.append(f"{kind}: {passed} passed, {failed} failed, {skipped} skipped")
+    terminalreporter.write_line(f"consign [{run}] " + "; ".join(parts or ["no tests"]))
