@@ -1,0 +1,143 @@
+"""Master-data forms. The pages and the HTTP API (catalog/api.py) validate through these same forms,
+so a rule lives in one place. They take plain data (no request), so the API can pass a dict."""
+
+import re
+from urllib.parse import urlsplit
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from core.forms import BootstrapFormMixin, searchable
+
+from .models import Carrier, Product, Store, Supplier, Warehouse
+
+TRACKING_PLACEHOLDER = "{tracking_number}"
+
+
+def users_in_role(role):
+    return get_user_model().objects.filter(is_active=True, groups__name=role).distinct().order_by("username")
+
+
+class StoreForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Store
+        fields = ["name", "platform", "salesperson", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        salesperson = self.fields["salesperson"]
+        # Only people in the sales group can be responsible for a store: they are told of its orders.
+        salesperson.queryset = users_in_role(Role.SALES)
+        salesperson.help_text = _("Only users in the sales group are listed.")
+        salesperson.error_messages["invalid_choice"] = _(
+            "Pick a user in the sales group; that user is told of this store's new orders."
+        )
+        searchable(salesperson.widget)
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
+
+
+class SupplierForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Supplier
+        fields = ["name", "code", "kind", "contact_name", "contact_phone", "contact_email", "address",
+                  "promised_dispatch_hours", "portal_users", "is_active"]
+        widgets = {"address": forms.TextInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        portal_users = self.fields["portal_users"]
+        portal_users.queryset = users_in_role(Role.SUPPLIER)
+        portal_users.help_text = _("Supplier logins that will see this supplier's records in the portal.")
+        searchable(portal_users.widget)
+        self.fields["promised_dispatch_hours"].widget.attrs["min"] = 1
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().lower()
+
+    def clean_promised_dispatch_hours(self):
+        hours = self.cleaned_data["promised_dispatch_hours"]
+        if hours is not None and hours > 24 * 90:
+            raise forms.ValidationError(_("At most 2160 hours (90 days)."))
+        return hours
+
+
+class ProductForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = ["sku", "name", "default_supplier", "supplier_unit_cost", "list_price",
+                  "low_stock_threshold", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        supplier = self.fields["default_supplier"]
+        active = Supplier.objects.filter(is_active=True)
+        if self.instance.pk and self.instance.default_supplier_id:
+            # An inactive supplier stays selectable on products that already name it.
+            active = Supplier.objects.filter(is_active=True) | Supplier.objects.filter(
+                pk=self.instance.default_supplier_id
+            )
+        supplier.queryset = active.order_by("name")
+        searchable(supplier.widget)
+        for name in ("supplier_unit_cost", "list_price"):
+            self.fields[name].widget.attrs.update(min="0", step="0.01")
+        self.fields["low_stock_threshold"].widget.attrs["min"] = 0
+
+    def clean_sku(self):
+        sku = self.cleaned_data["sku"].strip()
+        if re.search(r"\s", sku):
+            raise forms.ValidationError(_("A SKU has no spaces."))
+        return sku
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
+
+
+class WarehouseForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Warehouse
+        fields = ["code", "name", "address", "is_active"]
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().lower()
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
+
+
+class CarrierForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Carrier
+        fields = ["code", "name", "tracking_url_pattern", "is_active"]
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().lower()
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
+
+    def clean_tracking_url_pattern(self):
+        pattern = self.cleaned_data["tracking_url_pattern"].strip()
+        if not pattern:
+            return pattern
+        parts = urlsplit(pattern)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise forms.ValidationError(_("Enter a web address starting with http:// or https://."))
+        if TRACKING_PLACEHOLDER not in pattern:
+            raise forms.ValidationError(
+                _("Put %(placeholder)s where the tracking number goes."),
+                params={"placeholder": TRACKING_PLACEHOLDER},
+            )
+        leftover = pattern.replace(TRACKING_PLACEHOLDER, "")
+        if "{" in leftover or "}" in leftover:
+            raise forms.ValidationError(
+                _("The only placeholder allowed is %(placeholder)s."),
+                params={"placeholder": TRACKING_PLACEHOLDER},
+            )
+        return pattern
