@@ -18,6 +18,7 @@ class MenuEntry:
 
 MENU = [
     MenuEntry(_("Work"), _("Home"), "accounts:home"),
+    MenuEntry(_("Work"), _("Inbox"), "notifications:inbox"),
     MenuEntry(_("Master data"), _("Stores"), "catalog:store_list"),
     MenuEntry(_("Master data"), _("Suppliers"), "catalog:supplier_list"),
     MenuEntry(_("Master data"), _("Products"), "catalog:product_list"),

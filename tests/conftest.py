@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 
 from tests.factories import UserFactory
+from tests.worker_support import _celery_worker_session, celery_worker_process  # noqa: F401
 
 CI = os.environ.get("CI", "").lower() == "true"
 

@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -155,7 +156,11 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# Publishing to a dead broker fails in well under a second (one retry, short connect timeout), so an
+# event never hangs on it; notifications stay pending and the periodic sweep queues them again.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "socket_connect_timeout": 2,
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -179,6 +184,8 @@ CELERY_BEAT_SCHEDULE = {
 # Business settings
 AFTERSALES_SLA_DAYS = int(env("AFTERSALES_SLA_DAYS", "3"))
 SELLER_NAME = env("SELLER_NAME", "Consign Demo Trading Co. 示例贸易有限公司")
+# Where this site is reached from outside: links in notification e-mails are made absolute with it.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 # Fonts for PDFs: a TrueType CJK font first (OpenType/CFF CJK fonts make WeasyPrint ~6x slower).
 PDF_FONT_STACK = '"WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", sans-serif'

@@ -11,6 +11,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if env("CONSIGN_TEST_EMAIL_DIR"):
+    # A real worker process (tests/worker_support.py) writes its e-mails where the test can read them.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env("CONSIGN_TEST_EMAIL_DIR")
 MEDIA_ROOT = BASE_DIR / ".test-media"
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

@@ -1,0 +1,154 @@
+"""Writing and delivering notifications.
+
+`notify` stores the inbox rows in the caller's transaction (the event and its notifications commit or
+roll back together) and queues their e-mail delivery once that transaction commits. A broker that is
+down never fails the event: the rows stay pending and `redeliver_pending` queues them again later."""
+
+import functools
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import DeliveryStatus, Notification
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = getattr(settings, "NOTIFICATION_MAX_ATTEMPTS", 5)
+# Longer than the delivery task's hard time limit: a claim this old belongs to a worker that died.
+CLAIM_TIMEOUT = timedelta(seconds=getattr(settings, "NOTIFICATION_CLAIM_TIMEOUT", 600))
+SWEEP_BATCH = 500
+
+
+def _user_ids(recipients):
+    ids = []
+    for recipient in recipients:
+        if recipient is None:
+            continue
+        ids.append(recipient if isinstance(recipient, int) else recipient.pk)
+    return ids
+
+
+def notify(*, recipients, subject, body="", link="", event=""):
+    """One inbox row per distinct active recipient (users or user ids); e-mail queued on commit.
+
+    Returns the created notifications."""
+    ids = set(_user_ids(recipients))
+    if not ids:
+        return []
+    users = get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk")
+    now = timezone.now()
+    rows = [
+        Notification(
+            recipient_id=user_id, subject=str(subject)[:200], body=str(body), link=str(link)[:500],
+            event=str(event)[:100], created_at=now,
+        )
+        for user_id in users.values_list("pk", flat=True)
+    ]
+    created = Notification.objects.bulk_create(rows)
+    transaction.on_commit(functools.partial(queue_delivery, [row.pk for row in created]))
+    return created
+
+
+def notify_role(role, **kwargs):
+    """notify() every active user holding `role` (a Django group name)."""
+    users = get_user_model().objects.filter(groups__name=str(role), is_active=True).distinct()
+    return notify(recipients=users.values_list("pk", flat=True), **kwargs)
+
+
+def queue_delivery(notification_ids):
+    """Publish one delivery task per row. Never raises: if the broker is unreachable the rows stay
+    pending for the periodic sweep, and the event that created them has already committed."""
+    from .tasks import deliver_notification
+
+    for position, notification_id in enumerate(notification_ids):
+        try:
+            deliver_notification.delay(notification_id)
+        except Exception as exc:  # kombu.exceptions.OperationalError, redis errors, socket errors …
+            left = len(notification_ids) - position
+            logger.warning(
+                "Could not queue %d notification(s) for delivery (%s: %s); they stay pending and the "
+                "periodic sweep will deliver them.", left, type(exc).__name__, exc,
+            )
+            return position
+    return len(notification_ids)
+
+
+# ---- delivery -------------------------------------------------------------------------------------
+
+def _claimable(now):
+    return Q(delivery_status=DeliveryStatus.PENDING) | Q(
+        delivery_status=DeliveryStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+    )
+
+
+def _absolute(link):
+    if not link or link.startswith(("http://", "https://")):
+        return link
+    return getattr(settings, "SITE_URL", "").rstrip("/") + link
+
+
+def deliver(notification_id):
+    """Send one row's e-mail at most once, however often and however concurrently this runs.
+
+    The row is claimed by a conditional UPDATE (pending → sending) whose row count says whether this
+    call won; the winner sends and marks the row sent. Returns the row's delivery status afterwards, or
+    None if the row is gone."""
+    now = timezone.now()
+    claimed = Notification.objects.filter(Q(pk=notification_id), _claimable(now)).update(
+        delivery_status=DeliveryStatus.SENDING, claimed_at=now, delivery_attempts=F("delivery_attempts") + 1,
+    )
+    if not claimed:
+        return Notification.objects.filter(pk=notification_id).values_list("delivery_status", flat=True).first()
+    row = Notification.objects.select_related("recipient").get(pk=notification_id)
+    mine = Notification.objects.filter(pk=row.pk, delivery_status=DeliveryStatus.SENDING, claimed_at=now)
+    address = row.recipient.email
+    if not address:
+        mine.update(delivery_status=DeliveryStatus.NO_ADDRESS, claimed_at=None)
+        return DeliveryStatus.NO_ADDRESS
+    body = row.body
+    if row.link:
+        body = f"{body}\n\n{_absolute(row.link)}".strip()
+    try:
+        send_mail(row.subject, body, None, [address], fail_silently=False)
+    except Exception as exc:
+        status = DeliveryStatus.FAILED if row.delivery_attempts >= MAX_ATTEMPTS else DeliveryStatus.PENDING
+        mine.update(delivery_status=status, claimed_at=None, last_error=f"{type(exc).__name__}: {exc}"[:2000])
+        logger.warning("E-mail for notification %s failed (attempt %s): %s", row.pk, row.delivery_attempts, exc)
+        return status
+    mine.update(delivery_status=DeliveryStatus.SENT, email_sent_at=timezone.now(), claimed_at=None, last_error="")
+    return DeliveryStatus.SENT
+
+
+def undelivered_ids(*, grace=timedelta(seconds=30), limit=SWEEP_BATCH):
+    """Rows whose e-mail has not left: pending ones older than `grace` (younger ones are probably still
+    in the queue) and claims abandoned by a dead worker."""
+    now = timezone.now()
+    return list(
+        Notification.objects.filter(_claimable(now), created_at__lte=now - grace)
+        .order_by("created_at", "pk").values_list("pk", flat=True)[:limit]
+    )
+
+
+def redeliver_pending(*, grace=timedelta(seconds=30), limit=SWEEP_BATCH):
+    """Queue delivery again for undelivered rows (the periodic sweep). Returns how many were queued."""
+    return queue_delivery(undelivered_ids(grace=grace, limit=limit))
+
+
+# ---- inbox ----------------------------------------------------------------------------------------
+
+def mark_read(*, notification, actor):
+    """Mark one of the actor's own notifications read (a no-op when it already is)."""
+    Notification.objects.filter(pk=notification.pk, recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def mark_all_read(*, actor):
+    """Mark every unread notification of the actor read; returns how many changed."""
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())

@@ -1,0 +1,20 @@
+"""Celery tasks: thin wrappers around notifications.services; both are safe to run twice."""
+
+from datetime import timedelta
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=120, soft_time_limit=90, ignore_result=True)
+def deliver_notification(notification_id):
+    """Send one notification's e-mail (exactly once: the row is claimed before sending)."""
+    status = services.deliver(int(notification_id))
+    return str(status) if status else None
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=90, ignore_result=True)
+def deliver_pending_notifications(grace_seconds=30):
+    """Periodic sweep (CELERY_BEAT_SCHEDULE): queue again rows left pending, e.g. by a broker outage."""
+    return services.redeliver_pending(grace=timedelta(seconds=int(grace_seconds)))
