@@ -1,0 +1,88 @@
+"""Browser fixtures: the system Chromium (never `playwright install`), driven by Playwright's sync API
+against pytest-django's live server. One browser per session, a fresh context (cookies, viewport) per
+test. Missing Chromium skips, or fails under CI=true.
+
+    @pytest.mark.browser
+    def test_something(page, make_user):
+        make_user("sales", username="lina")
+        login(page, "lina")            # from tests.browser.helpers
+        page.goto("/home/")            # relative to the live server
+
+`page` is 1280 px wide; `phone_page` is 390 px wide (a phone). Live-server tests are transactional:
+the database is emptied after each, and `django_db_serialized_rollback` restores what migrations
+wrote (groups, permission grants) before the next."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import skip_or_fail
+
+CHROMIUM = Path(os.environ.get("CONSIGN_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+# Playwright's sync API runs an asyncio loop in this thread; Django would otherwise refuse ORM calls
+# made from the test body (make_user…) as "async unsafe".
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        skip_or_fail(f"browser tests need Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _new_page(browser, live_server, viewport, **context_kwargs):
+    context = browser.new_context(
+        base_url=live_server.url, viewport=viewport, locale="en-US", **context_kwargs
+    )
+    context.set_default_timeout(5_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server, django_db_serialized_rollback):
+    """A fresh browser tab, 1280 px wide, pointed at the live server (page.goto("/home/"))."""
+    context, page = _new_page(browser, live_server, DESKTOP)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server, django_db_serialized_rollback):
+    """A fresh browser tab the size of a phone: 390 px wide, touch, mobile viewport."""
+    context, page = _new_page(browser, live_server, PHONE, is_mobile=True, has_touch=True,
+                              device_scale_factor=2)
+    yield page
+    context.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    # Every test in tests/browser/ drives Chromium: mark it so `-m "not browser"` leaves it out.
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
