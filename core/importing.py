@@ -1,0 +1,671 @@
+"""CSV/XLSX imports: read a file once, check every row, show a preview, write all rows or none.
+
+Every upload in Consign goes through here:
+
+1. `Importer.parse(upload, actor=…)` checks the file (size, extension, zip structure and the sum of the
+   uncompressed sizes of an XLSX *before* it is parsed, row cap), reads it (CSV in UTF-8, UTF-8 with BOM
+   or GBK/GB18030; XLSX through python-calamine), maps the header row to the importer's canonical columns
+   (directly, by a column alias, or by one of its per-platform header maps), cleans every row with
+   `clean_row` and stores the outcome as an `ImportBatch` (a JSON file under MEDIA_ROOT/imports/).
+   A refused file raises `ImportRefused` with one clear sentence and stores nothing.
+2. The preview page shows counts (valid / errors / will skip), the first rows with their errors, and
+   every error sentence ("Row 14, column price: 'abc' is not a number.").
+3. `Importer.confirm(batch, actor=…)` refuses a batch with errors; otherwise it hands the cleaned rows,
+   as stored at preview time (the upload is never parsed again), to `write()` inside one transaction.
+
+Why a file and not a database row: a batch may hold 200,000 cleaned rows (tens of MB of JSON) that live
+for minutes; a file keeps them out of the database and its WAL, needs no migration, and is consumed
+atomically on confirm (`os.replace`), so a double-click cannot import twice.
+
+An importer for a new kind of record:
+
+    class ProductImporter(Importer):
+        key = "catalog.products"                  # names the batches it stores
+        permission = "catalog.add_product"
+        columns = [Column("sku", _("SKU"), aliases=["商品编码"]), Column("name", _("name")), …]
+        header_maps = {"tmall": {"商家编码": "sku"}}   # per-platform exports → canonical columns
+        unique_column = "sku"                     # a value twice in one file is an error
+
+        def prepare(self, rows): …                # bulk look-ups before cleaning (one query, not one per row)
+        def clean_row(self, row): return cleaned, errors   # errors: {column or None: message}; raise SkipRow
+        def write(self, rows, actor): …           # runs inside transaction.atomic(); returns an ImportResult
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import json
+import os
+import re
+import time
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+DEFAULT_MAX_ROWS = 200_000
+# An XLSX is a zip of XML; real workbooks expand ~5-15x. Both limits are checked before parsing.
+DEFAULT_MAX_UNCOMPRESSED_BYTES = 250 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+PREVIEW_ROWS = 50
+MAX_STORED_MESSAGES = 1000
+BATCH_MAX_AGE_SECONDS = 24 * 3600
+
+_READ_CHUNK = 1024 * 1024
+
+
+class ImportRefused(Exception):
+    """The file as a whole cannot be imported; `message` says why in one sentence."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = str(message)
+
+
+class SkipRow(Exception):  # noqa: N818 - it is a signal, not an error
+    """Raised by `clean_row`: the row is fine but will not be imported (e.g. its key already exists)."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = str(reason)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: Any = ""
+    required: bool = True
+    aliases: tuple = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "aliases", tuple(self.aliases))
+
+    @property
+    def title(self):
+        return str(self.label or self.name)
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    messages: list = field(default_factory=list)
+
+    def summary(self):
+        parts = [_("%(n)s created") % {"n": number_format(self.created)}]
+        if self.updated:
+            parts.append(_("%(n)s updated") % {"n": number_format(self.updated)})
+        if self.skipped:
+            parts.append(_("%(n)s skipped") % {"n": number_format(self.skipped)})
+        return ", ".join(parts)
+
+
+def normalize_header(value):
+    """'Unit  Cost ' / 'unit_cost' / 'Unit-Cost' → 'unit cost'."""
+    text = "" if value is None else str(value)
+    text = text.replace("\ufeff", "").strip().lower()
+    return re.sub(r"[\s_\-]+", " ", text)
+
+
+# ---- reading files ---------------------------------------------------------------------------------
+
+def _human_size(n):
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.0f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n} bytes"
+
+
+def decode_csv_bytes(data):
+    """Text of a CSV: UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK)."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ImportRefused(
+            _("The file could not be read as text: save it as CSV in UTF-8 (or GBK) and upload it again.")
+        ) from None
+
+
+def read_csv_rows(data, *, max_rows):
+    """[header, row, …] from CSV bytes; the delimiter (comma, semicolon, tab) is sniffed."""
+    text = decode_csv_bytes(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), dialect):
+            if not any(cell.strip() for cell in row):
+                continue
+            rows.append(row)
+            if len(rows) > max_rows + 1:
+                raise _too_many_rows(max_rows)
+    except csv.Error as exc:
+        raise ImportRefused(
+            _("The CSV file is malformed near line %(line)s (%(error)s).")
+            % {"line": len(rows) + 1, "error": exc}
+        ) from None
+    return rows
+
+
+def _too_many_rows(max_rows):
+    return ImportRefused(
+        _("The file has more than %(max)s rows; split it into smaller files and import them one by one.")
+        % {"max": number_format(max_rows, force_grouping=True)}
+    )
+
+
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
+_ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"([0-9]{1,7})\"")
+MAX_XLSX_COLUMNS = 200
+MAX_XLSX_CELLS = 8_000_000  # the reader allocates rows x columns of the used range (~32 bytes a cell)
+
+
+def _column_number(letters):
+    number = 0
+    for char in letters:
+        number = number * 26 + (char - 64)
+    return number
+
+
+def check_xlsx_archive(path, *, max_uncompressed, max_rows=DEFAULT_MAX_ROWS):
+    """Refuse a file that is not a zip, not a workbook, expands too much, or whose used range is
+    huge — before parsing it.
+
+    First the sizes the zip declares (cheap); then the members are streamed through the decompressor
+    counting real bytes, stopping at the limit, so a zip whose headers lie is caught too. While the
+    worksheets stream by, their cell references give the used range: the XLSX reader allocates the
+    whole rectangle, so one cell in XFD1048576 of a 10 KB file would otherwise exhaust the memory."""
+    if not zipfile.is_zipfile(path):
+        raise ImportRefused(
+            _("The file is not a valid Excel workbook (.xlsx); open it in Excel and save it as .xlsx or CSV.")
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            if "xl/workbook.xml" not in names:
+                raise ImportRefused(_("The file is a zip archive but not an Excel workbook (.xlsx)."))
+            declared = sum(info.file_size for info in infos)
+            compressed = sum(info.compress_size for info in infos) or 1
+            too_dense = declared / compressed > MAX_COMPRESSION_RATIO and declared > 10 * 1024 * 1024
+            if declared > max_uncompressed or too_dense:
+                raise _expands_too_much(max_uncompressed)
+            total = 0
+            max_row = max_col = 0
+            for info in infos:
+                is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+                tail = b""
+                with archive.open(info) as member:
+                    while chunk := member.read(_READ_CHUNK):
+                        total += len(chunk)
+                        if total > max_uncompressed:
+                            raise _expands_too_much(max_uncompressed)
+                        if is_sheet:
+                            text = tail + chunk
+                            for letters, digits in _CELL_REF.findall(text):
+                                max_col = max(max_col, _column_number(letters))
+                                max_row = max(max_row, int(digits))
+                            for digits in _ROW_REF.findall(text):
+                                max_row = max(max_row, int(digits))
+                            tail = text[-200:]
+            if max_row > max_rows + 1:
+                raise ImportRefused(
+                    _("The sheet reaches row %(row)s; files up to %(max)s rows can be imported. "
+                      "Delete the unused rows or split the file.")
+                    % {"row": number_format(max_row, force_grouping=True),
+                       "max": number_format(max_rows, force_grouping=True)}
+                )
+            if max_col > MAX_XLSX_COLUMNS or max_row * max(max_col, 1) > MAX_XLSX_CELLS:
+                raise ImportRefused(
+                    _("The sheet uses %(cols)s columns; delete the unused columns (or save it as CSV) "
+                      "and upload it again.") % {"cols": number_format(max_col, force_grouping=True)}
+                )
+    except ImportRefused:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError, ValueError):
+        raise ImportRefused(
+            _("The Excel file is damaged and cannot be read; open it in Excel and save it again.")
+        ) from None
+
+
+def _expands_too_much(limit):
+    return ImportRefused(
+        _("The Excel file expands to more than %(size)s when unpacked; it is refused as unsafe. "
+          "Remove unused sheets or save it as CSV.") % {"size": _human_size(limit)}
+    )
+
+
+def _cell_value(value):
+    """Calamine gives floats for every number; whole numbers come back as ints, dates as ISO text."""
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return int(value)
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def read_xlsx_rows(path, *, max_rows):
+    """[header, row, …] of the first sheet, through python-calamine (see benchmarks/import_xlsx.py)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        if not workbook.sheet_names:
+            raise ImportRefused(_("The Excel workbook has no sheet."))
+        sheet = workbook.get_sheet_by_index(0)
+        rows = []
+        for raw in sheet.iter_rows():
+            row = [_cell_value(v) for v in raw]
+            if not any(v not in ("", None) for v in row):
+                continue
+            rows.append(row)
+            if len(rows) > max_rows + 1:
+                raise _too_many_rows(max_rows)
+        return rows
+    except ImportRefused:
+        raise
+    except Exception as exc:  # calamine raises its own error types (CalamineError, ZipError, XmlError …)
+        raise ImportRefused(
+            _("The Excel file could not be read (%(error)s); open it in Excel and save it again as .xlsx.")
+            % {"error": str(exc)[:200]}
+        ) from None
+
+
+# ---- batches: the parsed rows kept between preview and confirm ---------------------------------------
+
+def _batch_dir():
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+@dataclass
+class ImportBatch:
+    """One parsed upload. Stored as JSON; `rows` are the cleaned rows that `write()` will receive."""
+
+    token: str
+    importer: str
+    user_id: int
+    filename: str
+    created_at: float
+    total: int = 0
+    valid: int = 0
+    skipped: int = 0
+    error_count: int = 0
+    columns: list = field(default_factory=list)  # [[name, title], …] in preview order
+    ignored_headers: list = field(default_factory=list)
+    preview: list = field(default_factory=list)  # [{"line", "values", "errors", "skip"}, …]
+    errors: list = field(default_factory=list)  # sentences, up to MAX_STORED_MESSAGES
+    skips: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+
+    @property
+    def has_errors(self):
+        return self.error_count > 0
+
+    @property
+    def can_confirm(self):
+        return not self.has_errors and self.valid > 0
+
+    @property
+    def more_errors(self):
+        return max(0, self.error_count - len(self.errors))
+
+    @property
+    def more_skips(self):
+        return max(0, self.skipped - len(self.skips))
+
+    # storage
+    @staticmethod
+    def path_for(token):
+        if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
+            raise FileNotFoundError(token)
+        return _batch_dir() / f"{token}.json"
+
+    def save(self):
+        directory = _batch_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        tmp = directory / f"{self.token}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(self.__dict__, fh, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, self.path_for(self.token))
+
+    @classmethod
+    def load(cls, token, *, user, importer_key):
+        """The batch `token` of this user and importer, or None (missing, expired, someone else's)."""
+        try:
+            with open(cls.path_for(token), encoding="utf-8") as fh:
+                data = json.load(fh)
+        except (FileNotFoundError, ValueError):
+            return None
+        batch = cls(**data)
+        if batch.user_id != user.pk or batch.importer != importer_key:
+            return None
+        if time.time() - batch.created_at > BATCH_MAX_AGE_SECONDS:
+            return None
+        return batch
+
+    def claim(self):
+        """Take the batch for writing; exactly one caller wins (a second confirm finds nothing)."""
+        claimed = _batch_dir() / f"{self.token}.{uuid.uuid4().hex}.claimed"
+        try:
+            os.replace(self.path_for(self.token), claimed)
+        except FileNotFoundError:
+            return None
+        return claimed
+
+    def discard(self):
+        with contextlib.suppress(FileNotFoundError):
+            self.path_for(self.token).unlink()
+
+
+def purge_old_batches(max_age=BATCH_MAX_AGE_SECONDS):
+    directory = _batch_dir()
+    if not directory.exists():
+        return
+    limit = time.time() - max_age
+    for path in directory.iterdir():
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+        except FileNotFoundError:
+            continue
+
+
+# ---- the importer ------------------------------------------------------------------------------------
+
+class Importer:
+    key = ""
+    verbose_name = gettext_lazy("records")
+    permission = ""
+    columns: list[Column] = []
+    header_maps: dict[str, dict[str, str]] = {}
+    unique_column = None
+    extensions = (".csv", ".xlsx")
+    max_bytes = DEFAULT_MAX_BYTES
+    max_rows = DEFAULT_MAX_ROWS
+    max_uncompressed_bytes = DEFAULT_MAX_UNCOMPRESSED_BYTES
+    preview_rows = PREVIEW_ROWS
+    success_url_name = ""  # where the result message is shown after a confirmed import
+
+    # ---- hooks -----------------------------------------------------------------------------------------
+    def prepare(self, rows):
+        """Called once with every mapped row before cleaning: load look-ups in bulk here."""
+
+    def clean_row(self, row):
+        """(cleaned, errors): cleaned is a JSON-able dict, errors {column name or None: message}.
+        Raise SkipRow(reason) to leave a good row out (e.g. its key exists already)."""
+        raise NotImplementedError
+
+    def write(self, rows, actor):
+        """Write the cleaned rows; runs inside one transaction. Returns an ImportResult."""
+        raise NotImplementedError
+
+    # ---- reading ---------------------------------------------------------------------------------------
+    def read_rows(self, upload):
+        """[header, row, …] of an uploaded file after the file-level checks."""
+        name = getattr(upload, "name", "") or ""
+        extension = Path(name).suffix.lower()
+        if extension not in self.extensions:
+            raise ImportRefused(
+                _("“%(name)s” is not a file type that can be imported; upload one of: %(types)s.")
+                % {"name": Path(name).name, "types": ", ".join(self.extensions)}
+            )
+        size = getattr(upload, "size", None)
+        if size is None:
+            upload.seek(0, os.SEEK_END)
+            size = upload.tell()
+        if size > self.max_bytes:
+            raise ImportRefused(
+                _("The file is %(size)s; files up to %(max)s can be imported. Split it into smaller files.")
+                % {"size": _human_size(size), "max": _human_size(self.max_bytes)}
+            )
+        if size == 0:
+            raise ImportRefused(_("The file is empty."))
+        if extension == ".csv":
+            upload.seek(0)
+            return read_csv_rows(upload.read(), max_rows=self.max_rows)
+        return self._read_xlsx(upload)
+
+    def _read_xlsx(self, upload):
+        path = getattr(upload, "temporary_file_path", None)
+        if path:
+            return self._read_xlsx_path(upload.temporary_file_path())
+        import tempfile
+
+        upload.seek(0)
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+            for chunk in iter(lambda: upload.read(_READ_CHUNK), b""):
+                tmp.write(chunk)
+            tmp.flush()
+            return self._read_xlsx_path(tmp.name)
+
+    def _read_xlsx_path(self, path):
+        check_xlsx_archive(path, max_uncompressed=self.max_uncompressed_bytes, max_rows=self.max_rows)
+        return read_xlsx_rows(path, max_rows=self.max_rows)
+
+    def map_header(self, header):
+        """{index: canonical column} for the header row, or ImportRefused naming the missing columns."""
+        lookup = {}
+        for column in self.columns:
+            for name in (column.name, column.title, *column.aliases):
+                lookup.setdefault(normalize_header(name), column.name)
+        candidates = [lookup] + [
+            {**lookup, **{normalize_header(k): v for k, v in hmap.items()}} for hmap in self.header_maps.values()
+        ]
+        best = None
+        for candidate in candidates:
+            mapping = {}
+            for index, title in enumerate(header):
+                name = candidate.get(normalize_header(title))
+                if name and name not in mapping.values():
+                    mapping[index] = name
+            missing = [c for c in self.columns if c.required and c.name not in mapping.values()]
+            if best is None or len(missing) < len(best[1]):
+                best = (mapping, missing)
+            if not missing:
+                break
+        mapping, missing = best
+        if missing:
+            raise ImportRefused(
+                _("The first row must name the columns; missing: %(missing)s. Expected columns: %(expected)s.")
+                % {"missing": ", ".join(c.title for c in missing),
+                   "expected": ", ".join(c.title for c in self.columns)}
+            )
+        return mapping
+
+    # ---- the whole parse ------------------------------------------------------------------------------
+    def parse(self, upload, *, actor):
+        """Check, read and clean an upload; store and return the ImportBatch (ImportRefused if unusable)."""
+        table = self.read_rows(upload)
+        if not table:
+            raise ImportRefused(_("The file is empty."))
+        header, body = table[0], table[1:]
+        if not body:
+            raise ImportRefused(_("The file has a header row but no data rows."))
+        if len(body) > self.max_rows:
+            raise _too_many_rows(self.max_rows)
+        mapping = self.map_header(header)
+        titles = {c.name: c.title for c in self.columns}
+        mapped = []
+        for values in body:
+            row = dict.fromkeys(titles, "")
+            for index, name in mapping.items():
+                value = values[index] if index < len(values) else ""
+                row[name] = value.strip() if isinstance(value, str) else ("" if value is None else value)
+            mapped.append(row)
+
+        batch = ImportBatch(
+            token=uuid.uuid4().hex, importer=self.key, user_id=actor.pk,
+            filename=Path(getattr(upload, "name", "") or "").name, created_at=time.time(),
+            total=len(mapped),
+            columns=[[c.name, c.title] for c in self.columns],
+            ignored_headers=[str(h) for i, h in enumerate(header) if i not in mapping and str(h or "").strip()],
+        )
+        self.prepare(mapped)
+        seen = {}
+        for offset, row in enumerate(mapped):
+            line = offset + 2  # the spreadsheet's own row number: the header is row 1
+            skip = None
+            try:
+                cleaned, errors = self.clean_row(row)
+            except SkipRow as signal:
+                cleaned, errors, skip = None, {}, signal.reason
+            errors = dict(errors or {})
+            if self.unique_column and not errors:
+                value = (cleaned or row).get(self.unique_column)
+                if value not in ("", None):
+                    normalized = str(value).strip().casefold()
+                    if normalized in seen:
+                        errors[self.unique_column] = _("'%(value)s' already appears on row %(line)s.") % {
+                            "value": value, "line": seen[normalized]}
+                        skip = None
+                    else:
+                        seen[normalized] = line
+            sentences = [self.error_sentence(line, column, message, titles) for column, message in errors.items()]
+            if sentences:
+                batch.error_count += 1
+                for sentence in sentences:
+                    if len(batch.errors) < MAX_STORED_MESSAGES:
+                        batch.errors.append(sentence)
+            elif skip is not None:
+                batch.skipped += 1
+                if len(batch.skips) < MAX_STORED_MESSAGES:
+                    batch.skips.append(_("Row %(line)s skipped: %(reason)s") % {"line": line, "reason": skip})
+            else:
+                batch.valid += 1
+                batch.rows.append(cleaned)
+            if offset < self.preview_rows:
+                batch.preview.append({
+                    "line": line,
+                    "values": [_display(row.get(c.name)) for c in self.columns],
+                    "errors": sentences,
+                    "skip": skip or "",
+                })
+        purge_old_batches()
+        batch.save()
+        return batch
+
+    @staticmethod
+    def error_sentence(line, column, message, titles):
+        if column:
+            return _("Row %(line)s, column %(column)s: %(message)s") % {
+                "line": line, "column": titles.get(column, column), "message": message}
+        return _("Row %(line)s: %(message)s") % {"line": line, "message": message}
+
+    # ---- confirm -----------------------------------------------------------------------------------
+    def confirm(self, batch, *, actor):
+        """Write a previewed batch, all rows or none. ImportRefused if it has errors or was used."""
+        if batch.has_errors:
+            raise ImportRefused(_("The file has errors; correct them and upload it again. Nothing was imported."))
+        if not batch.rows:
+            raise ImportRefused(_("There is nothing to import: every row is skipped."))
+        claimed = batch.claim()
+        if claimed is None:
+            raise ImportRefused(_("This import was already confirmed or has expired; nothing was imported."))
+        try:
+            with transaction.atomic():
+                result = self.write(batch.rows, actor)
+        except BaseException:
+            os.replace(claimed, ImportBatch.path_for(batch.token))  # give it back: nothing was written
+            raise
+        claimed.unlink(missing_ok=True)
+        result.skipped += batch.skipped
+        return result
+
+    # ---- helpers for clean_row ---------------------------------------------------------------------
+    @staticmethod
+    def text(value, *, max_length=None, required=True):
+        """(value, error) for a text cell."""
+        text = "" if value is None else str(value).strip()
+        if required and not text:
+            return None, _("a value is required.")
+        if max_length and len(text) > max_length:
+            return None, _("'%(value)s…' is longer than %(max)s characters.") % {"value": text[:20], "max": max_length}
+        return text, None
+
+    @staticmethod
+    def decimal(value, *, places=2, minimum=None, required=True, max_digits=12):
+        """(Decimal, error) for a money/number cell; thousands separators and ¥/$ signs are accepted."""
+        if value in ("", None):
+            return (None, _("a value is required.")) if required else (None, None)
+        if isinstance(value, bool):
+            return None, _("'%(value)s' is not a number.") % {"value": value}
+        text = str(value).strip().replace(",", "").replace("¥", "").replace("￥", "").replace("$", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return None, _("'%(value)s' is not a number.") % {"value": value}
+        if not number.is_finite():
+            return None, _("'%(value)s' is not a number.") % {"value": value}
+        quantum = Decimal(1).scaleb(-places)
+        if number != number.quantize(quantum) and abs(number - number.quantize(quantum)) > Decimal("1e-9"):
+            return None, _("'%(value)s' has more than %(places)s decimal places.") % {"value": value, "places": places}
+        number = number.quantize(quantum)
+        if len(number.as_tuple().digits) > max_digits:
+            return None, _("'%(value)s' is too large.") % {"value": value}
+        if minimum is not None and number < minimum:
+            return None, _("'%(value)s' must be at least %(min)s.") % {"value": value, "min": minimum}
+        return number, None
+
+    @staticmethod
+    def integer(value, *, minimum=None, required=True, default=None):
+        """(int, error) for a whole-number cell."""
+        if value in ("", None):
+            if required:
+                return None, _("a value is required.")
+            return default, None
+        if isinstance(value, bool):
+            return None, _("'%(value)s' is not a whole number.") % {"value": value}
+        try:
+            number = Decimal(str(value).strip().replace(",", ""))
+            if not number.is_finite() or number != number.to_integral_value():
+                raise InvalidOperation
+            number = int(number)
+        except InvalidOperation:
+            return None, _("'%(value)s' is not a whole number.") % {"value": value}
+        if minimum is not None and number < minimum:
+            return None, _("'%(value)s' must be at least %(min)s.") % {"value": value, "min": minimum}
+        return number, None
+
+
+def _display(value):
+    if value is None:
+        return ""
+    return str(value)
+
+
+_REGISTRY: dict[str, type[Importer]] = {}
+
+
+def register(importer_class):
+    """Class decorator: makes an importer known by its key (views look batches up by it)."""
+    _REGISTRY[importer_class.key] = importer_class
+    return importer_class
+
+
+def get_importer(key):
+    return _REGISTRY[key]()
