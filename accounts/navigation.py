@@ -19,6 +19,9 @@ class MenuEntry:
 MENU = [
     MenuEntry(_("Work"), _("Home"), "accounts:home"),
     MenuEntry(_("Work"), _("Inbox"), "notifications:inbox"),
+    MenuEntry(_("Orders"), _("Orders"), "orders:order_list"),
+    MenuEntry(_("Orders"), _("New order"), "orders:order_create"),
+    MenuEntry(_("Orders"), _("Import orders"), "orders:order_import"),
     MenuEntry(_("Master data"), _("Stores"), "catalog:store_list"),
     MenuEntry(_("Master data"), _("Suppliers"), "catalog:supplier_list"),
     MenuEntry(_("Master data"), _("Products"), "catalog:product_list"),

@@ -28,6 +28,12 @@ DEFAULT_GRANTS = {
         **{role: [f"view_{m}" for m in CATALOG_MODELS] for role in INTERNAL_ROLES},
         Role.MANAGER.value: [f"{verb}_{m}" for m in CATALOG_MODELS for verb in ("view", "add", "change")],
     },
+    # Orders: sales takes them in (form, import, API) and may cancel them; others read them.
+    "orders": {
+        Role.SALES.value: ["view_order", "add_order", "cancel_order"],
+        **{role.value: ["view_order"] for role in (Role.APPROVER, Role.WAREHOUSE, Role.FINANCE,
+                                                    Role.MANAGER)},
+    },
 }
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("accounts.urls")),
     path("catalog/", include("catalog.urls")),
+    path("orders/", include("orders.urls")),
     path("inbox/", include("notifications.urls")),
 ]
 

@@ -1,0 +1,33 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Store
+
+from .models import FulfilmentStatus, Order
+from .selectors import awaiting_shipment_longer_than
+
+
+class OrderFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Order no."), field_name="external_order_no",
+                                  lookup_expr="startswith")
+    store = django_filters.ModelChoiceFilter(label=_("Store"), queryset=Store.objects.order_by("name"))
+    fulfilment_status = django_filters.ChoiceFilter(label=_("Status"), choices=FulfilmentStatus.choices)
+    ordered_from = django_filters.DateFilter(label=_("Ordered from"), field_name="ordered_at",
+                                             lookup_expr="date__gte",
+                                             widget=forms.DateInput(attrs={"type": "date"}))
+    ordered_to = django_filters.DateFilter(label=_("Ordered to"), field_name="ordered_at",
+                                           lookup_expr="date__lte",
+                                           widget=forms.DateInput(attrs={"type": "date"}))
+    waiting_hours = django_filters.NumberFilter(
+        label=_("Awaiting shipment for more than (hours)"), method="filter_waiting_hours", min_value=0,
+    )
+
+    class Meta:
+        model = Order
+        fields = ["q", "store", "fulfilment_status", "ordered_from", "ordered_to", "waiting_hours"]
+
+    def filter_waiting_hours(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return awaiting_shipment_longer_than(queryset, float(value))

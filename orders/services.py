@@ -1,0 +1,253 @@
+"""Every write to orders: taking an order in (form, import, API), cancelling it, and the one function
+that writes its derived fulfilment status (driven by the shipments app)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.transitions import perform
+from notifications.services import notify
+
+from .models import FulfilmentStatus, Order, OrderLine, OrderSource
+
+MAX_LINES = 500
+
+
+@dataclass
+class LineData:
+    product: object  # catalog.Product
+    quantity: int
+    unit_price: Decimal
+
+
+@dataclass
+class OrderData:
+    """One order as the form, the importer and the API hand it to the services."""
+
+    external_order_no: str
+    recipient_name: str
+    recipient_phone: str
+    recipient_address: str
+    ordered_at: datetime
+    lines: list = field(default_factory=list)
+
+
+def as_line(line):
+    """A LineData from a LineData, a dict {product, quantity, unit_price} or a 3-tuple."""
+    if isinstance(line, LineData):
+        return line
+    if isinstance(line, dict):
+        return LineData(product=line.get("product"), quantity=line.get("quantity"),
+                        unit_price=line.get("unit_price"))
+    product, quantity, unit_price = line
+    return LineData(product=product, quantity=quantity, unit_price=unit_price)
+
+
+def _clean_text(value):
+    return " ".join(str(value or "").split())
+
+
+def validate_order_data(*, store, data):
+    """Normalise `data` in place and raise ValidationError({field: [messages]}) when it is not valid.
+
+    Line errors are keyed `lines` and name the line (1-based)."""
+    errors = {}
+    data.external_order_no = str(data.external_order_no or "").strip()
+    data.recipient_name = _clean_text(data.recipient_name)
+    data.recipient_phone = _clean_text(data.recipient_phone)
+    data.recipient_address = _clean_text(data.recipient_address)
+    if store is None:
+        errors["store"] = [_("Pick a store.")]
+    elif not store.is_active:
+        errors["store"] = [_("Store %(store)s is inactive; it takes no orders.") % {"store": store}]
+    limits = {"external_order_no": 64, "recipient_name": 100, "recipient_phone": 40, "recipient_address": 300}
+    required = {
+        "external_order_no": _("The order no. is required."),
+        "recipient_name": _("The recipient name is required."),
+        "recipient_phone": _("The recipient phone is required."),
+        "recipient_address": _("The recipient address is required."),
+    }
+    for name, message in required.items():
+        value = getattr(data, name)
+        if not value:
+            errors[name] = [message]
+        elif len(value) > limits[name]:
+            errors[name] = [_("At most %(n)d characters.") % {"n": limits[name]}]
+    if not isinstance(data.ordered_at, datetime):
+        errors["ordered_at"] = [_("The order date and time is required.")]
+    elif timezone.is_naive(data.ordered_at):
+        data.ordered_at = timezone.make_aware(data.ordered_at)
+    line_errors = []
+    if not data.lines:
+        line_errors.append(_("An order needs at least one line."))
+    elif len(data.lines) > MAX_LINES:
+        line_errors.append(_("At most %(n)d lines per order.") % {"n": MAX_LINES})
+    for number, line in enumerate(data.lines, start=1):
+        if line.product is None:
+            line_errors.append(_("Line %(n)d: pick a product.") % {"n": number})
+        elif not line.product.is_active:
+            line_errors.append(_("Line %(n)d: product %(sku)s is inactive.") % {"n": number, "sku": line.product.sku})
+        if isinstance(line.quantity, bool) or not isinstance(line.quantity, int) or line.quantity <= 0:
+            line_errors.append(_("Line %(n)d: the quantity must be a whole number above 0.") % {"n": number})
+        try:
+            price = Decimal(str(line.unit_price))
+        except (InvalidOperation, ValueError, TypeError):
+            price = None
+        if price is None or not price.is_finite() or price < 0:
+            line_errors.append(_("Line %(n)d: the unit price must be 0 or more.") % {"n": number})
+        elif price != price.quantize(Decimal("0.01")) or price >= Decimal("1e10"):
+            line_errors.append(_("Line %(n)d: the unit price has at most 2 decimal places and 10 digits.")
+                               % {"n": number})
+        else:
+            line.unit_price = price
+    if line_errors:
+        errors["lines"] = line_errors
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_may_add(actor):
+    if actor is None or not actor.has_perm("orders.add_order"):
+        raise PermissionDenied(_("You may not add orders."))
+
+
+def _notify_salesperson(order):
+    notify(
+        recipients=[order.store.salesperson_id],
+        subject=_("New order %(no)s from %(store)s") % {"no": order.external_order_no, "store": order.store},
+        body=_("%(name)s, %(address)s") % {"name": order.recipient_name, "address": order.recipient_address},
+        link=order.get_absolute_url(),
+        event="order_created",
+    )
+
+
+def create_order(*, store, external_order_no, recipient_name, recipient_phone, recipient_address, ordered_at,
+                 lines, actor, source=OrderSource.FORM):
+    """Take in one order; idempotent on (store, external order no.). Returns (order, created).
+
+    A retry (same store and order no.) returns the existing order unchanged with created=False, also
+    when two requests race: the unique constraint decides, inside a savepoint. A new order notifies
+    the store's responsible salesperson in the same transaction. Invalid data raises ValidationError
+    and writes nothing; an actor without `orders.add_order` gets PermissionDenied."""
+    _check_may_add(actor)
+    data = OrderData(external_order_no=external_order_no, recipient_name=recipient_name,
+                     recipient_phone=recipient_phone, recipient_address=recipient_address,
+                     ordered_at=ordered_at, lines=[as_line(line) for line in lines])
+    validate_order_data(store=store, data=data)
+    existing = Order.objects.filter(store=store, external_order_no=data.external_order_no).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(
+                store=store, external_order_no=data.external_order_no, recipient_name=data.recipient_name,
+                recipient_phone=data.recipient_phone, recipient_address=data.recipient_address,
+                ordered_at=data.ordered_at, source=source, created_by=actor,
+            )
+            OrderLine.objects.bulk_create(
+                OrderLine(order=order, product=line.product, quantity=line.quantity, unit_price=line.unit_price)
+                for line in data.lines
+            )
+            _notify_salesperson(order)
+    except IntegrityError:
+        # Someone else took the same key in between: theirs stands, ours is a retry.
+        existing = Order.objects.filter(store=store, external_order_no=data.external_order_no).first()
+        if existing is None:
+            raise
+        return existing, False
+    return order, True
+
+
+@dataclass
+class BulkResult:
+    created: list = field(default_factory=list)  # Order instances
+    skipped: list = field(default_factory=list)  # external order numbers that already existed
+
+
+def create_orders_in_bulk(*, store, orders, actor, source=OrderSource.IMPORT):
+    """Take in many orders of one store at once (an imported file): all or nothing.
+
+    Orders whose (store, order no.) exists are skipped, never changed. Every order is validated first;
+    the first invalid one raises ValidationError (keyed by order no.) and nothing is written. The
+    salesperson gets one notification for the batch instead of one per order."""
+    _check_may_add(actor)
+    errors = {}
+    for data in orders:
+        try:
+            validate_order_data(store=store, data=data)
+        except ValidationError as exc:
+            errors[data.external_order_no or "?"] = [m for ms in exc.message_dict.values() for m in ms]
+    if errors:
+        raise ValidationError(errors)
+    numbers = [d.external_order_no for d in orders]
+    if len(set(numbers)) != len(numbers):
+        raise ValidationError(_("The same order no. appears twice in one batch."))
+    result = BulkResult()
+    with transaction.atomic():
+        existing = set()
+        for start in range(0, len(numbers), 500):
+            existing.update(Order.objects.filter(store=store, external_order_no__in=numbers[start:start + 500])
+                            .values_list("external_order_no", flat=True))
+        new = [d for d in orders if d.external_order_no not in existing]
+        result.skipped = [d.external_order_no for d in orders if d.external_order_no in existing]
+        if not new:
+            return result
+        created = Order.objects.bulk_create(
+            [Order(store=store, external_order_no=d.external_order_no, recipient_name=d.recipient_name,
+                   recipient_phone=d.recipient_phone, recipient_address=d.recipient_address,
+                   ordered_at=d.ordered_at, source=source, created_by=actor) for d in new],
+            batch_size=1000,
+        )
+        OrderLine.objects.bulk_create(
+            (OrderLine(order_id=order.pk, product=line.product, quantity=line.quantity,
+                       unit_price=line.unit_price)
+             for order, d in zip(created, new, strict=True) for line in d.lines),
+            batch_size=2000,
+        )
+        result.created = created
+        first = created[0]
+        notify(
+            recipients=[store.salesperson_id],
+            subject=_("%(count)d new orders imported for %(store)s") % {"count": len(created), "store": store}
+            if len(created) > 1 else
+            _("New order %(no)s from %(store)s") % {"no": first.external_order_no, "store": store},
+            body=", ".join(o.external_order_no for o in created[:20]) + (" …" if len(created) > 20 else ""),
+            link=first.get_absolute_url() if len(created) == 1 else "",
+            event="order_created",
+        )
+    return result
+
+
+def cancel_order(order, *, actor, reason):
+    """Cancel an order while nothing is dispatched (permission `orders.cancel_order`).
+
+    Raises TransitionNotAllowed when the order is past awaiting shipment, PermissionDenied without the
+    permission, ValidationError without a reason. (The shipments app cancels the order's undispatched
+    shipments with it once it exists.)"""
+    reason = _clean_text(reason)
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the order is cancelled.")]})
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        order.cancel_reason = reason[:300]
+        perform(order, "cancel", actor=actor, comment=reason, update_fields=["cancel_reason"])
+    return order
+
+
+def set_fulfilment_status(order, status, *, actor=None, comment=""):
+    """THE one writer of an order's derived fulfilment status (DESIGN.md, "Order").
+
+    The shipments app calls this after each of its transitions with the status it derived from the
+    order's sale shipments (and, later, the invoice). Cancelled and invoiced orders are final; an
+    unchanged status writes nothing. Returns the order."""
+    status = FulfilmentStatus(status)
+    if status == FulfilmentStatus.CANCELLED:
+        raise ValueError("use cancel_order() to cancel an order")
+    if order.fulfilment_status == status:
+        return order
+    return perform(order, "derive_fulfilment_status", actor=actor, comment=comment, status=status)

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "orders"
+
+urlpatterns = [
+    path("", views.OrderListView.as_view(), name="order_list"),
+    path("new/", views.OrderCreateView.as_view(), name="order_create"),
+    path("import/", views.OrderImportView.as_view(), name="order_import"),
+    path("import/template/", views.order_import_template, name="order_import_template"),
+    path("import/<str:token>/", views.OrderImportPreviewView.as_view(), name="order_import_preview"),
+    path("<int:pk>/", views.OrderDetailView.as_view(), name="order_detail"),
+    path("<int:pk>/cancel/", views.OrderCancelView.as_view(), name="order_cancel"),
+]

@@ -1,0 +1,209 @@
+"""Order pages. Thin: forms shape the input, orders.services writes, orders.selectors reads."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
+from django_tables2 import LazyPaginator, SingleTableMixin
+
+from accounts.access import requires_permissions
+from catalog.models import Store
+from core.exporting import FORMATS, export_rows, max_rows
+from core.forms import searchable
+from core.imports_views import ImportPreviewView, ImportUploadForm, ImportUploadView
+from core.transitions import timeline_for
+
+from . import selectors, services
+from .filters import OrderFilter
+from .forms import CancelOrderForm, OrderForm, OrderLineFormSet
+from .importing import PLATFORM_LABELS, OrderImporter, template_headers
+from .models import Order
+from .tables import OrderTable
+
+EXPORT_COLUMNS = [
+    gettext_lazy("Order no."), gettext_lazy("Store"), gettext_lazy("Ordered at"),
+    gettext_lazy("Recipient name"), gettext_lazy("Recipient phone"), gettext_lazy("Recipient address"),
+    gettext_lazy("Lines"), gettext_lazy("Status"), gettext_lazy("After-sales"),
+]
+
+
+class OrderListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
+    """Orders with filters (store, status, dates, awaiting shipment for more than N hours), sort and
+    export (?_export=csv|xlsx, the filtered rows in the chosen order)."""
+
+    permission_required = "orders.view_order"
+    template_name = "orders/order_list.html"
+    table_class = OrderTable
+    filterset_class = OrderFilter
+    paginate_by = 50
+    table_pagination = {"paginator_class": LazyPaginator}
+
+    def get_queryset(self):
+        return selectors.order_list()
+
+    def render_to_response(self, context, **kwargs):
+        fmt = self.request.GET.get("_export")
+        if fmt in FORMATS:
+            return self.export(fmt)
+        return super().render_to_response(context, **kwargs)
+
+    def export(self, fmt):
+        table = self.get_table(**self.get_table_kwargs())
+        queryset = table.data.data  # filtered and sorted like the page
+        if queryset[: max_rows() + 1].count() > max_rows():
+            messages.error(self.request, _("Too many rows to export at once; narrow the filters."))
+            return redirect(self.request.path)
+        rows = (
+            (o.external_order_no, o.store.name, o.ordered_at, o.recipient_name, o.recipient_phone,
+             o.recipient_address, o.line_count, o.get_fulfilment_status_display(),
+             o.get_aftersales_status_display())
+            for o in queryset.iterator(chunk_size=2000)
+        )
+        return export_rows([str(c) for c in EXPORT_COLUMNS], rows, fmt, filename="orders")
+
+
+class OrderCreateView(PermissionRequiredMixin, TemplateView):
+    """Type an order in: header plus a line formset; a known (store, order no.) opens the existing order."""
+
+    permission_required = "orders.add_order"
+    template_name = "orders/order_form.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", OrderForm(initial={"store": self.request.GET.get("store")}))
+        kwargs.setdefault("formset", OrderLineFormSet(prefix="lines"))
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = OrderForm(request.POST)
+        formset = OrderLineFormSet(request.POST, prefix="lines")
+        if form.is_valid() and formset.is_valid():
+            data = form.cleaned_data
+            try:
+                order, created = services.create_order(
+                    store=data["store"], external_order_no=data["external_order_no"],
+                    recipient_name=data["recipient_name"], recipient_phone=data["recipient_phone"],
+                    recipient_address=data["recipient_address"], ordered_at=data["ordered_at"],
+                    lines=formset.lines(), actor=request.user,
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    target = field if field in form.fields else None
+                    for error in errors:
+                        form.add_error(target, error)
+            else:
+                if created:
+                    messages.success(request, _("Order %(no)s saved.") % {"no": order.external_order_no})
+                else:
+                    messages.warning(request, _("Order %(no)s of %(store)s already exists; nothing was "
+                                                "changed.") % {"no": order.external_order_no,
+                                                              "store": order.store})
+                return redirect(order)
+        return self.render_to_response(self.get_context_data(form=form, formset=formset), status=400)
+
+
+class OrderDetailView(PermissionRequiredMixin, TemplateView):
+    """An order with its lines and open quantities, its statuses and its timeline."""
+
+    permission_required = "orders.view_order"
+    template_name = "orders/order_detail.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            order = selectors.order_detail(self.kwargs["pk"])
+        except Order.DoesNotExist:
+            raise Http404 from None
+        user = self.request.user
+        return super().get_context_data(
+            order=order,
+            lines=selectors.lines_with_open_quantity(order),
+            timeline=timeline_for(order),
+            may_cancel=can_proceed(order.cancel) and has_transition_perm(order.cancel, user),
+            cancel_form=kwargs.pop("cancel_form", None) or CancelOrderForm(),
+            **kwargs,
+        )
+
+
+class OrderCancelView(PermissionRequiredMixin, View):
+    permission_required = "orders.cancel_order"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        order = get_object_or_404(Order, pk=pk)
+        form = CancelOrderForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Say why the order is cancelled."))
+            return redirect(order)
+        try:
+            services.cancel_order(order, actor=request.user, reason=form.cleaned_data["reason"])
+        except (TransitionNotAllowed, ConcurrentTransition):
+            messages.error(request, _("The order can no longer be cancelled: something was dispatched or "
+                                      "someone else changed it. Reload and check."))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or _("You may not cancel this order."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Order %(no)s cancelled.") % {"no": order.external_order_no})
+        return redirect(order)
+
+
+# ---- import ---------------------------------------------------------------------------------------
+
+class OrderImportForm(ImportUploadForm):
+    """The generic upload form plus the store the orders come from (picked before the file is read)."""
+
+    store = forms.ModelChoiceField(label=gettext_lazy("Store"), queryset=Store.objects.none())
+    field_order = ["store", "file"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["store"].queryset = Store.objects.filter(is_active=True).order_by("name")
+        searchable(self.fields["store"].widget)
+
+    def clean_file(self):
+        store = self.cleaned_data.get("store")
+        if store is None:
+            return self.cleaned_data.get("file")  # the store's own error says what is missing
+        self.importer.store = store
+        return super().clean_file()
+
+
+class OrderImportView(ImportUploadView):
+    """Upload a store's order export (generic template, Tmall, JD or Shopify headers) → preview."""
+
+    importer_class = OrderImporter
+    url_name = "orders:order_import"
+    permission_required = OrderImporter.permission
+    form_class = OrderImportForm
+    template_name = "orders/order_import.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(platforms=PLATFORM_LABELS, **kwargs)
+
+
+class OrderImportPreviewView(ImportPreviewView):
+    importer_class = OrderImporter
+    url_name = "orders:order_import"
+    permission_required = OrderImporter.permission
+
+
+@requires_permissions("orders.add_order")
+def order_import_template(request):
+    """The template file to fill in: the canonical headers (or a platform's) and one example row."""
+    platform = request.GET.get("platform", "generic")
+    fmt = request.GET.get("format", "xlsx")
+    if platform not in PLATFORM_LABELS or fmt not in FORMATS:
+        raise Http404
+    example = ["TM20261120001", "2026-11-20 10:30", "张三", "13800138000", "上海市浦东新区世纪大道 100 号",
+               "SKU-00001", 2, Decimal("25.00")]
+    return export_rows(template_headers(platform), [example], fmt, filename=f"orders-{platform}")
