@@ -4,9 +4,11 @@ from django.urls import include, path
 from django.views.static import serve
 
 from accounts.access import Access
+from core.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("accounts.urls")),
     path("catalog/", include("catalog.urls")),
