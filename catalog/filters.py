@@ -1,8 +1,10 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from core.filters import ConsignFilterSet
+from core.forms import SEARCHABLE_ATTR
 
 from .forms import users_in_role
 from .models import Carrier, Platform, Product, Store, Supplier, SupplierKind, Warehouse
@@ -24,7 +26,8 @@ class StoreFilter(ConsignFilterSet):
     search_fields = ("name", "salesperson__username", "salesperson__first_name", "salesperson__last_name")
     platform = django_filters.ChoiceFilter(label=_("Platform"), choices=Platform.choices, empty_label=_("All"))
     salesperson = django_filters.ModelChoiceFilter(
-        label=_("Responsible salesperson"), queryset=lambda request: users_in_role(Role.SALES), empty_label=_("All")
+        label=_("Responsible salesperson"), queryset=lambda request: users_in_role(Role.SALES), empty_label=_("All"),
+        widget=forms.Select(attrs={SEARCHABLE_ATTR: "true"}),
     )
     is_active = active_filter()
 
@@ -46,7 +49,8 @@ class SupplierFilter(ConsignFilterSet):
 class ProductFilter(ConsignFilterSet):
     search_fields = ("sku", "name")
     default_supplier = django_filters.ModelChoiceFilter(
-        label=_("Default supplier"), queryset=Supplier.objects.order_by("name"), empty_label=_("All")
+        label=_("Default supplier"), queryset=Supplier.objects.order_by("name"), empty_label=_("All"),
+        widget=forms.Select(attrs={SEARCHABLE_ATTR: "true"}),
     )
     list_price_min = django_filters.NumberFilter(
         field_name="list_price", lookup_expr="gte", label=_("List price from")
