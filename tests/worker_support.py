@@ -173,12 +173,27 @@ def _celery_worker_session(django_db_setup, django_db_blocker):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def restore_roles():
+    """Transactional tests empty every table afterwards (data migrations included): put the role groups
+    and their default permission grants back, as the migrations created them."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import Role, grant_default_permissions
+
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+    for app_config in apps.get_app_configs():
+        grant_default_permissions(apps, app_config.label)
+
+
 @pytest.fixture
 def celery_worker_process(_celery_worker_session, transactional_db):
     """A real `celery -A config worker` on the test database; the in-test app publishes to its broker.
 
     Yields a WorkerProcess: `.broker_url`, `.sent_emails()`, `.wait_for(predicate, timeout=…)`, `.log()`."""
     worker = _celery_worker_session
+    restore_roles()
     _redis_client(worker.broker_url).delete("celery")  # nothing queued by an earlier test
     worker.clear_emails()
     with celery_app_using(worker.broker_url):
