@@ -5,35 +5,71 @@ intends. The walk reads the URL configuration itself, so a new page without a ro
 Who: anonymous, a user holding just one role (each of accounts.roles.Role), and a superuser.
 
 A row is either
-- a set of who may open the page. Those get 200; everybody else gets the middleware's answer:
+- a set of who may open the page (or `Opens(who, status, why)` when their answer is not 200, e.g.
+  `post_only(who)`: 405). Those get 200; everybody else gets the middleware's answer:
   anonymous → redirect to the login page, a supplier login → redirect to the supplier home,
   any other logged-in user → 403;
 - or a dict {who: status} spelling out every visitor, for pages whose normal answer is not 200
   (redirecting views: the root, the login page once logged in; logout only accepts POST).
 
 Left out of the walk: `admin:` (it guards itself: tested below), `/api/` (token auth, tested by the
-API tests) and `/static/`. Patterns that need arguments get them from ARGS (name → factory of kwargs)."""
+API tests) and `/static/`. Patterns that need arguments get them from ARGS (name → kwargs, or a callable(visitor) → kwargs)."""
+
+from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.roles import INTERNAL_ROLES, Role
+from accounts.roles import CATALOG_MODELS, INTERNAL_ROLES, Role
+from core.models import PdfJob, PdfJobState
+from tests.factories import (
+    CarrierFactory,
+    ProductFactory,
+    StoreFactory,
+    SupplierFactory,
+    UserFactory,
+    WarehouseFactory,
+)
 from tests.notifications.factories import NotificationFactory
+from tests.orders.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 
 ANONYMOUS = "anonymous"
 SUPERUSER = "superuser"
 SUPPLIER = Role.SUPPLIER.value
-MANAGER = Role.MANAGER.value
 VISITORS = [ANONYMOUS, *sorted(INTERNAL_ROLES), SUPPLIER, SUPERUSER]
 
 INTERNAL = frozenset(INTERNAL_ROLES) | {SUPERUSER}       # every internal role (and the administrator)
 LOGGED_IN = INTERNAL | {SUPPLIER}
 EVERYONE = LOGGED_IN | {ANONYMOUS}
-MASTER_DATA_EDITORS = frozenset({MANAGER, SUPERUSER})    # catalog add/change is granted to managers
+
+
+def roles(*names):
+    """Those roles and the superuser (who holds every permission)."""
+    return frozenset(str(n) for n in names) | {SUPERUSER}
+
+
+MASTER_DATA_EDITORS = roles(Role.MANAGER)                # catalog add/change (accounts.roles)
+ORDER_READERS = roles(Role.SALES, Role.APPROVER, Role.WAREHOUSE, Role.FINANCE, Role.MANAGER)
+ORDER_TAKERS = roles(Role.SALES)                         # add_order: type in, import; cancel_order
+
+
+@dataclass(frozen=True)
+class Opens:
+    """`who` may open the page and gets `status` (not 200: say why); everybody else gets the
+    middleware's answer (see the module docstring)."""
+
+    who: frozenset
+    status: int = 200
+    why: str = ""
+
+
+def post_only(who):
+    return Opens(who, 405, "POST only: the access check comes first, then the method")
 
 
 def everyone(status):
@@ -49,18 +85,66 @@ EXPECTED = {
     "accounts:supplier_home": {SUPPLIER},
     # Django's language switcher: exempt from the access middleware; a GET just redirects back.
     "set_language": everyone(302),
-    # notifications: every internal user has an inbox; the actions are POST only (GET → 405).
+    # the monitor's health check: exempt from the access middleware, no login
+    "healthz": everyone(200),
+    # catalog: master data is read by every internal role and kept by managers
+    **{f"catalog:{model}_list": INTERNAL for model in CATALOG_MODELS},
+    **{f"catalog:{model}_create": MASTER_DATA_EDITORS for model in CATALOG_MODELS},
+    **{f"catalog:{model}_edit": MASTER_DATA_EDITORS for model in CATALOG_MODELS},
+    "catalog:product_import": MASTER_DATA_EDITORS,
+    "catalog:product_import_preview": Opens(MASTER_DATA_EDITORS, 404, "a made-up token: access first"),
+    # core: PDF jobs (each visitor opens its own job; other people's jobs are 404, tests/core)
+    "core:job_detail": INTERNAL,
+    "core:job_download": INTERNAL,
+    # notifications: everybody internal has an inbox
     "notifications:inbox": INTERNAL,
     "notifications:badge": INTERNAL,
-    "notifications:mark_all_read": {ANONYMOUS: 302, SUPPLIER: 302, **dict.fromkeys(INTERNAL, 405)},
-    "notifications:mark_read": {ANONYMOUS: 302, SUPPLIER: 302, **dict.fromkeys(INTERNAL, 405)},
-    "notifications:open": {ANONYMOUS: 302, SUPPLIER: 302, **dict.fromkeys(INTERNAL, 405)},
+    "notifications:open": post_only(INTERNAL),
+    "notifications:mark_read": post_only(INTERNAL),
+    "notifications:mark_all_read": post_only(INTERNAL),
+    # orders
+    "orders:order_list": ORDER_READERS,
+    "orders:order_detail": ORDER_READERS,
+    "orders:order_create": ORDER_TAKERS,
+    "orders:order_import": ORDER_TAKERS,
+    "orders:order_import_template": ORDER_TAKERS,
+    "orders:order_import_preview": Opens(ORDER_TAKERS, 404, "a made-up token: access first, then 404"),
+    "orders:order_cancel": post_only(roles(Role.SALES)),
 }
 
-# name → callable returning the reverse() kwargs (it may create the objects it points at).
+
+def own_pdf_job(user):
+    """A finished PDF job of the visitor (someone else's when anonymous)."""
+    owner = user if user.is_authenticated else UserFactory()
+    job = PdfJob.objects.create(kind="test", created_by=owner, state=PdfJobState.DONE)
+    job.file.save(f"job-{job.pk}.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    job.save(update_fields=["file"])
+    return {"pk": job.pk}
+
+
+def an_order(user):
+    return {"pk": OrderLineFactory().order.pk}
+
+
+def a(factory):
+    return lambda user: {"pk": factory().pk}
+
+
+# name → the reverse() kwargs: a dict, or a callable(visitor) returning one (it may create objects).
 ARGS = {
-    "notifications:mark_read": lambda: {"pk": NotificationFactory().pk},
-    "notifications:open": lambda: {"pk": NotificationFactory().pk},
+    "catalog:store_edit": a(StoreFactory),
+    "catalog:supplier_edit": a(SupplierFactory),
+    "catalog:product_edit": a(ProductFactory),
+    "catalog:warehouse_edit": a(WarehouseFactory),
+    "catalog:carrier_edit": a(CarrierFactory),
+    "core:job_detail": own_pdf_job,
+    "core:job_download": own_pdf_job,
+    "notifications:open": a(NotificationFactory),
+    "notifications:mark_read": a(NotificationFactory),
+    "orders:order_detail": an_order,
+    "orders:order_cancel": an_order,
+    "orders:order_import_preview": {"token": "no-such-import"},
+    "catalog:product_import_preview": {"token": "no-such-import"},
 }
 
 SKIPPED_PREFIXES = ("admin/", "api/", "static/")
@@ -89,8 +173,10 @@ def project_pages():
 def expected_status(rule, who):
     if isinstance(rule, dict):
         return rule[who], None
-    if who in rule:
-        return 200, None
+    if not isinstance(rule, Opens):
+        rule = Opens(frozenset(rule))
+    if who in rule.who:
+        return rule.status, None
     if who == ANONYMOUS:
         return 302, reverse(settings.LOGIN_URL)
     if who == SUPPLIER:
@@ -138,10 +224,11 @@ def visitor_client(client, make_user):
 
 @pytest.mark.parametrize("who", VISITORS)
 def test_each_visitor_gets_the_intended_answer_on_every_page(visitor_client, who):
-    client, _user = visitor_client(who)
+    client, user = visitor_client(who)
     mismatches = []
     for name in sorted(n for n in project_pages() if n in EXPECTED):
-        url = reverse(name, kwargs=ARGS[name]() if name in ARGS else None)
+        kwargs = ARGS.get(name)
+        url = reverse(name, kwargs=kwargs(user) if callable(kwargs) else kwargs)
         want_status, want_location = expected_status(EXPECTED[name], who)
         try:
             response = client.get(url)

@@ -5,13 +5,19 @@ logs out; the home page fits a phone; the language switcher switches. Screenshot
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from playwright.sync_api import expect
 
+from accounts.home import QUEUE_TITLES
 from accounts.roles import INTERNAL_ROLES, Role
 from tests.browser.helpers import horizontal_overflow, login, logout, screenshot, wider_than_viewport
 
 pytestmark = pytest.mark.browser
+
+
+COMPILED_CATALOGUE = settings.BASE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.mo"
 
 
 def ends_with(path):
@@ -99,7 +105,12 @@ def test_language_switcher_turns_the_page_to_chinese_and_back(page, make_user):
     with page.expect_navigation():
         page.locator("#language-switcher select").select_option(label="中文")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
-    expect(page.locator('.work-queue[data-role="sales"]')).to_be_visible()  # still the same page
+    queue = page.locator('.work-queue[data-role="sales"]')  # still the same page, now in Chinese
+    with translation.override("zh-hans"):
+        expect(queue.locator(".card-header")).to_have_text(str(QUEUE_TITLES[Role.SALES][0]))
+    if COMPILED_CATALOGUE.exists():  # `make test` compiles it (*.mo files are not committed)
+        expect(queue.locator(".card-header")).to_have_text("待发货订单")
+        expect(page.locator("nav")).to_contain_text("退出登录")
     expect(page.locator("#language-switcher select")).to_have_value("zh-hans")
 
     with page.expect_navigation():
