@@ -12,16 +12,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
-from django_filters.views import FilterView
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
-from django_tables2 import LazyPaginator, SingleTableMixin
 
 from accounts.access import requires_permissions
 from catalog.models import Store
-from core.exporting import FORMATS, export_rows, max_rows
+from core.exporting import FORMATS, export_rows
 from core.forms import searchable
 from core.imports_views import ImportPreviewView, ImportUploadForm, ImportUploadView
 from core.transitions import timeline_for
+from core.views import ConsignListView
 
 from . import selectors, services
 from .filters import OrderFilter
@@ -30,46 +29,21 @@ from .importing import PLATFORM_LABELS, OrderImporter, template_headers
 from .models import Order
 from .tables import OrderTable
 
-EXPORT_COLUMNS = [
-    gettext_lazy("Order no."), gettext_lazy("Store"), gettext_lazy("Ordered at"),
-    gettext_lazy("Recipient name"), gettext_lazy("Recipient phone"), gettext_lazy("Recipient address"),
-    gettext_lazy("Lines"), gettext_lazy("Status"), gettext_lazy("After-sales"),
-]
 
-
-class OrderListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
+class OrderListView(ConsignListView):
     """Orders with filters (store, status, dates, awaiting shipment for more than N hours), sort and
-    export (?_export=csv|xlsx, the filtered rows in the chosen order)."""
+    export (?_export=csv|xlsx: every filtered row in the chosen order, phone and address included)."""
 
     permission_required = "orders.view_order"
+    model = Order
     template_name = "orders/order_list.html"
     table_class = OrderTable
     filterset_class = OrderFilter
-    paginate_by = 50
-    table_pagination = {"paginator_class": LazyPaginator}
+    title = gettext_lazy("Orders")
+    create_url_name = "orders:order_create"
 
     def get_queryset(self):
         return selectors.order_list()
-
-    def render_to_response(self, context, **kwargs):
-        fmt = self.request.GET.get("_export")
-        if fmt in FORMATS:
-            return self.export(fmt)
-        return super().render_to_response(context, **kwargs)
-
-    def export(self, fmt):
-        table = self.get_table(**self.get_table_kwargs())
-        queryset = table.data.data  # filtered and sorted like the page
-        if queryset[: max_rows() + 1].count() > max_rows():
-            messages.error(self.request, _("Too many rows to export at once; narrow the filters."))
-            return redirect(self.request.path)
-        rows = (
-            (o.external_order_no, o.store.name, o.ordered_at, o.recipient_name, o.recipient_phone,
-             o.recipient_address, o.line_count, o.get_fulfilment_status_display(),
-             o.get_aftersales_status_display())
-            for o in queryset.iterator(chunk_size=2000)
-        )
-        return export_rows([str(c) for c in EXPORT_COLUMNS], rows, fmt, filename="orders")
 
 
 class OrderCreateView(PermissionRequiredMixin, TemplateView):
