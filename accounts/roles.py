@@ -34,6 +34,24 @@ DEFAULT_GRANTS = {
         **{role.value: ["view_order"] for role in (Role.APPROVER, Role.WAREHOUSE, Role.FINANCE,
                                                     Role.MANAGER)},
     },
+    # Stock: warehouse posts receipts, stocktakes and transfers; managers read everything; sales and
+    # approvers see balances (availability decides company dispatches).
+    "inventory": {
+        Role.WAREHOUSE.value: [
+            "view_stockbalance", "view_stockledgerentry", "view_stockreservation",
+            *[f"{verb}_{doc}" for doc in ("goodsreceipt", "stocktake", "transfer")
+              for verb in ("view", "add", "post")],
+        ],
+        Role.MANAGER.value: ["view_stockbalance", "view_stockledgerentry", "view_stockreservation",
+                             "view_goodsreceipt", "view_stocktake", "view_transfer"],
+        Role.SALES.value: ["view_stockbalance"],
+        Role.APPROVER.value: ["view_stockbalance"],
+    },
+    # Supplier account: finance (and its supervisor) and managers read the entries; services post them.
+    "reconciliation": {
+        role.value: ["view_supplieraccountentry", "view_statement"]
+        for role in (Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER)
+    },
 }
 
 

@@ -1,1 +1,95 @@
+"""Supplier account 供应商往来: an append-only ledger of money events between the seller and each supplier,
+posted only by `reconciliation.services.post_supplier_entries`.
 
+An entry never changes, except its statement key and reconciliation date, which only the reconciliation
+service sets (model, admin and, on PostgreSQL, a trigger enforce this: migration 0002).
+`Statement` is minimal here; the reconciliation-statement issue completes it."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Supplier
+
+from .append_only import AppendOnlyModel
+
+
+class Statement(models.Model):
+    """对账单 (minimal): a supplier's statement that entries are settled on."""
+
+    supplier = models.ForeignKey(Supplier, verbose_name=_("supplier"), on_delete=models.PROTECT,
+                                 related_name="statements")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reconciliation statement")
+        verbose_name_plural = _("reconciliation statements")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"ST-{self.pk:06d}" if self.pk else "ST-new"
+
+
+class EntryKind(models.TextChoices):
+    DROP_SHIP_GOODS = "drop_ship_goods", _("Drop-ship goods")
+    FREIGHT = "freight", _("Freight")
+    GOODS_RECEIPT = "goods_receipt", _("Goods receipt")
+    MANUFACTURER_COMPENSATION = "manufacturer_compensation", _("Manufacturer compensation")
+    CHARGE_BACK = "charge_back", _("Charge-back")
+
+
+# The seller owes the supplier (+) for goods, freight and receipts; the supplier owes back (−) for
+# manufacturer compensation and charge-backs (DESIGN.md, "Supplier account").
+POSITIVE_KINDS = (EntryKind.DROP_SHIP_GOODS, EntryKind.FREIGHT, EntryKind.GOODS_RECEIPT)
+NEGATIVE_KINDS = (EntryKind.MANUFACTURER_COMPENSATION, EntryKind.CHARGE_BACK)
+
+
+class SupplierAccountEntry(AppendOnlyModel):
+    """供应商往来明细: one money event; amount > 0 the seller owes the supplier, < 0 the reverse."""
+
+    mutable_fields = frozenset({"statement", "reconciled_on"})
+
+    supplier = models.ForeignKey(Supplier, verbose_name=_("supplier"), on_delete=models.PROTECT,
+                                 related_name="account_entries")
+    kind = models.CharField(_("kind"), max_length=30, choices=EntryKind.choices)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    source_type = models.ForeignKey(ContentType, verbose_name=_("source type"), on_delete=models.PROTECT,
+                                    related_name="+")
+    source_id = models.PositiveBigIntegerField(_("source id"))
+    source = GenericForeignKey("source_type", "source_id")
+    entry_date = models.DateField(_("entry date"))
+    statement = models.ForeignKey(Statement, verbose_name=_("statement"), on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="entries")
+    reconciled_on = models.DateField(_("reconciled on"), null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("posted by"), on_delete=models.PROTECT,
+                              null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supplier account entry")
+        verbose_name_plural = _("supplier account entries")
+        ordering = ["-entry_date", "-id"]
+        default_permissions = ("view",)
+        indexes = [
+            models.Index(fields=["supplier", "entry_date", "id"], name="supplierentry_supplier_idx"),
+            models.Index(fields=["source_type", "source_id"], name="supplierentry_source_idx"),
+        ]
+        constraints = [
+            # One entry per (kind, source): posting twice for the same line or ticket is refused.
+            models.UniqueConstraint(fields=["kind", "source_type", "source_id"],
+                                    name="supplierentry_once_per_kind_and_source"),
+            models.CheckConstraint(
+                condition=(Q(kind__in=[k.value for k in POSITIVE_KINDS]) & Q(amount__gte=0))
+                | (Q(kind__in=[k.value for k in NEGATIVE_KINDS]) & Q(amount__lte=0)),
+                name="supplierentry_sign_follows_kind",
+            ),
+            models.CheckConstraint(condition=Q(reconciled_on__isnull=True) | Q(statement__isnull=False),
+                                   name="supplierentry_reconciled_only_on_statement"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount} ({self.supplier_id})"

@@ -1,0 +1,368 @@
+"""Every write to stock. One function, `move_stock`, changes on hand and writes its ledger rows; the
+reservation functions move `reserved` and, on dispatch, hand their quantities to `move_stock`.
+
+Concurrency: the balance rows a call touches are locked together, in primary-key order
+(`order_by("pk").select_for_update()`), before anything is checked or written, so two calls touching
+the same balances serialise and two multi-line calls cannot deadlock. Checks happen under the lock; the
+database's CHECK constraints (on hand ≥ 0, 0 ≤ reserved ≤ on hand) are the backstop.
+
+Queries for a move whose balance rows exist: 3 whatever the number of lines (lock, one UPDATE, one
+INSERT of the ledger rows). A missing balance row costs two more, once."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.models import Product, Warehouse
+
+from .models import (
+    Direction,
+    MoveKind,
+    ReservationStatus,
+    StockBalance,
+    StockLedgerEntry,
+    StockReservation,
+)
+
+# ---- errors ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """One line that cannot be served: `requested` units wanted, only `available` there."""
+
+    product_id: int
+    warehouse_id: int
+    requested: int
+    available: int
+    sku: str = ""
+    warehouse_name: str = ""
+
+    @property
+    def short(self):
+        return self.requested - self.available
+
+    def __str__(self):
+        return _("%(sku)s in %(warehouse)s: %(requested)s wanted, %(available)s available (short %(short)s)") % {
+            "sku": self.sku or self.product_id, "warehouse": self.warehouse_name or self.warehouse_id,
+            "requested": self.requested, "available": self.available, "short": self.short,
+        }
+
+
+class StockError(Exception):
+    """Base class of the clear, user-facing stock errors."""
+
+
+class InsufficientStock(StockError):
+    """Raised, writing nothing, when a move or reservation asks for more than is available.
+    `shortfalls` lists every short line (product, warehouse, requested, available, short)."""
+
+    def __init__(self, shortfalls: Sequence[Shortfall], *, what=None):
+        self.shortfalls = list(shortfalls)
+        what = what or _("Not enough stock")
+        super().__init__(f"{what}: " + "; ".join(str(s) for s in self.shortfalls))
+
+
+class InvalidMove(StockError):
+    pass
+
+
+# ---- moves -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StockMove:
+    """One line of a move. `source` is the document (or line) the ledger row links to.
+    `from_reserved=True` (out only): the units leave reserved stock too (a reservation consumed)."""
+
+    product_id: int
+    warehouse_id: int
+    direction: str
+    quantity: int
+    kind: str
+    source: models.Model | None = None
+    reason: str = ""
+    from_reserved: bool = False
+
+
+@dataclass
+class _Effect:
+    on_hand: int = 0
+    reserved: int = 0
+    wanted_in: int = 0
+    wanted_out: int = 0          # units leaving unreserved stock
+    wanted_out_reserved: int = 0  # units leaving reserved stock
+
+
+def _pairs_q(pairs):
+    q = Q()
+    for product_id, warehouse_id in sorted(pairs):
+        q |= Q(product_id=product_id, warehouse_id=warehouse_id)
+    return q
+
+
+def _lock_balances(pairs, *, create_missing):
+    """Lock the balance rows of `pairs` in pk order → {(product_id, warehouse_id): StockBalance}.
+
+    Missing rows (create_missing) are inserted with ON CONFLICT DO NOTHING, sorted by key, then all rows
+    are locked again in pk order. A concurrent creator of the same row makes the INSERT wait for its
+    commit, and it cannot be waiting on us: a transaction inserts only after holding every existing row
+    it needs, and both insert in the same key order."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+
+    def locked():
+        qs = (StockBalance.objects.filter(_pairs_q(pairs)).select_related("product", "warehouse")
+              .order_by("pk").select_for_update(of=("self",)))
+        return {(b.product_id, b.warehouse_id): b for b in qs}
+
+    balances = locked()
+    missing = pairs - balances.keys()
+    if missing and create_missing:
+        StockBalance.objects.bulk_create(
+            [StockBalance(product_id=p, warehouse_id=w) for p, w in sorted(missing)], ignore_conflicts=True
+        )
+        balances = locked()
+    return balances
+
+
+def _names_for(shortfalls):
+    """Fill SKU and warehouse names into shortfalls (error path only)."""
+    skus = dict(Product.objects.filter(pk__in={s.product_id for s in shortfalls}).values_list("pk", "sku"))
+    names = dict(Warehouse.objects.filter(pk__in={s.warehouse_id for s in shortfalls}).values_list("pk", "name"))
+    return [
+        Shortfall(s.product_id, s.warehouse_id, s.requested, s.available,
+                  sku=skus.get(s.product_id, ""), warehouse_name=names.get(s.warehouse_id, ""))
+        for s in shortfalls
+    ]
+
+
+def _validate(moves):
+    for move in moves:
+        if not isinstance(move.quantity, int) or isinstance(move.quantity, bool) or move.quantity <= 0:
+            raise InvalidMove(_("Quantities must be whole numbers greater than zero (got %(q)r).")
+                              % {"q": move.quantity})
+        if move.direction not in Direction.values:
+            raise InvalidMove(_("Unknown direction %(d)r.") % {"d": move.direction})
+        if move.kind not in MoveKind.values:
+            raise InvalidMove(_("Unknown kind of move %(k)r.") % {"k": move.kind})
+        if move.from_reserved and move.direction != Direction.OUT:
+            raise InvalidMove(_("Only an out move can take reserved stock."))
+
+
+def _source_fields(source):
+    if source is None:
+        return {"source_type": None, "source_id": None}
+    return {"source_type": ContentType.objects.get_for_model(source), "source_id": source.pk}
+
+
+def move_stock(*, moves: Sequence[StockMove], actor=None) -> list[StockLedgerEntry]:
+    """Apply `moves` atomically: lock every balance they touch (pk order), check, then update the
+    balances and append one ledger row per line with the balance after it. Raises InsufficientStock
+    (with every short line) or InvalidMove, writing nothing. Returns the ledger rows, in line order."""
+    moves = list(moves)
+    if not moves:
+        return []
+    _validate(moves)
+    with transaction.atomic():
+        balances = _lock_balances({(m.product_id, m.warehouse_id) for m in moves}, create_missing=True)
+
+        effects = defaultdict(_Effect)
+        for m in moves:
+            e = effects[(m.product_id, m.warehouse_id)]
+            if m.direction == Direction.IN:
+                e.on_hand += m.quantity
+                e.wanted_in += m.quantity
+            elif m.from_reserved:
+                e.on_hand -= m.quantity
+                e.reserved -= m.quantity
+                e.wanted_out_reserved += m.quantity
+            else:
+                e.on_hand -= m.quantity
+                e.wanted_out += m.quantity
+        shortfalls = []
+        for key, e in effects.items():
+            b = balances[key]
+            # In-moves of the same call count: checks are on the end state of each balance.
+            if e.wanted_out and b.on_hand + e.on_hand < b.reserved + e.reserved:
+                shortfalls.append(Shortfall(key[0], key[1], e.wanted_out, b.available + e.wanted_in,
+                                            sku=b.product.sku, warehouse_name=b.warehouse.name))
+            if e.wanted_out_reserved and b.reserved < e.wanted_out_reserved:
+                raise InvalidMove(
+                    _("%(sku)s in %(warehouse)s: %(q)s reserved units to take, only %(r)s reserved.")
+                    % {"sku": b.product.sku, "warehouse": b.warehouse.name, "q": e.wanted_out_reserved,
+                       "r": b.reserved}
+                )
+        if shortfalls:
+            raise InsufficientStock(shortfalls)
+
+        before_available = {key: b.available for key, b in balances.items()}
+        now = timezone.now()
+        rows = []
+        for m in moves:
+            b = balances[(m.product_id, m.warehouse_id)]
+            if m.direction == Direction.IN:
+                b.on_hand += m.quantity
+            else:
+                b.on_hand -= m.quantity
+                if m.from_reserved:
+                    b.reserved -= m.quantity
+            rows.append(StockLedgerEntry(
+                product_id=m.product_id, warehouse_id=m.warehouse_id, direction=m.direction, kind=m.kind,
+                quantity=m.quantity, balance_after=b.on_hand, reason=m.reason[:255], actor=actor,
+                created_at=now, **_source_fields(m.source),
+            ))
+        touched = [balances[key] for key in effects]
+        StockBalance.objects.bulk_update(touched, ["on_hand", "reserved"])
+        StockLedgerEntry.objects.bulk_create(rows)
+        _notify_if_low(touched, before_available)
+    return rows
+
+
+# ---- reservations ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReservationRequest:
+    """Reserve `quantity` of a product in a warehouse for `source` (a document line)."""
+
+    product_id: int
+    warehouse_id: int
+    quantity: int
+    source: models.Model = field(compare=False)
+
+
+def reserve(*, requests: Sequence[ReservationRequest], actor=None) -> list[StockReservation]:
+    """Reserve stock for document lines, all or nothing. Raises InsufficientStock listing the shortfall
+    of every line whose available quantity is short. One open reservation per source line."""
+    requests = list(requests)
+    for r in requests:
+        if not isinstance(r.quantity, int) or r.quantity <= 0:
+            raise InvalidMove(_("Quantities must be whole numbers greater than zero (got %(q)r).")
+                              % {"q": r.quantity})
+    if not requests:
+        return []
+    with transaction.atomic():
+        balances = _lock_balances({(r.product_id, r.warehouse_id) for r in requests}, create_missing=False)
+        wanted = defaultdict(int)
+        for r in requests:
+            wanted[(r.product_id, r.warehouse_id)] += r.quantity
+        shortfalls = []
+        for key, quantity in wanted.items():
+            b = balances.get(key)
+            available = b.available if b else 0
+            if quantity > available:
+                shortfalls.append(Shortfall(key[0], key[1], quantity, available))
+        if shortfalls:
+            raise InsufficientStock(_names_for(shortfalls), what=_("Cannot reserve"))
+        before_available = {key: b.available for key, b in balances.items()}
+        for key, quantity in wanted.items():
+            balances[key].reserved += quantity
+        StockBalance.objects.bulk_update(list(balances.values()), ["reserved"])
+        reservations = StockReservation.objects.bulk_create([
+            StockReservation(product_id=r.product_id, warehouse_id=r.warehouse_id, quantity=r.quantity,
+                             actor=actor, **_source_fields(r.source))
+            for r in requests
+        ])
+        _notify_if_low(list(balances.values()), before_available)
+    return reservations
+
+
+def _sources_q(sources):
+    by_type = defaultdict(set)
+    for s in sources:
+        by_type[ContentType.objects.get_for_model(s)].add(s.pk)
+    q = Q(pk__in=[])
+    for ct, ids in by_type.items():
+        q |= Q(source_type=ct, source_id__in=ids)
+    return q
+
+
+def _lock_open_reservations(sources):
+    return list(StockReservation.objects.filter(_sources_q(sources), status=ReservationStatus.OPEN)
+                .order_by("pk").select_for_update())
+
+
+def release(*, sources: Iterable[models.Model], actor=None) -> int:
+    """Release the open reservations of these source lines (a cancelled shipment). Returns how many."""
+    with transaction.atomic():
+        reservations = _lock_open_reservations(list(sources))
+        if not reservations:
+            return 0
+        balances = _lock_balances({(r.product_id, r.warehouse_id) for r in reservations}, create_missing=False)
+        for r in reservations:
+            balances[(r.product_id, r.warehouse_id)].reserved -= r.quantity
+        StockBalance.objects.bulk_update(list(balances.values()), ["reserved"])
+        StockReservation.objects.filter(pk__in=[r.pk for r in reservations]).update(
+            status=ReservationStatus.RELEASED, closed_at=timezone.now()
+        )
+    return len(reservations)
+
+
+def consume(*, sources: Iterable[models.Model], actor=None, kind=MoveKind.DISPATCH,
+            source: models.Model | None = None) -> list[StockLedgerEntry]:
+    """Dispatch reserved stock: each open reservation of these source lines becomes an out row (its
+    units leave on hand and reserved together) and is marked consumed. The rows link to `source` when
+    given (e.g. the shipment), else to the reservation's own source line."""
+    sources = list(sources)
+    with transaction.atomic():
+        reservations = _lock_open_reservations(sources)
+        if not reservations:
+            return []
+        by_key = {(ContentType.objects.get_for_id(r.source_type_id).model_class(), r.source_id): r
+                  for r in reservations}
+        line_sources = {(type(s), s.pk): s for s in sources}
+        moves = [
+            StockMove(product_id=r.product_id, warehouse_id=r.warehouse_id, direction=Direction.OUT,
+                      quantity=r.quantity, kind=kind, from_reserved=True,
+                      source=source if source is not None else line_sources.get(key, r.source))
+            for key, r in by_key.items()
+        ]
+        rows = move_stock(moves=moves, actor=actor)
+        StockReservation.objects.filter(pk__in=[r.pk for r in reservations]).update(
+            status=ReservationStatus.CONSUMED, closed_at=timezone.now()
+        )
+    return rows
+
+
+# ---- low stock -------------------------------------------------------------------------------------
+
+
+def _notify_if_low(balances, before_available):
+    """Tell warehouse staff when a balance's available quantity falls below its product's threshold
+    (only on the move that crosses it). The inbox rows are written in this transaction; delivery
+    happens on commit (notifications.services)."""
+    crossed = [
+        b for b in balances
+        if b.product.low_stock_threshold
+        and b.available < b.product.low_stock_threshold <= before_available.get((b.product_id, b.warehouse_id), 0)
+    ]
+    if not crossed:
+        return
+    from django.urls import NoReverseMatch, reverse
+
+    from notifications.services import notify_role
+
+    try:
+        list_url = reverse("inventory:balance_list")
+    except NoReverseMatch:
+        list_url = ""
+    for b in crossed:
+        notify_role(
+            "warehouse",
+            subject=_("Low stock: %(sku)s in %(warehouse)s (%(available)s available)") % {
+                "sku": b.product.sku, "warehouse": b.warehouse.name, "available": b.available},
+            body=_("%(product)s: %(available)s available in %(warehouse)s, below the threshold of "
+                   "%(threshold)s.") % {"product": b.product, "available": b.available,
+                                        "warehouse": b.warehouse.name,
+                                        "threshold": b.product.low_stock_threshold},
+            link=f"{list_url}?warehouse={b.warehouse_id}&low=1" if list_url else "",
+            event="inventory.low_stock",
+        )

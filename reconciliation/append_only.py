@@ -1,0 +1,54 @@
+"""Append-only rows, shared by the two ledgers (stock ledger in inventory, supplier account here).
+
+Lives in the supplier-account layer because inventory already depends on it (goods receipts post
+supplier entries); nothing here imports inventory."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete a row of an append-only ledger."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk paths refuse too: `delete()` always, `update()` unless it names only mutable fields."""
+
+    def delete(self):
+        raise AppendOnlyError(_("Append-only rows cannot be deleted."))
+
+    delete.queryset_only = True
+
+    def update(self, **kwargs):
+        if not set(kwargs) <= set(self.model.mutable_fields):
+            raise AppendOnlyError(_("Append-only rows cannot be changed."))
+        return super().update(**kwargs)
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are written once. `save()` of an existing row and `delete()` raise AppendOnlyError;
+    `mutable_fields` may still be written with `save(update_fields=[...])` naming only them."""
+
+    mutable_fields: frozenset = frozenset()
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if not self._state.adding:
+            if update_fields is None or not set(update_fields) <= set(self.mutable_fields):
+                raise AppendOnlyError(
+                    _("%(model)s rows are append-only: an existing row cannot be changed.")
+                    % {"model": self._meta.verbose_name}
+                )
+        elif kwargs.get("force_update"):
+            raise AppendOnlyError(_("Append-only rows cannot be force-updated."))
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(
+            _("%(model)s rows are append-only: a row cannot be deleted.") % {"model": self._meta.verbose_name}
+        )

@@ -1,0 +1,14 @@
+"""Grant the reconciliation permissions to the roles (accounts.roles.DEFAULT_GRANTS["reconciliation"])."""
+
+from django.db import migrations
+
+from accounts.roles import grant_default_permissions
+
+
+def grant(apps, schema_editor):
+    grant_default_permissions(apps, "reconciliation")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("reconciliation", "0002_entry_append_only_trigger"), ("accounts", "0002_roles")]
+    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
