@@ -198,6 +198,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    # WeasyPrint logs every CSS parse at INFO ("Step 2 - Fetching and parsing CSS"), even at import.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # seed_demo refuses to run where this is False (production).
