@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .roles import INTERNAL_ROLES, Role
@@ -35,3 +37,29 @@ class User(AbstractUser):
     def is_supplier_user(self):
         """An outside supplier login: sees only its own corner, nothing internal."""
         return not self.is_internal and Role.SUPPLIER in self.role_names
+
+
+class ApiToken(models.Model):
+    """A bearer token for the HTTP API (/api/v1/). Only the SHA-256 of the key is stored: the plain key
+    is shown once, when the token is created (accounts/tokens.py). The token acts as its user, with
+    exactly that user's permissions."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. “Shopify webhook”."))
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("prefix"), max_length=12, editable=False,
+                              help_text=_("The first characters of the key, to recognise it."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked = models.BooleanField(_("revoked"), default=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

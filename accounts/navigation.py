@@ -25,8 +25,10 @@ MENU = [
     MenuEntry(_("Master data"), _("Stores"), "catalog:store_list"),
     MenuEntry(_("Master data"), _("Suppliers"), "catalog:supplier_list"),
     MenuEntry(_("Master data"), _("Products"), "catalog:product_list"),
+    MenuEntry(_("Master data"), _("Import products"), "catalog:product_import"),
     MenuEntry(_("Master data"), _("Warehouses"), "catalog:warehouse_list"),
     MenuEntry(_("Master data"), _("Carriers"), "catalog:carrier_list"),
+    MenuEntry(_("Account"), _("API tokens"), "accounts:api_tokens"),
 ]
 
 

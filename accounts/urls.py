@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import token_views, views
 
 app_name = "accounts"
 
@@ -9,5 +9,7 @@ urlpatterns = [
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("home/", views.HomeView.as_view(), name="home"),
     path("supplier/", views.SupplierHomeView.as_view(), name="supplier_home"),
+    path("accounts/api-tokens/", token_views.ApiTokenListView.as_view(), name="api_tokens"),
+    path("accounts/api-tokens/<int:pk>/revoke/", token_views.ApiTokenRevokeView.as_view(), name="api_token_revoke"),
     path("", views.root, name="root"),
 ]

@@ -4,11 +4,13 @@ from django.urls import include, path
 from django.views.static import serve
 
 from accounts.access import Access
+from config.api import api
 from core.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("accounts.urls")),
     path("catalog/", include("catalog.urls")),

@@ -83,6 +83,8 @@ EXPECTED = {
     "accounts:logout": everyone(405),  # POST only (Django 5): a link cannot log anybody out
     "accounts:home": INTERNAL,
     "accounts:supplier_home": {SUPPLIER},
+    "accounts:api_tokens": INTERNAL,  # each user's own API tokens
+    "accounts:api_token_revoke": post_only(INTERNAL),
     # Django's language switcher: exempt from the access middleware; a GET just redirects back.
     "set_language": everyone(302),
     # the monitor's health check: exempt from the access middleware, no login
@@ -145,6 +147,7 @@ ARGS = {
     "orders:order_cancel": an_order,
     "orders:order_import_preview": {"token": "no-such-import"},
     "catalog:product_import_preview": {"token": "no-such-import"},
+    "accounts:api_token_revoke": {"pk": 1},
 }
 
 SKIPPED_PREFIXES = ("admin/", "api/", "static/")

@@ -1,0 +1,190 @@
+"""Master data over the API: list (paginated, filtered), detail, create (POST → 201) and update
+(PATCH) for stores, suppliers, products, warehouses and carriers. Writes go through the same ModelForms
+as the pages (catalog/forms.py) and need the same permissions (catalog.view_/add_/change_<model>)."""
+
+from decimal import Decimal
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from ninja import FilterSchema, ModelSchema, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from core.api import require_permissions, save_form
+
+from .forms import CarrierForm, ProductForm, StoreForm, SupplierForm, WarehouseForm
+from .models import Carrier, Platform, Product, Store, Supplier, SupplierKind, Warehouse
+
+router = Router(tags=["catalog"])
+
+PAGE_SIZE = 50
+
+
+# ---- output -----------------------------------------------------------------------------------------
+class StoreOut(ModelSchema):
+    class Meta:
+        model = Store
+        fields = ["id", "name", "platform", "salesperson", "is_active"]
+
+
+class SupplierOut(ModelSchema):
+    class Meta:
+        model = Supplier
+        fields = ["id", "name", "code", "kind", "contact_name", "contact_phone", "contact_email", "address",
+                  "promised_dispatch_hours", "is_active"]
+
+
+class ProductOut(ModelSchema):
+    class Meta:
+        model = Product
+        fields = ["id", "sku", "name", "default_supplier", "supplier_unit_cost", "list_price",
+                  "low_stock_threshold", "is_active"]
+
+
+class WarehouseOut(ModelSchema):
+    class Meta:
+        model = Warehouse
+        fields = ["id", "code", "name", "address", "is_active"]
+
+
+class CarrierOut(ModelSchema):
+    class Meta:
+        model = Carrier
+        fields = ["id", "code", "name", "tracking_url_pattern", "is_active"]
+
+
+# ---- input: every field optional here; the ModelForm decides what is required -----------------------
+class StoreIn(Schema):
+    name: str | None = None
+    platform: Platform | None = None
+    salesperson: int | None = None
+    is_active: bool | None = None
+
+
+class SupplierIn(Schema):
+    name: str | None = None
+    code: str | None = None
+    kind: SupplierKind | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    contact_email: str | None = None
+    address: str | None = None
+    promised_dispatch_hours: int | None = None
+    portal_users: list[int] | None = None
+    is_active: bool | None = None
+
+
+class ProductIn(Schema):
+    sku: str | None = None
+    name: str | None = None
+    default_supplier: int | None = None
+    supplier_unit_cost: Decimal | None = None
+    list_price: Decimal | None = None
+    low_stock_threshold: int | None = None
+    is_active: bool | None = None
+
+
+class WarehouseIn(Schema):
+    code: str | None = None
+    name: str | None = None
+    address: str | None = None
+    is_active: bool | None = None
+
+
+class CarrierIn(Schema):
+    code: str | None = None
+    name: str | None = None
+    tracking_url_pattern: str | None = None
+    is_active: bool | None = None
+
+
+# ---- filters -------------------------------------------------------------------------------------
+class BaseFilter(FilterSchema):
+    is_active: bool | None = None
+
+
+def search(*fields):
+    def custom(self, value):
+        q = Q()
+        for field in fields:
+            q |= Q(**{f"{field}__icontains": value})
+        return q if value else Q()
+
+    return custom
+
+
+class StoreFilter(BaseFilter):
+    q: str | None = None
+    platform: Platform | None = None
+    salesperson: int | None = None
+    filter_q = search("name")
+
+
+class SupplierFilter(BaseFilter):
+    q: str | None = None
+    kind: SupplierKind | None = None
+    filter_q = search("name", "code")
+
+
+class ProductFilter(BaseFilter):
+    q: str | None = None
+    supplier: int | None = None
+    filter_q = search("sku", "name")
+
+    def filter_supplier(self, value):
+        return Q(default_supplier_id=value) if value else Q()
+
+
+class WarehouseFilter(BaseFilter):
+    q: str | None = None
+    filter_q = search("name", "code")
+
+
+class CarrierFilter(BaseFilter):
+    q: str | None = None
+    filter_q = search("name", "code")
+
+
+# ---- endpoints -----------------------------------------------------------------------------------
+def add_resource(prefix, *, model, form_class, out_schema, in_schema, filter_schema, select_related=()):
+    """list / detail / create / update for one master-data model; names `<model>_list` … in api:."""
+    name = model._meta.model_name
+    label = model._meta.app_label
+
+    @router.get(f"/{prefix}/", response=list[out_schema], url_name=f"{name}_list",
+                operation_id=f"list_{prefix}", summary=f"List {model._meta.verbose_name_plural}")
+    @paginate(PageNumberPagination, page_size=PAGE_SIZE)
+    def list_view(request, filters: filter_schema = Query(...)):  # noqa: B008 - ninja's idiom
+        require_permissions(request, f"{label}.view_{name}")
+        queryset = model.objects.select_related(*select_related).order_by(*model._meta.ordering, "pk")
+        return filters.filter(queryset)
+
+    @router.get(f"/{prefix}/{{int:pk}}/", response=out_schema, url_name=f"{name}_detail",
+                operation_id=f"get_{name}", summary=f"One {model._meta.verbose_name}")
+    def detail_view(request, pk: int):
+        require_permissions(request, f"{label}.view_{name}")
+        return get_object_or_404(model, pk=pk)
+
+    @router.post(f"/{prefix}/", response={201: out_schema}, url_name=f"{name}_create",
+                 operation_id=f"create_{name}", summary=f"Create a {model._meta.verbose_name}")
+    def create_view(request, payload: in_schema):
+        require_permissions(request, f"{label}.add_{name}")
+        return Status(201, save_form(form_class, model(), payload.dict(exclude_unset=True)))
+
+    @router.patch(f"/{prefix}/{{int:pk}}/", response=out_schema, url_name=f"{name}_update",
+                  operation_id=f"update_{name}", summary=f"Change a {model._meta.verbose_name}")
+    def update_view(request, pk: int, payload: in_schema):
+        require_permissions(request, f"{label}.change_{name}")
+        instance = get_object_or_404(model, pk=pk)
+        return save_form(form_class, instance, payload.dict(exclude_unset=True))
+
+
+add_resource("stores", model=Store, form_class=StoreForm, out_schema=StoreOut, in_schema=StoreIn,
+             filter_schema=StoreFilter)
+add_resource("suppliers", model=Supplier, form_class=SupplierForm, out_schema=SupplierOut,
+             in_schema=SupplierIn, filter_schema=SupplierFilter)
+add_resource("products", model=Product, form_class=ProductForm, out_schema=ProductOut, in_schema=ProductIn,
+             filter_schema=ProductFilter)
+add_resource("warehouses", model=Warehouse, form_class=WarehouseForm, out_schema=WarehouseOut,
+             in_schema=WarehouseIn, filter_schema=WarehouseFilter)
+add_resource("carriers", model=Carrier, form_class=CarrierForm, out_schema=CarrierOut, in_schema=CarrierIn,
+             filter_schema=CarrierFilter)
