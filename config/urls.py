@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("accounts.urls")),
     path("catalog/", include("catalog.urls")),
+    path("", include("core.urls")),  # core:job_detail at jobs/<pk>/ …
     path("orders/", include("orders.urls")),
     path("inbox/", include("notifications.urls")),
 ]

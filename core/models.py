@@ -1,1 +1,145 @@
+"""Core models: the transition log (every FSM transition of every document) and PDF jobs."""
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+
+class AppendOnlyError(Exception):
+    """Raised on an attempt to change or delete a row of an append-only table."""
+
+
+class TransitionLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(_("The transition log is append-only: rows are never changed."))
+
+    def delete(self):
+        raise AppendOnlyError(_("The transition log is append-only: rows are never deleted."))
+
+
+class TransitionLog(models.Model):
+    """One row per transition: who moved which document from which state to which, when and why.
+
+    Written only by the `post_transition` receiver in core/transitions.py; append-only (the model and
+    its queryset refuse updates and deletes; on PostgreSQL a trigger refuses them as well)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("document type"))
+    object_id = models.CharField(_("document id"), max_length=64)
+    content_object = GenericForeignKey("content_type", "object_id")
+    transition = models.CharField(_("transition"), max_length=100)
+    source = models.CharField(_("from"), max_length=100)
+    target = models.CharField(_("to"), max_length=100)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    objects = TransitionLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("transition log entry")
+        verbose_name_plural = _("transition log")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "created_at"], name="core_translog_object_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.model} {self.object_id}: {self.source} → {self.target} ({self.transition})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(_("The transition log is append-only: rows are never changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(_("The transition log is append-only: rows are never deleted."))
+
+
+class PdfJobState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+def pdf_job_upload_to(job, filename):
+    return f"pdf-jobs/{job.created_at:%Y/%m}/{filename}"
+
+
+class PdfJob(ConcurrentTransitionMixin, models.Model):
+    """A PDF rendered in the background (a batch of dispatch notes, …), with its progress.
+
+    `kind` names a document builder registered with `core.pdf.register_document`; `parameters` is what
+    the builder needs (ids, filters), JSON only. Only its creator (or a superuser) may see the file."""
+
+    kind = models.CharField(_("kind"), max_length=50)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    state = FSMField(_("state"), choices=PdfJobState.choices, default=PdfJobState.QUEUED, protected=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    total_count = models.PositiveIntegerField(_("documents"), default=0)
+    done_count = models.PositiveIntegerField(_("documents done"), default=0)
+    file = models.FileField(_("file"), upload_to=pdf_job_upload_to, blank=True, max_length=255)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="pdf_jobs",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("PDF job")
+        verbose_name_plural = _("PDF jobs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="core_pdfjob_progress_lte_100"),
+            models.CheckConstraint(
+                condition=models.Q(done_count__lte=models.F("total_count")),
+                name="core_pdfjob_done_lte_total",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk} ({self.state})"
+
+    @property
+    def is_finished(self):
+        return self.state in (PdfJobState.DONE, PdfJobState.FAILED)
+
+    # Transitions follow the project convention (core/transitions.py): keyword args `by` and `comment`.
+    # A re-delivered task (acks_late) may find the job running, done or failed: it starts again and
+    # overwrites the file, so `start` accepts every state.
+    @transition(
+        field=state,
+        source=[PdfJobState.QUEUED, PdfJobState.RUNNING, PdfJobState.DONE, PdfJobState.FAILED],
+        target=PdfJobState.RUNNING,
+    )
+    def start(self, *, by=None, comment="", total=0):
+        self.total_count = total
+        self.done_count = 0
+        self.progress = 0
+        self.error = ""
+        self.finished_at = None
+
+    @transition(field=state, source=PdfJobState.RUNNING, target=PdfJobState.DONE)
+    def finish(self, *, by=None, comment="", finished_at=None):
+        self.done_count = self.total_count
+        self.progress = 100
+        self.finished_at = finished_at
+
+    @transition(field=state, source=[PdfJobState.QUEUED, PdfJobState.RUNNING], target=PdfJobState.FAILED)
+    def fail(self, *, by=None, comment="", error="", finished_at=None):
+        self.error = error
+        self.finished_at = finished_at

@@ -1,0 +1,42 @@
+"""Pages of PDF jobs: the status page (polled by htmx every second while the job runs) and the
+download. Only the job's creator or a superuser may see either; anybody else gets 404."""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView
+
+from accounts.access import Access, access
+
+from .models import PdfJob, PdfJobState
+from .pdf import document_label
+
+
+def jobs_visible_to(user):
+    jobs = PdfJob.objects.select_related("created_by")
+    return jobs if user.is_superuser else jobs.filter(created_by=user)
+
+
+class JobDetailView(DetailView):
+    access = Access.INTERNAL
+    context_object_name = "job"
+    template_name = "core/job_detail.html"
+
+    def get_queryset(self):
+        return jobs_visible_to(self.request.user)
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["core/job_progress.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(kind_label=document_label(self.object.kind), **kwargs)
+
+
+@access(Access.INTERNAL)
+def job_download(request, pk):
+    job = get_object_or_404(jobs_visible_to(request.user), pk=pk)
+    if job.state != PdfJobState.DONE or not job.file:
+        raise Http404("The file of this job is not ready")
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"{job.kind}-{job.pk}.pdf",
+                        content_type="application/pdf")

@@ -1,0 +1,160 @@
+"""The transition log, and the one helper through which services run a django-fsm transition.
+
+Convention (every app follows it):
+
+- A transition method takes keyword arguments `by` (the acting user, or None for the system) and
+  `comment` (optional, "" by default), plus whatever else it needs, and has no side effects beyond
+  setting fields on the instance (keep notifications, ledger rows etc. in the service)::
+
+      @transition(field=state, source=State.SUBMITTED, target=State.APPROVED,
+                  permission="shipments.approve_shipment", custom={"label": _("Approve")})
+      def approve(self, *, by=None, comment=""):
+          self.approved_by = by
+
+- A service runs it with `perform`, inside its own `transaction.atomic()`::
+
+      perform(shipment, "approve", actor=actor, comment=comment, update_fields=["approved_by"])
+
+  `perform` checks `can_proceed` (→ `TransitionNotAllowed`) and `has_transition_perm`
+  (→ `PermissionDenied`), runs the method with `by`/`comment`, saves the state field plus the
+  `update_fields` given, and returns the instance. On a model with `ConcurrentTransitionMixin`, a
+  concurrent change raises `django_fsm.ConcurrentTransition` and the whole atomic block (log row
+  included) is rolled back.
+
+- The `post_transition` receiver below writes one `TransitionLog` row for EVERY transition of any
+  model, taking the actor from `by` and the comment from `comment`. The row is written when the
+  transition runs (in memory), so always run transition + save in one atomic block, as `perform`
+  does; a transition on a not-yet-saved instance is logged when the instance is first saved.
+
+- Show the history on a page with `{% include "core/timeline.html" with object=obj %}`, or
+  `{% load core_timeline %}{% timeline obj %}` (same template). Selector: `timeline_for(obj)`.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+from django_fsm import FSMFieldMixin, TransitionNotAllowed, can_proceed, has_transition_perm
+from django_fsm.signals import post_transition
+
+from .models import TransitionLog
+
+__all__ = ["TransitionLog", "perform", "timeline_for", "state_label", "transition_label"]
+
+
+def _state_field(instance, meta):
+    field = meta.field
+    if isinstance(field, str):
+        field = instance._meta.get_field(field)
+    return field
+
+
+def perform(instance, name, *, actor, comment="", update_fields=(), **kwargs):
+    """Run transition `name` on `instance` as `actor`, save it, and return it (see module docstring).
+
+    Extra keyword arguments go to the transition method; `update_fields` names the fields, besides
+    the state field, that the method sets and that must be saved."""
+    method = getattr(instance, name, None)
+    meta = getattr(method, "_django_fsm", None)
+    if meta is None:
+        raise TypeError(f"{type(instance).__name__}.{name} is not a django-fsm transition")
+    field = _state_field(instance, meta)
+    with transaction.atomic():
+        current = field.get_state(instance)
+        if not can_proceed(method):
+            if meta.has_transition(current):
+                message = _("Cannot %(transition)s %(document)s now: its conditions are not met.")
+            else:
+                message = _("Cannot %(transition)s %(document)s while it is %(state)s.")
+            raise TransitionNotAllowed(
+                message
+                % {
+                    "document": f"{instance._meta.verbose_name} {instance}",
+                    "transition": transition_label(type(instance), name).lower(),
+                    "state": state_label(type(instance), current),
+                },
+                object=instance,
+                method=method,
+            )
+        if not has_transition_perm(method, actor or AnonymousUser()):
+            raise PermissionDenied(
+                _("You may not %(transition)s this %(document)s.")
+                % {
+                    "transition": transition_label(type(instance), name).lower(),
+                    "document": instance._meta.verbose_name,
+                }
+            )
+        method(by=actor, comment=comment, **kwargs)
+        fields = [field.name, *(f for f in update_fields if f != field.name)]
+        instance.save(update_fields=fields)
+    return instance
+
+
+@receiver(post_transition, dispatch_uid="core.transitions.log_transition")
+def log_transition(sender, instance, name, source, target, method_kwargs=None, **extra):
+    method_kwargs = method_kwargs or {}
+    entry = TransitionLog(
+        transition=name,
+        source="" if source is None else str(source),
+        target=str(source if target is None else target),
+        actor=method_kwargs.get("by"),
+        comment=method_kwargs.get("comment", "") or "",
+    )
+    if instance.pk is None:
+        # Logged once the instance has a primary key (see flush_pending_logs).
+        instance.__dict__.setdefault("_pending_transition_logs", []).append(entry)
+        return
+    _write(instance, [entry])
+
+
+@receiver(post_save, dispatch_uid="core.transitions.flush_pending_logs")
+def flush_pending_logs(sender, instance, **kwargs):
+    pending = instance.__dict__.pop("_pending_transition_logs", None)
+    if pending:
+        _write(instance, pending)
+
+
+def _write(instance, entries):
+    content_type = ContentType.objects.get_for_model(instance)
+    for entry in entries:
+        entry.content_type = content_type
+        entry.object_id = str(instance.pk)
+    if len(entries) == 1:
+        entries[0].save()
+    else:
+        TransitionLog.objects.bulk_create(entries)
+
+
+def timeline_for(obj):
+    """The transition log of one document, oldest first, with the actors."""
+    return (
+        TransitionLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        )
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+
+
+def state_label(model, value):
+    """The display label of a state value of any FSM field of `model` (the value itself if unknown)."""
+    for field in model._meta.get_fields():
+        if isinstance(field, FSMFieldMixin) and field.choices:
+            for choice, label in field.flatchoices:
+                if str(choice) == str(value):
+                    return str(label)
+    return str(value)
+
+
+def transition_label(model, name):
+    """`custom={"label": …}` of the transition method if given, else its name made readable."""
+    method = getattr(model, name, None)
+    meta = getattr(method, "_django_fsm", None)
+    if meta is not None:
+        for transition in meta.transitions.values():
+            if transition.custom.get("label"):
+                return str(transition.custom["label"])
+    return name.replace("_", " ").capitalize()

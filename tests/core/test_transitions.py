@@ -1,0 +1,225 @@
+"""The transition log: every transition of any document is logged with who and why, the log is never
+changed, and `perform` is the one checked way to run a transition."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, connection, models, transaction
+from django.template import Context, Template
+from django_fsm import (
+    ConcurrentTransition,
+    ConcurrentTransitionMixin,
+    FSMField,
+    TransitionNotAllowed,
+    transition,
+)
+
+from core.models import AppendOnlyError
+from core.transitions import TransitionLog, perform, timeline_for
+
+
+class Ticket(ConcurrentTransitionMixin, models.Model):
+    """A stand-in document with the project's conventions; its table exists only in the test database."""
+
+    state = FSMField(
+        default="draft",
+        protected=True,
+        choices=[("draft", "Draft"), ("submitted", "Submitted"), ("approved", "Approved")],
+    )
+    note = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        app_label = "tests_core"
+
+    def __str__(self):
+        return f"ticket {self.pk}"
+
+    @transition(field=state, source="draft", target="submitted", custom={"label": "Submit"})
+    def submit(self, *, by=None, comment=""):
+        pass
+
+    @transition(
+        field=state,
+        source="submitted",
+        target="approved",
+        permission="tests_core.approve_ticket",
+        conditions=[lambda ticket: ticket.note != "on hold"],
+    )
+    def approve(self, *, by=None, comment="", note=""):
+        if note:
+            self.note = note
+
+
+@pytest.fixture(scope="module")
+def ticket_table(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        with connection.schema_editor() as editor:
+            editor.create_model(Ticket)
+        # Created once, outside the tests' transactions, like the content types of installed apps
+        # (ContentType.objects caches it across tests).
+        ContentType.objects.clear_cache()
+        ContentType.objects.get_for_model(Ticket)
+        yield
+        with connection.schema_editor() as editor:
+            editor.delete_model(Ticket)
+
+
+@pytest.fixture
+def approver(db, make_user, ticket_table):
+    user = make_user("approver", username="ann")
+    permission, _ = Permission.objects.get_or_create(
+        content_type=ContentType.objects.get_for_model(Ticket),
+        codename="approve_ticket",
+        defaults={"name": "Can approve ticket"},
+    )
+    user.user_permissions.add(permission)
+    return type(user).objects.get(pk=user.pk)  # fresh: no cached permissions
+
+
+@pytest.fixture
+def clerk(db, make_user, ticket_table):
+    return make_user("sales", username="sam")
+
+
+def fetch(ticket):
+    return Ticket.objects.get(pk=ticket.pk)  # refresh_from_db() skips protected FSM fields
+
+
+def test_every_transition_is_logged_with_actor_and_comment(clerk, approver):
+    ticket = Ticket.objects.create()
+    perform(ticket, "submit", actor=clerk, comment="请审核 please check")
+    perform(fetch(ticket), "approve", actor=approver)
+
+    entries = list(timeline_for(ticket))
+    assert [(e.transition, e.source, e.target, e.actor, e.comment) for e in entries] == [
+        ("submit", "draft", "submitted", clerk, "请审核 please check"),
+        ("approve", "submitted", "approved", approver, ""),
+    ]
+    assert all(e.created_at is not None for e in entries)
+
+
+def test_a_transition_called_directly_is_logged_too(clerk):
+    ticket = Ticket.objects.create()
+    with transaction.atomic():
+        ticket.submit(by=clerk, comment="direct")
+        ticket.save(update_fields=["state"])
+    entry = TransitionLog.objects.get()
+    assert (entry.object_id, entry.actor, entry.comment) == (str(ticket.pk), clerk, "direct")
+    assert entry.content_type == ContentType.objects.get_for_model(Ticket)
+
+
+def test_a_transition_without_actor_is_logged_as_the_system(ticket_table, db):
+    ticket = Ticket.objects.create()
+    perform(ticket, "submit", actor=None)
+    assert TransitionLog.objects.get().actor is None
+
+
+def test_a_transition_before_the_first_save_is_logged_once_saved(clerk):
+    ticket = Ticket()
+    ticket.submit(by=clerk, comment="new")
+    assert not TransitionLog.objects.exists()
+    ticket.save()
+    assert [(e.transition, e.comment) for e in timeline_for(ticket)] == [("submit", "new")]
+
+
+def test_perform_saves_the_state_and_the_named_fields_only(clerk, approver):
+    ticket = Ticket.objects.create()
+    perform(ticket, "submit", actor=clerk)
+    ticket = fetch(ticket)
+    Ticket.objects.filter(pk=ticket.pk).update(note="typed meanwhile")
+    perform(ticket, "approve", actor=approver, note="ok", update_fields=["note"])
+    assert (fetch(ticket).state, fetch(ticket).note) == ("approved", "ok")
+
+
+def test_perform_refuses_a_transition_from_the_wrong_state(clerk, approver):
+    ticket = Ticket.objects.create()
+    with pytest.raises(TransitionNotAllowed, match="Cannot approve .* while it is Draft"):
+        perform(ticket, "approve", actor=approver)
+    assert fetch(ticket).state == "draft"
+    assert not TransitionLog.objects.exists()
+
+
+def test_perform_refuses_when_conditions_are_not_met(clerk, approver):
+    ticket = Ticket.objects.create(note="on hold")
+    perform(ticket, "submit", actor=clerk)
+    with pytest.raises(TransitionNotAllowed, match="conditions are not met"):
+        perform(fetch(ticket), "approve", actor=approver)
+
+
+def test_perform_refuses_a_user_without_the_transition_permission(clerk):
+    ticket = Ticket.objects.create()
+    perform(ticket, "submit", actor=clerk)
+    with pytest.raises(PermissionDenied):
+        perform(fetch(ticket), "approve", actor=clerk)
+    with pytest.raises(PermissionDenied):
+        perform(fetch(ticket), "approve", actor=None)
+    assert fetch(ticket).state == "submitted"
+    assert TransitionLog.objects.count() == 1
+
+
+def test_perform_rejects_a_method_that_is_not_a_transition(clerk):
+    with pytest.raises(TypeError):
+        perform(Ticket.objects.create(), "save", actor=clerk)
+
+
+def test_a_concurrent_change_raises_and_leaves_no_log_row(clerk):
+    ticket = Ticket.objects.create()
+    first, second = fetch(ticket), fetch(ticket)
+    perform(first, "submit", actor=clerk, comment="first")
+    with pytest.raises(ConcurrentTransition):
+        perform(second, "submit", actor=clerk, comment="second")
+    assert [e.comment for e in timeline_for(ticket)] == ["first"]
+
+
+def test_the_log_refuses_to_change_or_delete_rows(clerk):
+    ticket = Ticket.objects.create()
+    perform(ticket, "submit", actor=clerk, comment="original")
+    entry = TransitionLog.objects.get()
+    entry.comment = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        TransitionLog.objects.filter(pk=entry.pk).update(comment="rewritten")
+    with pytest.raises(AppendOnlyError):
+        TransitionLog.objects.all().delete()
+    assert TransitionLog.objects.get().comment == "original"
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_raw_updates_and_deletes_of_the_log(clerk):
+    ticket = Ticket.objects.create()
+    perform(ticket, "submit", actor=clerk)
+    for statement in ("UPDATE core_transitionlog SET comment = 'x'", "DELETE FROM core_transitionlog"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
+            cur.execute(statement)
+    assert TransitionLog.objects.count() == 1
+
+
+def test_timeline_reads_the_log_and_actors_in_one_query(clerk, approver, django_assert_num_queries):
+    ticket = Ticket.objects.create()
+    perform(ticket, "submit", actor=clerk)
+    perform(fetch(ticket), "approve", actor=approver)
+    ContentType.objects.get_for_model(Ticket)  # cached from here on, as in a running server
+    with django_assert_num_queries(1):
+        assert [e.actor.username for e in timeline_for(ticket)] == ["sam", "ann"]
+
+
+def test_the_timeline_include_shows_who_when_from_to_and_comment(clerk, approver):
+    ticket = Ticket.objects.create()
+    perform(ticket, "submit", actor=clerk, comment="请审核")
+    perform(fetch(ticket), "approve", actor=approver)
+    html = Template('{% include "core/timeline.html" with object=ticket %}').render(Context({"ticket": ticket}))
+    assert "Submit" in html and "Draft → Submitted" in html and "请审核" in html
+    assert "Submitted → Approved" in html
+    assert html.index("sam") < html.index("ann")
+    assert html == Template("{% load core_timeline %}{% timeline ticket %}").render(Context({"ticket": ticket}))
+
+
+def test_the_timeline_of_a_document_without_transitions_says_so(ticket_table, db):
+    html = Template('{% include "core/timeline.html" with object=t %}').render(
+        Context({"t": Ticket.objects.create()})
+    )
+    assert "No changes of state yet." in html
