@@ -37,7 +37,7 @@ class SupplierTable(ConsignTable):
 
 
 class ProductTable(ConsignTable):
-    sku = EditLinkColumn()
+    sku = EditLinkColumn(attrs={"td": {"class": "text-nowrap"}})
     default_supplier = tables.Column(order_by=("default_supplier__name",))
     supplier_unit_cost = MoneyColumn()
     list_price = MoneyColumn()

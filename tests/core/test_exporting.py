@@ -124,3 +124,29 @@ def test_control_characters_that_xlsx_cannot_hold_are_dropped():
 def test_unknown_format_is_refused():
     with pytest.raises(ValueError, match="unknown export format"):
         export_rows(["x"], [], "pdf")
+
+
+@pytest.mark.django_db
+def test_table_export_rows_keep_typed_values_and_use_value_methods():
+    import django_tables2 as tables
+
+    from catalog.models import Product
+    from core.tables import ConsignTable, MoneyColumn
+    from tests.factories import ProductFactory
+
+    class Table(ConsignTable):
+        list_price = MoneyColumn()
+        is_active = tables.BooleanColumn()
+        buttons = tables.Column(empty_values=(), exclude_from_export=True)
+
+        class Meta(ConsignTable.Meta):
+            model = Product
+            fields = ("sku", "name", "list_price", "is_active")
+
+        def value_name(self, value):
+            return f"name: {value}"
+
+    ProductFactory(sku="A-1", name="围巾", list_price=Decimal("1234.50"))
+    table = Table(Product.objects.all())
+    assert table.export_headers() == ["SKU", "Name", "List price", "Active"]
+    assert list(table.export_rows(Product.objects.all())) == [["A-1", "name: 围巾", Decimal("1234.50"), True]]
