@@ -170,3 +170,15 @@ def test_warehouse_may_not_cancel(client, make_user):
     assert client.get(order.get_absolute_url()).context["may_cancel"] is False
     assert client.post(reverse("orders:order_cancel", args=[order.pk]), {"reason": "x"}).status_code == 403
     assert Order.objects.get(pk=order.pk).fulfilment_status == FulfilmentStatus.AWAITING_SHIPMENT
+
+
+def test_the_sales_home_queue_lists_the_salespersons_orders_awaiting_shipment(sales_client):
+    mine = OrderFactory(store=StoreFactory(salesperson=sales_client.user), external_order_no="MINE-1")
+    OrderFactory(external_order_no="OTHERS-1")
+    shipped = OrderFactory(store=mine.store, external_order_no="GONE-1")
+    set_fulfilment_status(shipped, FulfilmentStatus.SHIPPED)
+
+    response = sales_client.get(reverse("accounts:home"))
+    queue = next(q for q in response.context["queues"] if q.role == "sales")
+    assert queue.rows == [mine]
+    assert "MINE-1" in response.text and "OTHERS-1" not in response.text
