@@ -9,8 +9,10 @@ test. Missing Chromium skips, or fails under CI=true.
         page.goto("/home/")            # relative to the live server
 
 `page` is 1280 px wide; `phone_page` is 390 px wide (a phone). Live-server tests are transactional:
-the database is emptied after each, and `django_db_serialized_rollback` restores what migrations
-wrote (groups, permission grants) before the next."""
+the database is emptied after each (data migrations' rows included), so each test starts by putting
+the role groups and their default grants back (`restore_roles`). Django's serialized rollback is no
+use here: once Playwright runs, the test body gets a fresh connection object without the serialized
+copy that was made at database creation."""
 
 import os
 from pathlib import Path
@@ -18,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import skip_or_fail
+from tests.worker_support import restore_roles
 
 CHROMIUM = Path(os.environ.get("CONSIGN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -63,16 +66,18 @@ def _new_page(browser, live_server, viewport, **context_kwargs):
 
 
 @pytest.fixture
-def page(browser, live_server, django_db_serialized_rollback):
+def page(browser, live_server, transactional_db):
     """A fresh browser tab, 1280 px wide, pointed at the live server (page.goto("/home/"))."""
+    restore_roles()
     context, page = _new_page(browser, live_server, DESKTOP)
     yield page
     context.close()
 
 
 @pytest.fixture
-def phone_page(browser, live_server, django_db_serialized_rollback):
+def phone_page(browser, live_server, transactional_db):
     """A fresh browser tab the size of a phone: 390 px wide, touch, mobile viewport."""
+    restore_roles()
     context, page = _new_page(browser, live_server, PHONE, is_mobile=True, has_touch=True,
                               device_scale_factor=2)
     yield page
