@@ -152,10 +152,7 @@ def list_orders(request, filters: Query[OrderFilters]):
         queryset = queryset.filter(store_id=filters.store)
     if filters.status is not None:
         queryset = queryset.filter(fulfilment_status=filters.status)
-    if filters.ordered_from is not None:
-        queryset = queryset.filter(ordered_at__date__gte=filters.ordered_from)
-    if filters.ordered_to is not None:
-        queryset = queryset.filter(ordered_at__date__lte=filters.ordered_to)
+    queryset = selectors.ordered_between(queryset, filters.ordered_from, filters.ordered_to)
     if filters.waiting_hours is not None:
         queryset = selectors.awaiting_shipment_longer_than(queryset, filters.waiting_hours)
     if filters.external_order_no:

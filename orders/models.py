@@ -76,6 +76,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["-ordered_at", "-id"], name="order_ordered_at_idx"),
             models.Index(fields=["fulfilment_status", "-ordered_at"], name="order_status_ordered_idx"),
             models.Index(fields=["store", "-ordered_at"], name="order_store_ordered_idx"),
+            models.Index(fields=["external_order_no"], name="order_external_no_idx"),
         ]
 
     def __str__(self):

@@ -1,20 +1,41 @@
 """Reads of orders shared by the pages, the API, the home queue and (later) shipments and reports."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from .models import FulfilmentStatus, Order, OrderLine
 
 
 def order_list():
-    """Every order with what a list row shows (store, line count), newest first."""
+    """Every order with what a list row shows (store, line count), newest first.
+
+    The line count is a correlated subquery, not a JOIN + GROUP BY, so the database counts lines only
+    for the rows of the page it returns, not for every order before sorting."""
+    line_count = (
+        OrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order")
+        .annotate(n=Count("*")).values("n")
+    )
     return (
         Order.objects.select_related("store")
-        .annotate(line_count=Count("lines"))
+        .annotate(line_count=Subquery(line_count, output_field=IntegerField()))
         .order_by("-ordered_at", "-id")
     )
+
+
+def start_of_day(day):
+    """The aware moment a local calendar day begins (filters compare the indexed column with it)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def ordered_between(queryset, first_day=None, last_day=None):
+    """Orders placed on or after `first_day` and on or before `last_day` (local calendar days)."""
+    if first_day is not None:
+        queryset = queryset.filter(ordered_at__gte=start_of_day(first_day))
+    if last_day is not None:
+        queryset = queryset.filter(ordered_at__lt=start_of_day(last_day + timedelta(days=1)))
+    return queryset
 
 
 def awaiting_shipment_longer_than(queryset, hours):
