@@ -212,7 +212,10 @@ PROGRESS_FIELDS = ["total_count", "done_count", "progress", "error", "finished_a
 def run_pdf_job(job_id):
     """Render job `job_id` and store its file. Safe to run twice: a re-run renders again and
     overwrites the file. Failures end the job in `failed` with the error text (no retry)."""
-    job = PdfJob.objects.get(pk=job_id)
+    job = PdfJob.objects.filter(pk=job_id).first()
+    if job is None:  # deleted since it was queued: nothing to do
+        logger.warning("PDF job %s no longer exists", job_id)
+        return None
     perform(job, "start", actor=None, update_fields=PROGRESS_FIELDS)
     try:
         if job.kind not in _documents:

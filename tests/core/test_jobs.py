@@ -116,6 +116,14 @@ def test_a_failing_builder_ends_the_job_failed_with_the_error():
     assert Notification.objects.get(recipient=job.created_by).event == "pdf_job_failed"
 
 
+def test_a_job_deleted_before_its_task_runs_is_skipped():
+    job = PdfJobFactory()
+    job_id = job.pk
+    job.delete()
+    assert render_pdf_job(job_id) is None
+    assert not PdfJob.objects.exists()
+
+
 def test_an_unknown_kind_cannot_be_requested(make_user):
     with pytest.raises(ValueError, match="No PDF document"):
         pdf.request_pdf_job(kind="nonsense", parameters={}, actor=make_user("sales"))
