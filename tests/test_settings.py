@@ -20,7 +20,9 @@ PRODUCTION = {
     "CELERY_BROKER_URL": "redis://redis.example.com:6379/0",
 }
 # Anything the developer's shell sets that would change the outcome.
-SCRUBBED = ("DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "LOG_LEVEL", "EMAIL_BACKEND")
+# (The browser tests' fixtures set DJANGO_ALLOW_ASYNC_UNSAFE in this process, which --deploy refuses.)
+SCRUBBED = ("DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "LOG_LEVEL", "EMAIL_BACKEND",
+            "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
 def manage(*args, **overrides):

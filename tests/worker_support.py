@@ -28,7 +28,16 @@ START_TIMEOUT = 30
 
 
 def redis_url():
-    return os.environ.get("CONSIGN_REDIS_URL") or DEFAULT_REDIS_URL
+    """The broker for this test session. Under pytest-xdist each process gets its own worker, so each
+    also gets its own Redis db (the given one + the xdist index, modulo 16): a worker must never take a
+    task published by another session, whose rows live in another test database."""
+    url = os.environ.get("CONSIGN_REDIS_URL") or DEFAULT_REDIS_URL
+    xdist = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if xdist.startswith("gw") and xdist[2:].isdigit() and int(xdist[2:]) > 0:
+        base, _slash, db = url.rpartition("/")
+        db = int(db) if db.isdigit() else 0
+        url = f"{base}/{(db + int(xdist[2:])) % 16}"
+    return url
 
 
 def _redis_client(url):
