@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -196,9 +197,10 @@ class GoodsReceipt(StockDocument):
         permissions = [("post_goodsreceipt", _("Can post goods receipt"))]
 
     @transition(field="state", source=DocumentState.DRAFT, target=DocumentState.POSTED,
-                permission="inventory.post_goodsreceipt")
+                permission="inventory.post_goodsreceipt", custom={"label": _("Post")})
     def post(self, *, by=None, comment=""):
-        """Side effects live in inventory.services.post_goods_receipt."""
+        """Side effects (in rows, supplier entries) live in inventory.documents.post_goods_receipt."""
+        self.posted_at = timezone.now()
 
 
 class GoodsReceiptLine(models.Model):
@@ -241,9 +243,10 @@ class Stocktake(StockDocument):
         permissions = [("post_stocktake", _("Can post stocktake"))]
 
     @transition(field="state", source=DocumentState.DRAFT, target=DocumentState.POSTED,
-                permission="inventory.post_stocktake")
+                permission="inventory.post_stocktake", custom={"label": _("Post")})
     def post(self, *, by=None, comment=""):
-        """Side effects live in inventory.services.post_stocktake."""
+        """Side effects (adjustment rows) live in inventory.documents.post_stocktake."""
+        self.posted_at = timezone.now()
 
 
 class StocktakeLine(models.Model):
@@ -290,9 +293,10 @@ class Transfer(StockDocument):
         ]
 
     @transition(field="state", source=DocumentState.DRAFT, target=DocumentState.POSTED,
-                permission="inventory.post_transfer")
+                permission="inventory.post_transfer", custom={"label": _("Post")})
     def post(self, *, by=None, comment=""):
-        """Side effects live in inventory.services.post_transfer."""
+        """Side effects (out and in rows) live in inventory.documents.post_transfer."""
+        self.posted_at = timezone.now()
 
 
 class TransferLine(models.Model):

@@ -107,7 +107,7 @@ def _pairs_q(pairs):
     return q
 
 
-def _lock_balances(pairs, *, create_missing):
+def lock_balances(pairs, *, create_missing):
     """Lock the balance rows of `pairs` in pk order → {(product_id, warehouse_id): StockBalance}.
 
     Missing rows (create_missing) are inserted with ON CONFLICT DO NOTHING, sorted by key, then all rows
@@ -172,7 +172,7 @@ def move_stock(*, moves: Sequence[StockMove], actor=None) -> list[StockLedgerEnt
         return []
     _validate(moves)
     with transaction.atomic():
-        balances = _lock_balances({(m.product_id, m.warehouse_id) for m in moves}, create_missing=True)
+        balances = lock_balances({(m.product_id, m.warehouse_id) for m in moves}, create_missing=True)
 
         effects = defaultdict(_Effect)
         for m in moves:
@@ -250,7 +250,7 @@ def reserve(*, requests: Sequence[ReservationRequest], actor=None) -> list[Stock
     if not requests:
         return []
     with transaction.atomic():
-        balances = _lock_balances({(r.product_id, r.warehouse_id) for r in requests}, create_missing=False)
+        balances = lock_balances({(r.product_id, r.warehouse_id) for r in requests}, create_missing=False)
         wanted = defaultdict(int)
         for r in requests:
             wanted[(r.product_id, r.warehouse_id)] += r.quantity
@@ -296,7 +296,7 @@ def release(*, sources: Iterable[models.Model], actor=None) -> int:
         reservations = _lock_open_reservations(list(sources))
         if not reservations:
             return 0
-        balances = _lock_balances({(r.product_id, r.warehouse_id) for r in reservations}, create_missing=False)
+        balances = lock_balances({(r.product_id, r.warehouse_id) for r in reservations}, create_missing=False)
         for r in reservations:
             balances[(r.product_id, r.warehouse_id)].reserved -= r.quantity
         StockBalance.objects.bulk_update(list(balances.values()), ["reserved"])
