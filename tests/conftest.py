@@ -11,6 +11,9 @@ from django.db import connection
 from tests.factories import UserFactory
 from tests.worker_support import _celery_worker_session, celery_worker_process  # noqa: F401
 
+# Browser fixtures (page, phone_page, browser) for any test; browser tests get the `browser` marker.
+pytest_plugins = ["tests.browser.fixtures"]
+
 CI = os.environ.get("CI", "").lower() == "true"
 
 
