@@ -348,3 +348,15 @@ def test_list_page_query_count_does_not_grow_with_rows(client, sales, django_ass
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(url)
     assert len(rows_of(response)) == 21
+
+
+def test_invalid_filter_value_shows_the_error_and_no_rows(client, sales):
+    ProductFactory()
+    url = reverse("catalog:product_list")
+    response = client.get(url, {"list_price_min": "abc"})
+    assert response.status_code == 200
+    assert rows_of(response) == [["Nothing matches these filters."]]
+    assert "Enter a number." in response.content.decode()
+
+    response = client.get(url, {"list_price_min": "abc", "_export": "csv"}, follow=True)
+    assert "Correct the filters before exporting." in response.content.decode()
