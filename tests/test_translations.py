@@ -182,7 +182,7 @@ def test_glossary_terms_are_translated_as_design_md_says(merged_catalogue, merge
         if expected is None:
             continue
         translation = (merged_translations.pgettext(ctxt, msgid) if ctxt else merged_translations.gettext(msgid))
-        if translation != expected:
+        if translation not in (expected, msgid):  # untranslated ones are the first test's business
             wrong.append(f"  {msgid!r}: {translation!r}, DESIGN.md says {expected!r}")
     assert not wrong, "Glossary (DESIGN.md, Words) not followed:\n" + "\n".join(wrong)
 
