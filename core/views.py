@@ -144,13 +144,14 @@ class ConsignListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
     def export(self, fmt):
         table = self.get_table_class()(data=self.object_list, **self.get_table_kwargs())
         self.configure_table(table)
-        queryset = table.data.data
+        data = table.data.data
         limit = exporting.max_rows()
-        if queryset.count() > limit:
+        if (data.count() if hasattr(data, "query") else len(data)) > limit:
             return self.redirect_without_export(
                 _("That export has more than %(limit)s rows; narrow the filters.") % {"limit": limit}
             )
-        records = queryset.iterator(chunk_size=2000)
+        # A queryset is read in chunks, never cached whole (prefetch_related works with chunk_size).
+        records = data.iterator(chunk_size=2000) if hasattr(data, "query") else iter(data)
         filename = self.export_filename or str(self.get_model()._meta.verbose_name_plural)
         return exporting.export_rows(table.export_headers(), table.export_rows(records), fmt,
                                      filename=filename)
