@@ -19,7 +19,6 @@ from catalog.models import Store
 from core.exporting import FORMATS, export_rows
 from core.forms import searchable
 from core.imports_views import ImportPreviewView, ImportUploadForm, ImportUploadView
-from core.transitions import timeline_for
 from core.views import ConsignListView
 
 from . import selectors, services
@@ -100,7 +99,6 @@ class OrderDetailView(PermissionRequiredMixin, TemplateView):
         return super().get_context_data(
             order=order,
             lines=selectors.lines_with_open_quantity(order),
-            timeline=timeline_for(order),
             may_cancel=can_proceed(order.cancel) and has_transition_perm(order.cancel, user),
             cancel_form=kwargs.pop("cancel_form", None) or CancelOrderForm(),
             **kwargs,
