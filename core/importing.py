@@ -177,8 +177,8 @@ def _too_many_rows(max_rows):
     )
 
 
-_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
-_ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"([0-9]{1,7})\"")
+# The `r` attribute of a cell ("B7") or a row ("7"); no other sheet element has one.
+_REF = re.compile(rb'\sr="([A-Z]{0,3})([0-9]{1,7})"')
 MAX_XLSX_COLUMNS = 200
 MAX_XLSX_CELLS = 8_000_000  # the reader allocates rows x columns of the used range (~32 bytes a cell)
 
@@ -225,11 +225,11 @@ def check_xlsx_archive(path, *, max_uncompressed, max_rows=DEFAULT_MAX_ROWS):
                             raise _expands_too_much(max_uncompressed)
                         if is_sheet:
                             text = tail + chunk
-                            for letters, digits in _CELL_REF.findall(text):
-                                max_col = max(max_col, _column_number(letters))
-                                max_row = max(max_row, int(digits))
-                            for digits in _ROW_REF.findall(text):
-                                max_row = max(max_row, int(digits))
+                            refs = _REF.findall(text)
+                            if refs:
+                                max_row = max(max_row, max(int(digits) for _letters, digits in refs))
+                                columns = {letters for letters, _digits in refs if letters}
+                                max_col = max(max_col, *(_column_number(c) for c in columns), 0)
                             tail = text[-200:]
             if max_row > max_rows + 1:
                 raise ImportRefused(
@@ -280,9 +280,9 @@ def read_xlsx_rows(path, *, max_rows):
         sheet = workbook.get_sheet_by_index(0)
         rows = []
         for raw in sheet.iter_rows():
-            row = [_cell_value(v) for v in raw]
-            if not any(v not in ("", None) for v in row):
+            if not any(v != "" for v in raw):  # calamine gives "" for an empty cell
                 continue
+            row = [v if type(v) is str else _cell_value(v) for v in raw]
             rows.append(row)
             if len(rows) > max_rows + 1:
                 raise _too_many_rows(max_rows)
