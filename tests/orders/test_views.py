@@ -203,3 +203,14 @@ def test_the_order_pages_cost_the_same_queries_for_1_and_20_lines(sales_client, 
 
     queries_with(1)  # warms the per-process caches (content types, …)
     assert queries_with(1) == queries_with(20)
+
+
+def test_the_admin_shows_orders_read_only(client):
+    from tests.factories import UserFactory
+
+    line = OrderLineFactory()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert client.get(reverse("admin:orders_order_changelist")).status_code == 200
+    page = client.get(reverse("admin:orders_order_change", args=[line.order_id]))
+    assert page.status_code == 200 and line.order.external_order_no in page.text
+    assert client.get(reverse("admin:orders_order_add")).status_code == 403
