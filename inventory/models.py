@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -168,6 +169,7 @@ class StockDocument(ConcurrentTransitionMixin, models.Model):
     posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
 
     number_prefix = "DOC"
+    url_prefix = ""
 
     class Meta:
         abstract = True
@@ -175,6 +177,9 @@ class StockDocument(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return self.number
+
+    def get_absolute_url(self):
+        return reverse(f"inventory:{self.url_prefix}_detail", args=[self.pk])
 
     @property
     def number(self):
@@ -190,6 +195,7 @@ class GoodsReceipt(StockDocument):
     warehouse = models.ForeignKey(Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT,
                                   related_name="goods_receipts")
     number_prefix = "GR"
+    url_prefix = "receipt"
 
     class Meta(StockDocument.Meta):
         verbose_name = _("goods receipt")
@@ -235,7 +241,8 @@ class Stocktake(StockDocument):
     warehouse = models.ForeignKey(Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT,
                                   related_name="stocktakes")
     reason = models.CharField(_("reason"), max_length=255)
-    number_prefix = "ST"
+    number_prefix = "SC"
+    url_prefix = "stocktake"
 
     class Meta(StockDocument.Meta):
         verbose_name = _("stocktake")
@@ -282,6 +289,7 @@ class Transfer(StockDocument):
     to_warehouse = models.ForeignKey(Warehouse, verbose_name=_("to warehouse"), on_delete=models.PROTECT,
                                      related_name="transfers_in")
     number_prefix = "TR"
+    url_prefix = "transfer"
 
     class Meta(StockDocument.Meta):
         verbose_name = _("transfer")

@@ -92,3 +92,12 @@ def stock_differences():
 
 def low_stock_q():
     return Q(on_hand__lt=F("reserved") + F("product__low_stock_threshold"))
+
+
+def ledger_for_source(document):
+    """The ledger rows a document wrote (empty for a draft)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return (StockLedgerEntry.objects.filter(source_type=ContentType.objects.get_for_model(document),
+                                            source_id=document.pk)
+            .select_related("product", "warehouse").annotate(signed_qty=SIGNED_QUANTITY).order_by("id"))
