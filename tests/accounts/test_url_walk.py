@@ -33,6 +33,7 @@ from tests.factories import (
     UserFactory,
     WarehouseFactory,
 )
+from tests.inventory.factories import GoodsReceiptFactory, StocktakeFactory, TransferFactory
 from tests.notifications.factories import NotificationFactory
 from tests.orders.factories import OrderLineFactory
 
@@ -112,6 +113,16 @@ EXPECTED = {
     "orders:order_import_template": ORDER_TAKERS,
     "orders:order_import_preview": Opens(ORDER_TAKERS, 404, "a made-up token: access first, then 404"),
     "orders:order_cancel": post_only(roles(Role.SALES)),
+    # inventory: balances for those who decide dispatches; ledger and documents for warehouse and managers
+    "inventory:balance_list": roles(Role.WAREHOUSE, Role.MANAGER, Role.SALES, Role.APPROVER),
+    "inventory:product_ledger": roles(Role.WAREHOUSE, Role.MANAGER),
+    **{f"inventory:{doc}_{page}": roles(Role.WAREHOUSE, Role.MANAGER)
+       for doc in ("receipt", "stocktake", "transfer") for page in ("list", "detail")},
+    **{f"inventory:{doc}_create": roles(Role.WAREHOUSE) for doc in ("receipt", "stocktake", "transfer")},
+    **{f"inventory:{doc}_post": post_only(roles(Role.WAREHOUSE)) for doc in ("receipt", "stocktake", "transfer")},
+    # reconciliation: supplier accounts are read by finance, its supervisor and managers
+    "reconciliation:account_list": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
+    "reconciliation:supplier_entries": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
 }
 
 
@@ -148,6 +159,11 @@ ARGS = {
     "orders:order_import_preview": {"token": "no-such-import"},
     "catalog:product_import_preview": {"token": "no-such-import"},
     "accounts:api_token_revoke": {"pk": 1},
+    "inventory:product_ledger": a(ProductFactory),
+    **{f"inventory:{doc}_{page}": a(factory) for doc, factory in (
+        ("receipt", GoodsReceiptFactory), ("stocktake", StocktakeFactory), ("transfer", TransferFactory))
+       for page in ("detail", "post")},
+    "reconciliation:supplier_entries": a(SupplierFactory),
 }
 
 SKIPPED_PREFIXES = ("admin/", "api/", "static/")
