@@ -16,7 +16,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
-EXEMPT_PREFIXES = ("/admin/", "/api/", "/static/", "/media/", "/i18n/")
+# Not checked here: the admin and the token API guard themselves; static files and the language switch
+# are public. (Uploaded files under /media/ are checked: in development they are served by a view
+# marked INTERNAL; in production the web server serves them.)
+EXEMPT_PREFIXES = ("/admin/", "/api/", "/static/", "/i18n/")
 
 
 class Access(StrEnum):
@@ -45,9 +48,9 @@ def user_may_open(user, view_func):
         return user.is_supplier_user
     if not user.is_internal:
         return False
-    if access == Access.INTERNAL:
-        return True
-    return bool(perms) and user.has_perms(perms)
+    if perms:  # declared permissions always count, also on a page marked INTERNAL
+        return user.has_perms(perms)
+    return access == Access.INTERNAL
 
 
 class RoleAccessMiddleware:

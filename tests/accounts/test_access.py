@@ -65,6 +65,7 @@ urlpatterns = [
     path("t/decorated/", requires_permissions("catalog.change_product")(ok_view()), name="decorated"),
     path("t/public/", access(Access.PUBLIC)(ok_view()), name="public"),
     path("t/portal/", access(Access.SUPPLIER)(ok_view()), name="portal"),
+    path("media/<path:path>", access(Access.INTERNAL)(ok_view()), name="media_like"),
 ]
 
 
@@ -233,3 +234,24 @@ def test_a_refusal_is_a_page_of_the_site_that_says_why(client, make_user):
     refused = client.get(reverse("accounts:home"))  # where login sends everybody internal
     assert refused.status_code == 403
     assert b'id="no-role"' in refused.content
+
+
+def test_permissions_declared_on_a_page_marked_internal_still_count(make_user):
+    class InternalButGuarded(View):
+        access = Access.INTERNAL
+        permission_required = "catalog.add_store"
+
+    view = InternalButGuarded.as_view()
+    assert not user_may_open(make_user(Role.SALES), view)
+    assert user_may_open(make_user(Role.MANAGER), view)
+
+
+def test_uploaded_files_are_not_exempt_from_the_access_rules(client, make_user):
+    # In development /media/ is served by a view marked INTERNAL (config/urls.py): that mark must count.
+    response = client.get("/media/invoices/2026/inv-1.pdf")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+    client.force_login(make_user(Role.SUPPLIER))
+    assert client.get("/media/invoices/2026/inv-1.pdf").url == reverse("accounts:supplier_home")
+    client.force_login(make_user(Role.FINANCE))
+    assert client.get("/media/invoices/2026/inv-1.pdf").content == b"ok"

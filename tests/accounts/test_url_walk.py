@@ -83,7 +83,7 @@ EXPECTED = {
     "accounts:login": {ANONYMOUS: 200, **dict.fromkeys(LOGGED_IN, 302)},  # logged in: on to home
     "accounts:logout": everyone(405),  # POST only (Django 5): a link cannot log anybody out
     "accounts:home": INTERNAL,
-    "accounts:supplier_home": {SUPPLIER},
+    "accounts:supplier_home": {SUPPLIER},  # the placeholder portal: staff and the superuser get 403
     "accounts:api_tokens": INTERNAL,  # each user's own API tokens
     "accounts:api_token_revoke": post_only(INTERNAL),
     # Django's language switcher: exempt from the access middleware; a GET just redirects back.

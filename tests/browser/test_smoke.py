@@ -62,6 +62,8 @@ def test_home_page_at_desktop_width(page, make_user):
     login(page, "allrounder")
 
     expect(page.locator(".work-queue")).to_have_count(len(INTERNAL_ROLES))
+    # Our own stylesheet is served too (whitenoise, from the finders in tests).
+    expect(page.locator(".work-queue .card-header").first).to_have_css("background-color", "rgb(243, 245, 247)")
     expect(page.locator(".navbar-toggler")).to_be_hidden()  # the full menu shows at 1280 px
     expect(page.locator("#mainnav")).to_be_visible()
     assert horizontal_overflow(page) == 0
