@@ -421,7 +421,10 @@ class Importer:
         raise NotImplementedError
 
     def write(self, rows, actor):
-        """Write the cleaned rows; runs inside one transaction. Returns an ImportResult."""
+        """Write the cleaned rows; runs inside one transaction. Returns an ImportResult.
+
+        `rows` come back from the stored batch as JSON gives them: a Decimal cleaned by `clean_row` is
+        a str here (Decimal(row["price"])), a date an ISO string."""
         raise NotImplementedError
 
     # ---- reading ---------------------------------------------------------------------------------------
