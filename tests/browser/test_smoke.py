@@ -57,6 +57,14 @@ def test_supplier_logs_in_to_the_placeholder_and_sees_nothing_internal(page, mak
     logout(page)
 
 
+def test_a_login_without_any_role_is_told_to_ask_for_one(page, make_user):
+    make_user(username="newcomer")
+    login(page, "newcomer")
+    expect(page.locator("#no-role")).to_be_visible()  # the 403 page, inside the site's frame
+    expect(page.locator("#mainnav .navbar-nav .nav-link")).to_have_count(0)
+    logout(page)
+
+
 def test_home_page_at_desktop_width(page, make_user):
     make_user(*INTERNAL_ROLES, username="allrounder", first_name="Ada", last_name="Wang")
     login(page, "allrounder")
