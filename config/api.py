@@ -93,3 +93,5 @@ def on_conflict(request, exc):
 
 api.add_router("/catalog/", "catalog.api.router")
 api.add_router("/orders", "orders.api.router")
+api.add_router("/stock", "inventory.api.router")
+api.add_router("/supplier-entries", "reconciliation.api.router")

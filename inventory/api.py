@@ -1,0 +1,239 @@
+"""Stock over the API (/api/v1/stock/): balances, the ledger, adjustments (ledger rows of kind
+adjustment), and goods receipts (list, detail, create a draft, post). The same services, selectors and
+permissions as the pages."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from catalog.models import Supplier, Warehouse
+from core.api import require_permissions
+
+from . import documents, selectors
+from .documents import ReceiptLineData
+from .models import GoodsReceipt, MoveKind, StockLedgerEntry
+from .services import StockError
+
+router = Router(tags=["stock"])
+MAX_LIMIT = 500
+
+
+class Page(Schema):
+    limit: int = Field(100, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+def page(queryset, filters):
+    rows = list(queryset[filters.offset:filters.offset + filters.limit + 1])
+    more = len(rows) > filters.limit
+    return {"items": rows[:filters.limit], "next_offset": filters.offset + filters.limit if more else None}
+
+
+class BalanceOut(Schema):
+    product: int = Field(..., alias="product_id")
+    sku: str = Field(..., alias="product.sku")
+    warehouse: int = Field(..., alias="warehouse_id")
+    on_hand: int
+    reserved: int
+    available: int
+    low_stock_threshold: int = Field(..., alias="product.low_stock_threshold")
+
+
+class BalancePage(Schema):
+    items: list[BalanceOut]
+    next_offset: int | None
+
+
+class BalanceFilters(Page):
+    warehouse: int | None = None
+    product: int | None = None
+    supplier: int | None = None
+    low: bool = False
+
+
+@router.get("/balances", response=BalancePage)
+def list_balances(request, filters: Query[BalanceFilters]):
+    """On hand, reserved and available per product and warehouse (`low=true`: below the threshold)."""
+    require_permissions(request, "inventory.view_stockbalance")
+    qs = selectors.balances(low_only=filters.low)
+    if filters.warehouse is not None:
+        qs = qs.filter(warehouse_id=filters.warehouse)
+    if filters.product is not None:
+        qs = qs.filter(product_id=filters.product)
+    if filters.supplier is not None:
+        qs = qs.filter(product__default_supplier_id=filters.supplier)
+    return page(qs.order_by("product__sku", "warehouse_id", "pk"), filters)
+
+
+class LedgerOut(Schema):
+    id: int
+    created_at: datetime
+    product: int = Field(..., alias="product_id")
+    sku: str = Field(..., alias="product.sku")
+    warehouse: int = Field(..., alias="warehouse_id")
+    direction: str
+    kind: str
+    quantity: int
+    balance_after: int
+    source_type: str | None = None
+    source_id: int | None = None
+    reason: str
+    actor: int | None = Field(None, alias="actor_id")
+
+    @staticmethod
+    def resolve_source_type(obj):
+        return f"{obj.source_type.app_label}.{obj.source_type.model}" if obj.source_type_id else None
+
+
+class LedgerPage(Schema):
+    items: list[LedgerOut]
+    next_offset: int | None
+
+
+class LedgerFilters(Page):
+    product: int | None = None
+    warehouse: int | None = None
+    kind: MoveKind | None = None
+
+
+def _ledger(filters, kind=None):
+    qs = StockLedgerEntry.objects.select_related("product", "source_type").order_by("-id")
+    if filters.product is not None:
+        qs = qs.filter(product_id=filters.product)
+    if filters.warehouse is not None:
+        qs = qs.filter(warehouse_id=filters.warehouse)
+    kind = kind or filters.kind
+    if kind:
+        qs = qs.filter(kind=kind)
+    return page(qs, filters)
+
+
+@router.get("/ledger", response=LedgerPage)
+def list_ledger(request, filters: Query[LedgerFilters]):
+    """Stock ledger rows 出入库流水, newest first."""
+    require_permissions(request, "inventory.view_stockledgerentry")
+    return _ledger(filters)
+
+
+@router.get("/adjustments", response=LedgerPage)
+def list_adjustments(request, filters: Query[LedgerFilters]):
+    """Adjustment rows (stocktake differences), newest first."""
+    require_permissions(request, "inventory.view_stockledgerentry")
+    return _ledger(filters, kind=MoveKind.ADJUSTMENT)
+
+
+class ReceiptLineIn(Schema):
+    product: int
+    quantity: int
+    unit_cost: Decimal
+
+
+class ReceiptIn(Schema):
+    supplier: int
+    warehouse: int
+    note: str = Field("", max_length=255)
+    lines: list[ReceiptLineIn]
+    post: bool = Field(False, description="Post it at once (needs inventory.post_goodsreceipt)")
+
+
+class ReceiptLineOut(Schema):
+    product: int = Field(..., alias="product_id")
+    sku: str = Field(..., alias="product.sku")
+    quantity: int
+    unit_cost: Decimal
+
+
+class ReceiptOut(Schema):
+    id: int
+    number: str
+    supplier: int = Field(..., alias="supplier_id")
+    warehouse: int = Field(..., alias="warehouse_id")
+    state: str
+    note: str
+    created_at: datetime
+    posted_at: datetime | None
+    lines: list[ReceiptLineOut]
+
+    @staticmethod
+    def resolve_lines(obj):
+        return list(obj.lines.select_related("product"))
+
+
+class ReceiptRow(Schema):
+    id: int
+    number: str
+    supplier: int = Field(..., alias="supplier_id")
+    warehouse: int = Field(..., alias="warehouse_id")
+    state: str
+    created_at: datetime
+    posted_at: datetime | None
+
+
+class ReceiptPage(Schema):
+    items: list[ReceiptRow]
+    next_offset: int | None
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+def _invalid(errors):
+    return Status(400, {"detail": _("The request has invalid values."), "errors": errors})
+
+
+@router.get("/receipts", response=ReceiptPage)
+def list_receipts(request, filters: Query[Page]):
+    require_permissions(request, "inventory.view_goodsreceipt")
+    return page(GoodsReceipt.objects.order_by("-id"), filters)
+
+
+@router.get("/receipts/{receipt_id}", response=ReceiptOut)
+def get_receipt(request, receipt_id: int):
+    require_permissions(request, "inventory.view_goodsreceipt")
+    return get_object_or_404(GoodsReceipt, pk=receipt_id)
+
+
+@router.post("/receipts", response={201: ReceiptOut, 400: ErrorOut, 409: ErrorOut})
+def post_receipt(request, payload: ReceiptIn):
+    """Create a goods receipt (a draft; `post: true` posts it in the same call)."""
+    require_permissions(request, "inventory.add_goodsreceipt", *(["inventory.post_goodsreceipt"] if payload.post
+                                                                 else []))
+    supplier = Supplier.objects.filter(pk=payload.supplier).first()
+    warehouse = Warehouse.objects.filter(pk=payload.warehouse).first()
+    errors = {}
+    if supplier is None:
+        errors["supplier"] = [_("No supplier has id %(id)s.") % {"id": payload.supplier}]
+    if warehouse is None:
+        errors["warehouse"] = [_("No warehouse has id %(id)s.") % {"id": payload.warehouse}]
+    if errors:
+        return _invalid(errors)
+    try:
+        receipt = documents.create_goods_receipt(
+            supplier=supplier, warehouse=warehouse, note=payload.note, actor=request.user,
+            lines=[ReceiptLineData(line.product, line.quantity, line.unit_cost) for line in payload.lines])
+        if payload.post:
+            documents.post_goods_receipt(receipt=receipt, actor=request.user)
+    except ValidationError as exc:
+        return _invalid({"lines": exc.messages})
+    return Status(201, GoodsReceipt.objects.get(pk=receipt.pk))
+
+
+@router.post("/receipts/{receipt_id}/post", response={200: ReceiptOut, 409: ErrorOut})
+def post_existing_receipt(request, receipt_id: int):
+    """Post a draft receipt: in rows and supplier account entries. 409 if already posted."""
+    require_permissions(request, "inventory.post_goodsreceipt")
+    receipt = get_object_or_404(GoodsReceipt, pk=receipt_id)
+    try:
+        documents.post_goods_receipt(receipt=receipt, actor=request.user)
+    except StockError as exc:
+        return Status(409, {"detail": str(exc)})
+    return GoodsReceipt.objects.get(pk=receipt.pk)
+
+

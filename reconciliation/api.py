@@ -1,0 +1,65 @@
+"""Supplier account entries over the API (read only): GET /api/v1/supplier-entries."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Field, Query, Router, Schema
+
+from core.api import require_permissions
+
+from .models import EntryKind, SupplierAccountEntry
+
+router = Router(tags=["supplier account"])
+
+
+class EntryOut(Schema):
+    id: int
+    supplier: int = Field(..., alias="supplier_id")
+    kind: str
+    amount: Decimal
+    description: str
+    entry_date: date
+    source_type: str
+    source_id: int
+    statement: int | None = Field(None, alias="statement_id")
+    reconciled_on: date | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_source_type(obj):
+        return f"{obj.source_type.app_label}.{obj.source_type.model}"
+
+
+class EntryPage(Schema):
+    items: list[EntryOut]
+    next_offset: int | None
+
+
+class EntryFilters(Schema):
+    supplier: int | None = None
+    kind: EntryKind | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    reconciled: bool | None = None
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+@router.get("", response=EntryPage)
+def list_entries(request, filters: Query[EntryFilters]):
+    """Supplier account entries 供应商往来明细 in date order (oldest first)."""
+    require_permissions(request, "reconciliation.view_supplieraccountentry")
+    qs = SupplierAccountEntry.objects.select_related("source_type").order_by("entry_date", "id")
+    if filters.supplier is not None:
+        qs = qs.filter(supplier_id=filters.supplier)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.date_from:
+        qs = qs.filter(entry_date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(entry_date__lte=filters.date_to)
+    if filters.reconciled is not None:
+        qs = qs.filter(reconciled_on__isnull=not filters.reconciled)
+    rows = list(qs[filters.offset:filters.offset + filters.limit + 1])
+    more = len(rows) > filters.limit
+    return {"items": rows[:filters.limit], "next_offset": filters.offset + filters.limit if more else None}
