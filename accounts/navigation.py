@@ -25,6 +25,7 @@ MENU = [
     MenuEntry(_("Stock"), _("Stock"), "inventory:balance_list"),
     MenuEntry(_("Stock"), _("Goods receipts"), "inventory:receipt_list"),
     MenuEntry(_("Stock"), _("Stocktakes"), "inventory:stocktake_list"),
+    MenuEntry(_("Stock"), _("Import stocktake counts"), "inventory:stocktake_import"),
     MenuEntry(_("Stock"), _("Transfers"), "inventory:transfer_list"),
     MenuEntry(_("Finance"), _("Supplier accounts"), "reconciliation:account_list"),
     MenuEntry(_("Master data"), _("Stores"), "catalog:store_list"),

@@ -1,5 +1,6 @@
 """Stock pages. Thin: forms shape the input, inventory.documents / services write, selectors read."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +11,9 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
 
-from catalog.models import Product
+from catalog.models import Product, Warehouse
+from core.forms import searchable
+from core.imports_views import ImportPreviewView, ImportUploadForm, ImportUploadView
 from core.transitions import timeline_for
 from core.views import ConsignListView
 
@@ -24,6 +27,7 @@ from .forms import (
     TransferForm,
     TransferLineFormSet,
 )
+from .importing import StocktakeCountImporter
 from .models import GoodsReceipt, StockBalance, StockLedgerEntry, Stocktake, Transfer
 from .services import StockError
 from .tables import BalanceTable, GoodsReceiptTable, LedgerTable, StocktakeTable, TransferTable
@@ -259,3 +263,41 @@ class TransferPostView(DocumentPostView):
         documents.post_transfer(transfer=document, actor=actor)
 
 
+
+
+# ---- stocktake counts from a file -------------------------------------------------------------------
+
+class StocktakeImportForm(ImportUploadForm):
+    """The generic upload form plus the warehouse and the reason (picked before the file is read)."""
+
+    warehouse = forms.ModelChoiceField(label=gettext_lazy("Warehouse"), queryset=Warehouse.objects.none())
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=255)
+    field_order = ["warehouse", "reason", "file"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse"].queryset = Warehouse.objects.filter(is_active=True).order_by("name")
+        searchable(self.fields["warehouse"].widget)
+
+    def clean_file(self):
+        warehouse, reason = self.cleaned_data.get("warehouse"), (self.cleaned_data.get("reason") or "").strip()
+        if warehouse is None or not reason:
+            return self.cleaned_data.get("file")  # their own errors say what is missing
+        self.importer.warehouse, self.importer.reason = warehouse, reason
+        return super().clean_file()
+
+
+class StocktakeImportView(ImportUploadView):
+    """Upload counts (SKU, counted quantity) → preview → a draft stocktake."""
+
+    importer_class = StocktakeCountImporter
+    url_name = "inventory:stocktake_import"
+    permission_required = StocktakeCountImporter.permission
+    form_class = StocktakeImportForm
+    template_name = "inventory/stocktake_import.html"
+
+
+class StocktakeImportPreviewView(ImportPreviewView):
+    importer_class = StocktakeCountImporter
+    url_name = "inventory:stocktake_import"
+    permission_required = StocktakeCountImporter.permission

@@ -119,6 +119,8 @@ EXPECTED = {
     **{f"inventory:{doc}_{page}": roles(Role.WAREHOUSE, Role.MANAGER)
        for doc in ("receipt", "stocktake", "transfer") for page in ("list", "detail")},
     **{f"inventory:{doc}_create": roles(Role.WAREHOUSE) for doc in ("receipt", "stocktake", "transfer")},
+    "inventory:stocktake_import": roles(Role.WAREHOUSE),
+    "inventory:stocktake_import_preview": Opens(roles(Role.WAREHOUSE), 404, "a made-up token: access first, then 404"),
     **{f"inventory:{doc}_post": post_only(roles(Role.WAREHOUSE)) for doc in ("receipt", "stocktake", "transfer")},
     # reconciliation: supplier accounts are read by finance, its supervisor and managers
     "reconciliation:account_list": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
@@ -164,6 +166,7 @@ ARGS = {
         ("receipt", GoodsReceiptFactory), ("stocktake", StocktakeFactory), ("transfer", TransferFactory))
        for page in ("detail", "post")},
     "reconciliation:supplier_entries": a(SupplierFactory),
+    "inventory:stocktake_import_preview": {"token": "no-such-import"},
 }
 
 SKIPPED_PREFIXES = ("admin/", "api/", "static/")
