@@ -98,14 +98,14 @@ def run(args):
     take = StockMove(product.pk, wh.pk, Direction.OUT, 1, MoveKind.DISPATCH)
 
     # The baseline: the service's statements by hand. The SELECT is the service's own queryset compiled
-    # (same columns, joins and FOR UPDATE OF); UPDATE and INSERT are what bulk_update / bulk_create send.
+    # (same columns, joins and FOR UPDATE OF); UPDATE and INSERT are the ones the service sends for one
+    # line (a plain UPDATE of the one balance row, the INSERT … RETURNING id of bulk_create).
     lock_qs = (StockBalance.objects.filter(product_id=product.pk, warehouse_id=wh.pk)
                .select_related("product", "warehouse").order_by("pk").select_for_update(of=("self",)))
     with transaction.atomic():  # as_sql() refuses FOR UPDATE outside a transaction
         lock_sql, lock_params = lock_qs.query.get_compiler(connection=connection).as_sql()
-    update_sql = ('UPDATE "inventory_stockbalance" SET "on_hand" = CASE WHEN ("inventory_stockbalance"."id" = %s) '
-                  'THEN %s ELSE NULL END, "reserved" = CASE WHEN ("inventory_stockbalance"."id" = %s) THEN %s '
-                  'ELSE NULL END WHERE "inventory_stockbalance"."id" IN (%s)')
+    update_sql = ('UPDATE "inventory_stockbalance" SET "on_hand" = %s, "reserved" = %s '
+                  'WHERE "inventory_stockbalance"."id" = %s')
     insert_sql = ('INSERT INTO "inventory_stockledgerentry" ("product_id", "warehouse_id", "direction", "kind", '
                   '"quantity", "balance_after", "source_type_id", "source_id", "reason", "actor_id", '
                   '"created_at") VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING '
@@ -118,7 +118,7 @@ def run(args):
             balance_id, on_hand, reserved = row[0], row[3], row[4]
             if on_hand - 1 < reserved:
                 raise RuntimeError("short")
-            cursor.execute(update_sql, [balance_id, on_hand - 1, balance_id, reserved, balance_id])
+            cursor.execute(update_sql, [on_hand - 1, reserved, balance_id])
             cursor.execute(insert_sql, [product.pk, wh.pk, "out", "dispatch", 1, on_hand - 1, None, None, "",
                                         actor.pk, timezone.now()])
             cursor.fetchone()

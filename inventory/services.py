@@ -133,6 +133,16 @@ def lock_balances(pairs, *, create_missing):
     return balances
 
 
+def _save_balances(balances, fields):
+    """One UPDATE for the locked balances: a plain one for a single row (the common case, and much
+    cheaper to build than bulk_update's CASE expression), bulk_update for several."""
+    if len(balances) == 1:
+        (b,) = balances
+        StockBalance.objects.filter(pk=b.pk).update(**{f: getattr(b, f) for f in fields})
+    elif balances:
+        StockBalance.objects.bulk_update(balances, fields)
+
+
 def _names_for(shortfalls):
     """Fill SKU and warehouse names into shortfalls (error path only)."""
     skus = dict(Product.objects.filter(pk__in={s.product_id for s in shortfalls}).values_list("pk", "sku"))
@@ -220,7 +230,7 @@ def move_stock(*, moves: Sequence[StockMove], actor=None) -> list[StockLedgerEnt
                 created_at=now, **_source_fields(m.source),
             ))
         touched = [balances[key] for key in effects]
-        StockBalance.objects.bulk_update(touched, ["on_hand", "reserved"])
+        _save_balances(touched, ["on_hand", "reserved"])
         StockLedgerEntry.objects.bulk_create(rows)
         _notify_if_low(touched, before_available)
     return rows
@@ -265,7 +275,7 @@ def reserve(*, requests: Sequence[ReservationRequest], actor=None) -> list[Stock
         before_available = {key: b.available for key, b in balances.items()}
         for key, quantity in wanted.items():
             balances[key].reserved += quantity
-        StockBalance.objects.bulk_update(list(balances.values()), ["reserved"])
+        _save_balances(list(balances.values()), ["reserved"])
         reservations = StockReservation.objects.bulk_create([
             StockReservation(product_id=r.product_id, warehouse_id=r.warehouse_id, quantity=r.quantity,
                              actor=actor, **_source_fields(r.source))
@@ -299,7 +309,7 @@ def release(*, sources: Iterable[models.Model], actor=None) -> int:
         balances = lock_balances({(r.product_id, r.warehouse_id) for r in reservations}, create_missing=False)
         for r in reservations:
             balances[(r.product_id, r.warehouse_id)].reserved -= r.quantity
-        StockBalance.objects.bulk_update(list(balances.values()), ["reserved"])
+        _save_balances(list(balances.values()), ["reserved"])
         StockReservation.objects.filter(pk__in=[r.pk for r in reservations]).update(
             status=ReservationStatus.RELEASED, closed_at=timezone.now()
         )
