@@ -117,3 +117,33 @@ def test_concurrent_first_moves_create_one_balance_row(transactional_db):
 
     assert kinds(outcomes) == ["ok"] * 20, [o for o in outcomes if o[0] != "ok"]
     assert assert_ledger_matches(product, wh).on_hand == 20
+
+
+def test_two_clerks_posting_one_receipt_at_once_post_it_once(transactional_db):
+    from decimal import Decimal
+
+    from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+    from inventory import documents
+    from inventory.models import GoodsReceipt
+    from reconciliation.models import SupplierAccountEntry
+    from tests.factories import SupplierFactory
+
+    boss = UserFactory(is_superuser=True)  # holds inventory.post_goodsreceipt without groups
+    wh, product = WarehouseFactory(), ProductFactory()
+    receipt = documents.create_goods_receipt(supplier=SupplierFactory(), warehouse=wh, actor=boss,
+                                             lines=[documents.ReceiptLineData(product.pk, 5, Decimal("2.00"))])
+
+    def post(i):
+        try:
+            documents.post_goods_receipt(receipt=GoodsReceipt.objects.get(pk=receipt.pk), actor=boss)
+        except (ConcurrentTransition, TransitionNotAllowed) as exc:
+            return type(exc).__name__
+        return "posted"
+
+    outcomes = run_together(10, post)
+
+    assert [o[0] for o in outcomes] == ["ok"] * 10, outcomes
+    assert [o[1] for o in outcomes].count("posted") == 1
+    assert assert_ledger_matches(product, wh).on_hand == 5
+    assert SupplierAccountEntry.objects.count() == 1
