@@ -47,6 +47,19 @@ DEFAULT_GRANTS = {
         Role.SALES.value: ["view_stockbalance"],
         Role.APPROVER.value: ["view_stockbalance"],
     },
+    # Shipments (DESIGN.md's table): sales enters, submits, dispatches drop-ships, cancels before
+    # approval; approvers approve/reject (never their own entry — enforced in the model's permission
+    # check) and cancel after approval; warehouse picks and dispatches company dispatches; sales and
+    # warehouse mark delivered/received.
+    "shipments": {
+        Role.SALES.value: ["view_shipment", "add_shipment", "submit_shipment", "reopen_shipment",
+                           "dispatch_dropship_shipment", "mark_delivered_shipment", "mark_received_shipment",
+                           "cancel_shipment"],
+        Role.APPROVER.value: ["view_shipment", "approve_shipment", "reject_shipment", "cancel_approved_shipment"],
+        Role.WAREHOUSE.value: ["view_shipment", "start_picking_shipment", "dispatch_shipment",
+                               "mark_delivered_shipment", "mark_received_shipment"],
+        **{role.value: ["view_shipment"] for role in (Role.FINANCE, Role.MANAGER)},
+    },
     # Supplier account: finance (and its supervisor) and managers read the entries; services post them.
     "reconciliation": {
         role.value: ["view_supplieraccountentry", "view_statement"]
