@@ -5,7 +5,6 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/consign
 REDIS_URL ?= redis://127.0.0.1:6379/15
-export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
 .PHONY: run setup system venv assets migrate demo test test-sqlite test-postgres lint messages clean
 
@@ -52,11 +51,11 @@ test: system venv assets
 
 test-sqlite: venv
 	DATABASE_URL=sqlite:///.test-db.sqlite3 CONSIGN_TEST_RUN=sqlite \
-		$(PY) -m pytest -q -m "not worker and not postgres" $(PYTEST_ARGS)
+		$(PY) -m pytest -q --ds=config.settings.test -m "not worker and not postgres" $(PYTEST_ARGS)
 
 test-postgres: venv
 	DATABASE_URL=$(PG_URL) CONSIGN_TEST_RUN=postgres CONSIGN_REDIS_URL=$(REDIS_URL) \
-		$(PY) -m pytest -q -m "not browser" $(PYTEST_ARGS)
+		$(PY) -m pytest -q --ds=config.settings.test -m "not browser" $(PYTEST_ARGS)
 
 messages: venv
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=staticfiles --no-obsolete
