@@ -22,6 +22,7 @@ MENU = [
     MenuEntry(_("Orders"), _("Orders"), "orders:order_list"),
     MenuEntry(_("Orders"), _("New order"), "orders:order_create"),
     MenuEntry(_("Orders"), _("Import orders"), "orders:order_import"),
+    MenuEntry(_("Orders"), _("Invoices"), "orders:invoice_list"),
     MenuEntry(_("Stock"), _("Stock"), "inventory:balance_list"),
     MenuEntry(_("Stock"), _("Goods receipts"), "inventory:receipt_list"),
     MenuEntry(_("Stock"), _("Stocktakes"), "inventory:stocktake_list"),

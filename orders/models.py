@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
@@ -121,3 +122,75 @@ class OrderLine(models.Model):
     @property
     def amount(self):
         return self.quantity * self.unit_price
+
+
+# ---- invoices 发票 (DESIGN.md, "Invoice"; services in orders/invoices.py) ----------------------------
+
+class InvoiceKind(models.TextChoices):
+    GENERAL_VAT = "general_vat", _("General VAT invoice")
+    SPECIAL_VAT = "special_vat", _("Special VAT invoice")
+    COMMERCIAL = "commercial", _("Commercial invoice")
+
+
+VAT_INVOICE_KINDS = (InvoiceKind.GENERAL_VAT, InvoiceKind.SPECIAL_VAT)
+
+
+def invoice_upload_to(instance, filename):
+    return f"invoices/{timezone.localdate():%Y/%m}/{filename}"
+
+
+class Invoice(models.Model):
+    """The record that a received order was invoiced (one per order). VAT invoices come from the tax
+    system (number and e-invoice file entered); commercial invoices are numbered by Consign from a
+    gap-free sequence (InvoiceNumberSequence) and rendered to PDF."""
+
+    order = models.OneToOneField(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="invoice")
+    kind = models.CharField(_("invoice type"), max_length=20, choices=InvoiceKind.choices)
+    number = models.CharField(_("invoice no."), max_length=40)
+    issued_on = models.DateField(_("invoice date"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    file = models.FileField(_("file"), upload_to=invoice_upload_to, max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-issued_on", "-id"]
+        permissions = [("record_invoice", _("Can record or issue an invoice"))]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "number"], name="invoice_kind_number_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_amount_positive"),
+            models.CheckConstraint(condition=~Q(number=""), name="invoice_number_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("orders:order_detail", args=[self.order_id])
+
+    @property
+    def is_commercial(self):
+        return self.kind == InvoiceKind.COMMERCIAL
+
+
+class InvoiceNumberSequence(models.Model):
+    """The last number handed out per (prefix, year). The row is locked (SELECT … FOR UPDATE) in the
+    transaction that inserts the invoice, so numbers are gap-free: a rolled-back invoice gives its
+    number back with the rollback, and concurrent invoices queue on the row."""
+
+    prefix = models.CharField(_("prefix"), max_length=10)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("invoice number sequence")
+        verbose_name_plural = _("invoice number sequences")
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="invoice_sequence_prefix_year_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.prefix}{self.year}: {self.last_number}"

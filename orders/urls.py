@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import invoice_views, views
 
 app_name = "orders"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("import/<str:token>/", views.OrderImportPreviewView.as_view(), name="order_import_preview"),
     path("<int:pk>/", views.OrderDetailView.as_view(), name="order_detail"),
     path("<int:pk>/cancel/", views.OrderCancelView.as_view(), name="order_cancel"),
+    path("<int:pk>/invoice/", invoice_views.InvoiceCreateView.as_view(), name="invoice_create"),
+    path("invoices/", invoice_views.InvoiceListView.as_view(), name="invoice_list"),
+    path("invoices/<int:pk>/file/", invoice_views.invoice_file, name="invoice_file"),
 ]

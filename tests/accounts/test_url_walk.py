@@ -36,6 +36,7 @@ from tests.factories import (
 from tests.inventory.factories import GoodsReceiptFactory, StocktakeFactory, TransferFactory
 from tests.notifications.factories import NotificationFactory
 from tests.orders.factories import OrderLineFactory
+from tests.orders.invoice_factories import VatInvoiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +114,10 @@ EXPECTED = {
     "orders:order_import_template": ORDER_TAKERS,
     "orders:order_import_preview": Opens(ORDER_TAKERS, 404, "a made-up token: access first, then 404"),
     "orders:order_cancel": post_only(roles(Role.SALES)),
+    # invoices: finance records / issues them; sales, finance and managers read them
+    "orders:invoice_create": roles(Role.FINANCE),
+    "orders:invoice_list": roles(Role.SALES, Role.FINANCE, Role.MANAGER),
+    "orders:invoice_file": roles(Role.SALES, Role.FINANCE, Role.MANAGER),
     # inventory: balances for those who decide dispatches; ledger and documents for warehouse and managers
     "inventory:balance_list": roles(Role.WAREHOUSE, Role.MANAGER, Role.SALES, Role.APPROVER),
     "inventory:product_ledger": roles(Role.WAREHOUSE, Role.MANAGER),
@@ -141,6 +146,10 @@ def an_order(user):
     return {"pk": OrderLineFactory().order.pk}
 
 
+def an_invoice(user):
+    return {"pk": VatInvoiceFactory().pk}
+
+
 def a(factory):
     return lambda user: {"pk": factory().pk}
 
@@ -158,6 +167,8 @@ ARGS = {
     "notifications:mark_read": a(NotificationFactory),
     "orders:order_detail": an_order,
     "orders:order_cancel": an_order,
+    "orders:invoice_create": an_order,
+    "orders:invoice_file": an_invoice,
     "orders:order_import_preview": {"token": "no-such-import"},
     "catalog:product_import_preview": {"token": "no-such-import"},
     "accounts:api_token_revoke": {"pk": 1},

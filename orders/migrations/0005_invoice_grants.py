@@ -1,0 +1,14 @@
+"""Grant the invoice permissions to the roles (accounts.roles.DEFAULT_GRANTS["orders"])."""
+
+from django.db import migrations
+
+from accounts.roles import grant_default_permissions
+
+
+def grant(apps, schema_editor):
+    grant_default_permissions(apps, "orders")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("orders", "0004_invoice")]
+    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
