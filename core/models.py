@@ -7,20 +7,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-
-class AppendOnlyError(Exception):
-    """Raised on an attempt to change or delete a row of an append-only table."""
+from .append_only import AppendOnlyModel
 
 
-class TransitionLogQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError(_("The transition log is append-only: rows are never changed."))
-
-    def delete(self):
-        raise AppendOnlyError(_("The transition log is append-only: rows are never deleted."))
-
-
-class TransitionLog(models.Model):
+class TransitionLog(AppendOnlyModel):
     """One row per transition: who moved which document from which state to which, when and why.
 
     Written only by the `post_transition` receiver in core/transitions.py; append-only (the model and
@@ -43,8 +33,6 @@ class TransitionLog(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    objects = TransitionLogQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("transition log entry")
         verbose_name_plural = _("transition log")
@@ -55,14 +43,6 @@ class TransitionLog(models.Model):
 
     def __str__(self):
         return f"{self.content_type.model} {self.object_id}: {self.source} → {self.target} ({self.transition})"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError(_("The transition log is append-only: rows are never changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError(_("The transition log is append-only: rows are never deleted."))
 
 
 class PdfJobState(models.TextChoices):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from catalog.models import Product, Supplier, Warehouse
-from reconciliation.append_only import AppendOnlyModel
+from core.append_only import AppendOnlyModel
 
 
 class StockBalance(models.Model):

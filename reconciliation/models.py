@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Supplier
 
-from .append_only import AppendOnlyModel
+from core.append_only import AppendOnlyModel
 
 
 class Statement(models.Model):

@@ -15,7 +15,7 @@ from django_fsm import (
     transition,
 )
 
-from core.models import AppendOnlyError
+from core.append_only import AppendOnlyError
 from core.transitions import TransitionLog, perform, timeline_for
 
 

@@ -4,10 +4,10 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
+from core.append_only import AppendOnlyError
 from inventory import services
 from inventory.models import Direction, MoveKind, StockLedgerEntry
 from inventory.services import StockMove
-from reconciliation.append_only import AppendOnlyError
 from tests.factories import ProductFactory, UserFactory, WarehouseFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.urls import reverse
 
+from core.append_only import AppendOnlyError
 from reconciliation import services
-from reconciliation.append_only import AppendOnlyError
 from reconciliation.models import EntryKind, Statement, SupplierAccountEntry
 from reconciliation.services import EntryDraft, SupplierEntryError
 from tests.factories import SupplierFactory, UserFactory, WarehouseFactory

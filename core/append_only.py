@@ -1,7 +1,7 @@
-"""Append-only rows, shared by the two ledgers (stock ledger in inventory, supplier account here).
+"""Append-only rows: the transition log, the stock ledger, the supplier account, notes threads.
 
-Lives in the supplier-account layer because inventory already depends on it (goods receipts post
-supplier entries); nothing here imports inventory."""
+The model and its queryset refuse changes here; on PostgreSQL each table also has a trigger that refuses
+UPDATE and DELETE (see each app's migrations), so raw SQL cannot change history either."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
