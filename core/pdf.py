@@ -20,7 +20,8 @@ where `build_dispatch_notes(job)` yields `(template_name, contexts)` pairs from 
 then `request_pdf_job(kind="dispatch_notes", parameters={...}, actor=user)` queues the task
 `core.tasks.render_pdf_job`, whose page `core:job_detail` shows progress and the download link.
 When the job ends (done or failed), `pdf_job_finished` is sent with `job` inside the transaction
-that ends it; `notify_requester` below tells the requester through the inbox.
+that ends it; notifications/receivers.py tells the requester through the inbox (core never imports
+the apps above it).
 """
 
 import io
@@ -32,18 +33,15 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.dispatch import Signal, receiver
+from django.dispatch import Signal
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils._os import safe_join
-from django.utils.translation import gettext as _
 from pypdf import PdfWriter
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -250,29 +248,6 @@ def run_pdf_job(job_id):
                         finished_at=timezone.now(), update_fields=PROGRESS_FIELDS)
                 pdf_job_finished.send(sender=PdfJob, job=job)
     return job
-
-
-@receiver(pdf_job_finished, dispatch_uid="core.pdf.notify_requester")
-def notify_requester(sender, job, **kwargs):
-    """Tell the requester that the PDF is ready (or failed), with a link to the job page.
-
-    notifications sits above core in the layering, so it is used only when installed (Django's
-    optional-app check, not an ImportError guard)."""
-    if not apps.is_installed("notifications"):
-        return
-    from notifications.services import notify
-
-    if job.state == PdfJobState.DONE:
-        subject = _("Your PDF is ready: %(kind)s #%(pk)s") % {"kind": document_label(job.kind), "pk": job.pk}
-    else:
-        subject = _("Your PDF could not be rendered: %(kind)s #%(pk)s") % {"kind": document_label(job.kind), "pk": job.pk}
-    notify(
-        recipients=[job.created_by_id],
-        subject=subject,
-        body=job.error,
-        link=reverse("core:job_detail", args=[job.pk]),
-        event=f"pdf_job_{job.state}",
-    )
 
 
 def _record_progress(job_id, offset, total, done, _group_total):
