@@ -16,6 +16,7 @@ urlpatterns = [
     path("catalog/", include("catalog.urls")),
     path("", include("core.urls")),  # core:job_detail at jobs/<pk>/ …
     path("orders/", include("orders.urls")),
+    path("shipments/", include("shipments.urls")),
     path("stock/", include("inventory.urls")),
     path("supplier-accounts/", include("reconciliation.urls")),
     path("inbox/", include("notifications.urls")),

@@ -1,3 +1,4 @@
+"""Shipments (drop-ship and company dispatch), their approval and dispatch notes."""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +6,7 @@ from django.utils.translation import gettext_lazy as _
 class ShipmentsConfig(AppConfig):
     name = "shipments"
     verbose_name = _("Shipments")
+
+    def ready(self):
+        # Connects the receiver that cancels a cancelled order's undispatched shipments.
+        from . import services  # noqa: F401

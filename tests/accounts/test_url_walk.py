@@ -37,6 +37,7 @@ from tests.inventory.factories import GoodsReceiptFactory, StocktakeFactory, Tra
 from tests.notifications.factories import NotificationFactory
 from tests.orders.factories import OrderLineFactory
 from tests.orders.invoice_factories import VatInvoiceFactory
+from tests.shipments.factories import a_shipment
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +59,7 @@ def roles(*names):
 MASTER_DATA_EDITORS = roles(Role.MANAGER)                # catalog add/change (accounts.roles)
 ORDER_READERS = roles(Role.SALES, Role.APPROVER, Role.WAREHOUSE, Role.FINANCE, Role.MANAGER)
 ORDER_TAKERS = roles(Role.SALES)                         # add_order: type in, import; cancel_order
+SHIPMENT_READERS = roles(Role.SALES, Role.APPROVER, Role.WAREHOUSE, Role.FINANCE, Role.MANAGER)
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,17 @@ EXPECTED = {
     "inventory:stocktake_import": roles(Role.WAREHOUSE),
     "inventory:stocktake_import_preview": Opens(roles(Role.WAREHOUSE), 404, "a made-up token: access first, then 404"),
     **{f"inventory:{doc}_post": post_only(roles(Role.WAREHOUSE)) for doc in ("receipt", "stocktake", "transfer")},
+    # shipments: read by every internal role but the finance supervisor; entered by sales; actions are
+    # POSTs whose services check the transition's own permission
+    "shipments:shipment_list": SHIPMENT_READERS,
+    "shipments:shipment_detail": SHIPMENT_READERS,
+    "shipments:shipment_create": roles(Role.SALES),
+    "shipments:shipment_form_part": roles(Role.SALES),
+    "shipments:shipment_action": post_only(SHIPMENT_READERS),
+    "shipments:tracking_import": SHIPMENT_READERS,
+    "shipments:tracking_import_preview": Opens(SHIPMENT_READERS, 404, "a made-up token: access first, then 404"),
+    "shipments:status_import": SHIPMENT_READERS,
+    "shipments:status_import_preview": Opens(SHIPMENT_READERS, 404, "a made-up token: access first, then 404"),
     # reconciliation: supplier accounts are read by finance, its supervisor and managers
     "reconciliation:account_list": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     "reconciliation:supplier_entries": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
@@ -178,6 +191,10 @@ ARGS = {
        for page in ("detail", "post")},
     "reconciliation:supplier_entries": a(SupplierFactory),
     "inventory:stocktake_import_preview": {"token": "no-such-import"},
+    "shipments:shipment_detail": lambda user: {"pk": a_shipment().pk},
+    "shipments:shipment_action": lambda user: {"pk": a_shipment().pk, "action": "submit"},
+    "shipments:tracking_import_preview": {"token": "no-such-import"},
+    "shipments:status_import_preview": {"token": "no-such-import"},
 }
 
 SKIPPED_PREFIXES = ("admin/", "api/", "static/")

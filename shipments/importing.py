@@ -1,0 +1,127 @@
+"""Bulk tracking and delivery by file, through core.importing (preview with row errors; all or
+nothing). Tracking: shipment no., carrier code, tracking no. → dispatches each shipment. Status:
+shipment no., status (delivered / received) → marks each one. The same services as the pages."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from catalog.models import Carrier
+from core.importing import Column, Importer, ImportRefused, ImportResult, register
+
+from . import services
+from .models import Shipment, ShipmentState
+
+
+class _ShipmentRows(Importer):
+    unique_column = "shipment_no"
+
+    def prepare(self, rows):
+        ids = {Shipment.pk_from_number(r.get("shipment_no")) for r in rows} - {None}
+        self.shipments = {}
+        ids = list(ids)
+        for start in range(0, len(ids), 5000):
+            self.shipments.update(Shipment.objects.in_bulk(ids[start:start + 5000]))
+
+    def shipment_for(self, row, errors):
+        value = str(row.get("shipment_no") or "").strip()
+        shipment = self.shipments.get(Shipment.pk_from_number(value))
+        if shipment is None:
+            errors["shipment_no"] = _("No shipment has no. '%(no)s'.") % {"no": value}
+        return shipment
+
+    def run(self, rows, actor, step):
+        done = 0
+        for number, row in enumerate(rows, start=2):
+            shipment = Shipment.objects.get(pk=row["shipment_id"])
+            try:
+                step(shipment, row)
+            except (ValidationError, PermissionDenied, TransitionNotAllowed, ConcurrentTransition) as exc:
+                messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+                raise ImportRefused(_("Row %(row)d (%(no)s): %(error)s Nothing was imported.")
+                                    % {"row": number, "no": shipment.number, "error": " ".join(messages)}) from exc
+            done += 1
+        return ImportResult(updated=done)
+
+
+@register
+class TrackingImporter(_ShipmentRows):
+    key = "shipments.tracking"
+    verbose_name = gettext_lazy("tracking numbers")
+    permission = "shipments.view_shipment"
+    success_url_name = "shipments:shipment_list"
+    columns = [
+        Column("shipment_no", gettext_lazy("shipment no."), aliases=["shipment", "发货单号", "发货单"]),
+        Column("carrier", gettext_lazy("carrier code"), aliases=["carrier", "物流公司", "物流公司编码"]),
+        Column("tracking_number", gettext_lazy("tracking no."), aliases=["tracking", "物流单号", "运单号"]),
+    ]
+
+    def prepare(self, rows):
+        super().prepare(rows)
+        self.carriers = {c.code.lower(): c for c in Carrier.objects.all()}
+
+    def clean_row(self, row):
+        errors = {}
+        shipment = self.shipment_for(row, errors)
+        code = str(row.get("carrier") or "").strip().lower()
+        carrier = self.carriers.get(code)
+        if carrier is None:
+            errors["carrier"] = _("No carrier has code '%(code)s'.") % {"code": code}
+        tracking, error = self.text(row.get("tracking_number"), max_length=64)
+        if error:
+            errors["tracking_number"] = error
+        if shipment is not None and shipment.state not in (ShipmentState.APPROVED, ShipmentState.PICKING):
+            errors["shipment_no"] = _("Shipment %(no)s is %(state)s; only approved or picking shipments can be "
+                                      "dispatched.") % {"no": shipment.number,
+                                                        "state": shipment.get_state_display()}
+        if errors:
+            return None, errors
+        return {"shipment_id": shipment.pk, "carrier_id": carrier.pk, "tracking_number": tracking}, {}
+
+    def write(self, rows, actor):
+        return self.run(rows, actor, lambda shipment, row: services.dispatch_shipment(
+            shipment, actor=actor, carrier=Carrier.objects.get(pk=row["carrier_id"]),
+            tracking_number=row["tracking_number"]))
+
+
+STATUS_WORDS = {
+    "delivered": ShipmentState.DELIVERED, "已送达": ShipmentState.DELIVERED, "送达": ShipmentState.DELIVERED,
+    "received": ShipmentState.RECEIVED, "已签收": ShipmentState.RECEIVED, "签收": ShipmentState.RECEIVED,
+}
+
+
+@register
+class DeliveryStatusImporter(_ShipmentRows):
+    key = "shipments.delivery_status"
+    verbose_name = gettext_lazy("delivery statuses")
+    permission = "shipments.view_shipment"
+    success_url_name = "shipments:shipment_list"
+    columns = [
+        Column("shipment_no", gettext_lazy("shipment no."), aliases=["shipment", "发货单号", "发货单"]),
+        Column("status", gettext_lazy("status"), aliases=["状态"]),
+    ]
+
+    def clean_row(self, row):
+        errors = {}
+        shipment = self.shipment_for(row, errors)
+        status = STATUS_WORDS.get(str(row.get("status") or "").strip().lower())
+        if status is None:
+            errors["status"] = _("Status must be delivered or received.")
+        elif shipment is not None:
+            allowed_from = ShipmentState.DISPATCHED if status == ShipmentState.DELIVERED else ShipmentState.DELIVERED
+            if shipment.state != allowed_from:
+                errors["status"] = _("Shipment %(no)s is %(state)s; it cannot become %(target)s.") % {
+                    "no": shipment.number, "state": shipment.get_state_display(),
+                    "target": ShipmentState(status).label}
+        if errors:
+            return None, errors
+        return {"shipment_id": shipment.pk, "status": str(status)}, {}
+
+    def write(self, rows, actor):
+        def step(shipment, row):
+            if row["status"] == ShipmentState.DELIVERED:
+                services.mark_delivered(shipment, actor=actor)
+            else:
+                services.mark_received(shipment, actor=actor)
+        return self.run(rows, actor, step)

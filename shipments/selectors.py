@@ -1,0 +1,104 @@
+"""Reads of shipments shared by the pages, the API, the order page and the home queue.
+
+The open quantity of an order line lives here (not in orders/): it is defined by shipments. The order
+page reads it through `lines_with_open_quantity` (a page may read a higher layer's selectors)."""
+
+from django.db.models import IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from orders.models import OrderLine
+
+from .models import (
+    AWAITING_APPROVAL,
+    DELIVERED_OR_LATER,
+    DISPATCHED_OR_LATER,
+    HOLDING_UNITS,
+    S,
+    Shipment,
+    ShipmentLine,
+    ShipmentPurpose,
+)
+
+
+def held_units_subquery(outer="pk", *, exclude_shipment=None):
+    """Units of an order line (OuterRef `outer`) on its sale shipments that are not rejected or
+    cancelled — drafts count (DESIGN.md, "Order": open quantity)."""
+    qs = ShipmentLine.objects.filter(
+        order_line=OuterRef(outer), shipment__purpose=ShipmentPurpose.SALE, shipment__state__in=HOLDING_UNITS,
+    )
+    if exclude_shipment is not None:
+        qs = qs.exclude(shipment=exclude_shipment)
+    return Subquery(qs.order_by().values("order_line").annotate(n=Sum("quantity")).values("n"),
+                    output_field=IntegerField())
+
+
+def order_lines_with_open_quantity(order_id, *, exclude_shipment=None):
+    """The order's lines (product included), each annotated `held` and `open_quantity`, in line order."""
+    held = Coalesce(held_units_subquery(exclude_shipment=exclude_shipment), Value(0))
+    lines = (OrderLine.objects.filter(order_id=order_id).select_related("product", "product__default_supplier")
+             .annotate(held=held).order_by("id"))
+    lines = list(lines)
+    for line in lines:
+        line.open_quantity = max(line.quantity - line.held, 0)
+    return lines
+
+
+def lines_with_open_quantity(order):
+    """Drop-in for the order page and the orders API: the order's lines with `open_quantity`."""
+    return order_lines_with_open_quantity(order.pk)
+
+
+def fulfilment_totals(order_id):
+    """Per order line: (ordered, dispatched, delivered, received) units on its SALE shipments.
+    Exchange and reship shipments never count. One query."""
+    sale = Q(shipment_lines__shipment__purpose=ShipmentPurpose.SALE)
+
+    def units(states):
+        return Coalesce(Sum("shipment_lines__quantity",
+                            filter=sale & Q(shipment_lines__shipment__state__in=states)), Value(0))
+
+    return list(
+        OrderLine.objects.filter(order_id=order_id).order_by().values("pk")
+        .annotate(dispatched=units(DISPATCHED_OR_LATER), delivered=units(DELIVERED_OR_LATER),
+                  received=units([S.RECEIVED]))
+        .values_list("quantity", "dispatched", "delivered", "received")
+    )
+
+
+def shipment_list():
+    """Every shipment with what a list row shows, newest first."""
+    return (Shipment.objects.select_related("order", "order__store", "supplier", "warehouse", "carrier",
+                                            "entered_by")
+            .order_by("-id"))
+
+
+def shipment_detail(pk):
+    lines = ShipmentLine.objects.select_related("order_line", "order_line__product").order_by("id")
+    return (Shipment.objects.select_related("order", "order__store", "supplier", "warehouse", "carrier",
+                                            "entered_by", "approved_by")
+            .prefetch_related(Prefetch("lines", queryset=lines))
+            .get(pk=pk))
+
+
+def shipments_of_order(order):
+    return list(Shipment.objects.filter(order=order).select_related("supplier", "warehouse", "carrier")
+                .prefetch_related("lines").order_by("id"))
+
+
+def shipments_awaiting_approval_for(user, *, limit=10):
+    """Submitted shipments the user may approve: not entered by them (the approver's home queue)."""
+    return list(Shipment.objects.filter(state=S.SUBMITTED).exclude(entered_by=user)
+                .select_related("order", "order__store", "entered_by").order_by("id")[:limit])
+
+
+def shipments_awaiting_dispatch(*, warehouse=None):
+    """Approved or picking company dispatches, oldest first (the warehouse queue)."""
+    qs = (Shipment.objects.filter(kind="company_dispatch", state__in=[S.APPROVED, S.PICKING])
+          .select_related("order", "order__store", "warehouse").order_by("approved_at", "id"))
+    if warehouse is not None:
+        qs = qs.filter(warehouse=warehouse)
+    return qs
+
+
+def awaiting_approval_q():
+    return Q(state__in=AWAITING_APPROVAL)

@@ -1,0 +1,431 @@
+"""Every write to shipments (DESIGN.md, "Shipment"): one function per action, keyword-only, with the
+acting user, in one transaction with everything the action implies (reservations, stock-out rows,
+supplier account entries, notifications, the order's derived fulfilment status).
+
+Locking: the order row first, then the shipment row(s) in pk order (`select_for_update`), so two
+people acting on one order or one shipment serialise and cannot deadlock. Creating a sale shipment
+checks open quantities under the order lock, so two drafts competing for the same units cannot both
+be saved. Transitions go through `core.transitions.perform` (permission + can_proceed + log)."""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_fsm.signals import post_transition
+
+from catalog.models import Carrier
+from core.transitions import perform
+from inventory.services import InsufficientStock, ReservationRequest, consume, release, reserve
+from notifications.services import notify, notify_role
+from orders.models import FulfilmentStatus, Order
+from orders.services import set_fulfilment_status
+from reconciliation.models import EntryKind
+from reconciliation.services import EntryDraft, post_supplier_entries
+
+from . import selectors
+from .models import (
+    APPROVED_NOT_DISPATCHED,
+    CANCELLABLE,
+    S,
+    Shipment,
+    ShipmentKind,
+    ShipmentLine,
+    ShipmentPurpose,
+)
+
+CENT = Decimal("0.01")
+MAX_LINES = 500
+
+
+@dataclass
+class LineInput:
+    """One line to ship: an order line (instance or id), the quantity this time and, for a drop-ship,
+    the agreed supplier unit price (None → the product's supplier unit cost)."""
+
+    order_line: object
+    quantity: int
+    supplier_unit_price: Decimal | None = None
+
+
+def _as_line(line):
+    if isinstance(line, LineInput):
+        return line
+    if isinstance(line, dict):
+        return LineInput(order_line=line.get("order_line"), quantity=line.get("quantity"),
+                         supplier_unit_price=line.get("supplier_unit_price"))
+    return LineInput(*line)
+
+
+def _money(value, *, field, errors, label):
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        amount = None
+    if amount is None or not amount.is_finite() or amount < 0:
+        errors.setdefault(field, []).append(_("%(what)s must be 0 or more.") % {"what": label})
+        return None
+    if amount != amount.quantize(CENT) or amount >= Decimal("1e10"):
+        errors.setdefault(field, []).append(_("%(what)s has at most 2 decimal places and 10 digits.")
+                                            % {"what": label})
+        return None
+    return amount
+
+
+def _line_label(number, order_line):
+    return _("Line %(n)d (%(sku)s)") % {"n": number, "sku": order_line.product.sku}
+
+
+# ---- create -----------------------------------------------------------------------------------------
+
+
+def create_shipment(*, order, kind, lines, actor, purpose=ShipmentPurpose.SALE, supplier=None, warehouse=None,
+                    freight=Decimal("0"), entry_date=None):
+    """Enter a shipment (state draft) against `order`; entered by `actor`. Returns the shipment.
+
+    Sale lines never exceed their order line's open quantity (ordered − units on the line's sale
+    shipments that are not rejected or cancelled, drafts included); the check runs under a lock on the
+    order row, so of two people entering shipments for the same last units one is refused. Exchange and
+    reship shipments (after-sales) skip the open-quantity check. Invalid input raises
+    ValidationError({field: [messages]}) naming the line and the excess, and writes nothing."""
+    if actor is None or not actor.has_perm("shipments.add_shipment"):
+        raise PermissionDenied(_("You may not enter shipments."))
+    lines = [_as_line(line) for line in lines]
+    errors = {}
+    if kind not in ShipmentKind.values:
+        errors["kind"] = [_("Pick drop-ship or company dispatch.")]
+    if purpose not in ShipmentPurpose.values:
+        errors["purpose"] = [_("Unknown purpose.")]
+    if kind == ShipmentKind.DROP_SHIP:
+        if supplier is None:
+            errors["supplier"] = [_("A drop-ship needs the supplier who ships it.")]
+        elif not supplier.is_active:
+            errors["supplier"] = [_("Supplier %(s)s is inactive.") % {"s": supplier}]
+        warehouse = None
+    elif kind == ShipmentKind.COMPANY_DISPATCH:
+        if warehouse is None:
+            errors["warehouse"] = [_("A company dispatch needs the warehouse it leaves from.")]
+        elif not warehouse.is_active:
+            errors["warehouse"] = [_("Warehouse %(w)s is inactive.") % {"w": warehouse}]
+        supplier = None
+    freight = _money(freight if freight not in (None, "") else 0, field="freight", errors=errors,
+                     label=_("The freight"))
+    if not lines:
+        errors.setdefault("lines", []).append(_("Ship at least one line."))
+    elif len(lines) > MAX_LINES:
+        errors.setdefault("lines", []).append(_("At most %(n)d lines per shipment.") % {"n": MAX_LINES})
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.fulfilment_status in (FulfilmentStatus.CANCELLED, FulfilmentStatus.INVOICED):
+            raise ValidationError({"order": [_("Order %(o)s is %(s)s; it takes no more shipments.")
+                                             % {"o": order, "s": order.get_fulfilment_status_display()}]})
+        order_lines = {line.pk: line for line in selectors.order_lines_with_open_quantity(order.pk)}
+        line_errors = []
+        wanted = {}
+        rows = []
+        for number, line in enumerate(lines, start=1):
+            line_id = getattr(line.order_line, "pk", line.order_line)
+            order_line = order_lines.get(line_id)
+            if order_line is None:
+                line_errors.append(_("Line %(n)d: not a line of order %(o)s.") % {"n": number, "o": order})
+                continue
+            label = _line_label(number, order_line)
+            quantity = line.quantity
+            if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
+                line_errors.append(_("%(line)s: the quantity must be a whole number above 0.") % {"line": label})
+                continue
+            if line_id in wanted:
+                line_errors.append(_("%(line)s: this order line appears twice.") % {"line": label})
+                continue
+            wanted[line_id] = quantity
+            price = None
+            if kind == ShipmentKind.DROP_SHIP:
+                given = line.supplier_unit_price
+                if given in (None, ""):
+                    given = order_line.product.supplier_unit_cost
+                price_errors = {}
+                price = _money(given, field="p", errors=price_errors, label=_("the supplier unit price"))
+                if price is None:
+                    line_errors.append(f"{label}: {price_errors['p'][0]}")
+                    continue
+            if purpose == ShipmentPurpose.SALE and quantity > order_line.open_quantity:
+                line_errors.append(
+                    _("%(line)s: %(q)d wanted but only %(open)d open — %(excess)d too many.")
+                    % {"line": label, "q": quantity, "open": order_line.open_quantity,
+                       "excess": quantity - order_line.open_quantity})
+                continue
+            rows.append(ShipmentLine(order_line_id=line_id, quantity=quantity, supplier_unit_price=price))
+        if line_errors:
+            raise ValidationError({"lines": line_errors})
+        shipment = Shipment(order=order, kind=kind, purpose=purpose, supplier=supplier, warehouse=warehouse,
+                            freight=freight, entered_by=actor)
+        if entry_date is not None:
+            shipment.entry_date = entry_date
+        shipment.save()
+        for row in rows:
+            row.shipment = shipment
+        ShipmentLine.objects.bulk_create(rows)
+    return shipment
+
+
+# ---- transitions ------------------------------------------------------------------------------------
+
+
+def _lock(shipment):
+    """Lock the order row, then the shipment row; return (order, fresh shipment)."""
+    order = Order.objects.select_for_update().get(pk=shipment.order_id)
+    shipment = (Shipment.objects.select_for_update(of=("self",)).select_related("supplier", "warehouse")
+                .get(pk=shipment.pk))
+    shipment.order = order
+    return order, shipment
+
+
+def _lines(shipment):
+    return list(ShipmentLine.objects.filter(shipment=shipment).select_related("order_line__product")
+                .order_by("id"))
+
+
+def derive_order_status(order, *, actor=None, comment=""):
+    """Recompute the order's fulfilment status from its SALE shipments and write it through
+    `orders.services.set_fulfilment_status` (DESIGN.md, "Order"). Exchange/reship never count."""
+    if order.fulfilment_status in (FulfilmentStatus.CANCELLED, FulfilmentStatus.INVOICED):
+        return order
+    totals = selectors.fulfilment_totals(order.pk)
+    if totals and all(received >= ordered for ordered, _d, _v, received in totals):
+        status = FulfilmentStatus.RECEIVED
+    elif totals and all(delivered >= ordered for ordered, _d, delivered, _r in totals):
+        status = FulfilmentStatus.DELIVERED
+    elif totals and all(dispatched >= ordered for ordered, dispatched, _v, _r in totals):
+        status = FulfilmentStatus.SHIPPED
+    elif any(dispatched > 0 for _o, dispatched, _v, _r in totals):
+        status = FulfilmentStatus.PARTIALLY_SHIPPED
+    else:
+        status = FulfilmentStatus.AWAITING_SHIPMENT
+    return set_fulfilment_status(order, status, actor=actor, comment=comment)
+
+
+def _finish(order, shipment, *, actor):
+    if shipment.purpose == ShipmentPurpose.SALE:
+        derive_order_status(order, actor=actor, comment=_("Shipment %(no)s") % {"no": shipment.number})
+    return shipment
+
+
+def submit_shipment(shipment, *, actor, comment=""):
+    with transaction.atomic():
+        order, shipment = _lock(shipment)
+        perform(shipment, "submit", actor=actor, comment=comment)
+        return _finish(order, shipment, actor=actor)
+
+
+def _notify_supplier(shipment, lines):
+    """Approval of a drop-ship tells the supplier's contact: portal users get the notification (inbox +
+    e-mail); without one, the salesperson who entered it is told to pass it on (contact shown)."""
+    supplier = shipment.supplier
+    summary = ", ".join(f"{line.order_line.product.sku} × {line.quantity}" for line in lines[:20])
+    order = shipment.order
+    body = _("Order %(order)s: %(lines)s. Ship to %(name)s, %(phone)s, %(address)s.") % {
+        "order": order.external_order_no, "lines": summary, "name": order.recipient_name,
+        "phone": order.recipient_phone, "address": order.recipient_address}
+    portal_users = list(supplier.portal_users.filter(is_active=True).values_list("pk", flat=True))
+    if portal_users:
+        notify(recipients=portal_users,
+               subject=_("Please ship %(no)s (drop-ship approved)") % {"no": shipment.number},
+               body=body, event="shipment.supplier_asked")
+        return _("Supplier notified (portal users).")
+    contact = ", ".join(x for x in (supplier.contact_name, supplier.contact_phone, supplier.contact_email) if x)
+    notify(recipients=[shipment.entered_by_id],
+           subject=_("Tell %(supplier)s to ship %(no)s (no portal user)") % {"supplier": supplier,
+                                                                             "no": shipment.number},
+           body=_("Contact: %(contact)s.") % {"contact": contact or _("none on file")} + "\n" + body,
+           link=shipment.get_absolute_url(), event="shipment.supplier_to_tell")
+    return _("Supplier has no portal user: %(who)s asked to tell the contact (%(contact)s).") % {
+        "who": shipment.entered_by, "contact": contact or _("none on file")}
+
+
+def approve_shipment(shipment, *, actor, comment=""):
+    """Approve (never one's own entry → PermissionDenied). A company dispatch reserves its stock
+    (refused with the shortfall per line → ValidationError) and notifies warehouse staff; a drop-ship
+    notifies the supplier's contact."""
+    with transaction.atomic():
+        order, shipment = _lock(shipment)
+        if actor is not None and shipment.entered_by_id == actor.pk:
+            raise PermissionDenied(_("You entered shipment %(no)s; someone else must approve it.")
+                                   % {"no": shipment.number})
+        lines = _lines(shipment)
+        perform(shipment, "approve", actor=actor, comment=comment, update_fields=["approved_by", "approved_at"])
+        if shipment.kind == ShipmentKind.COMPANY_DISPATCH:
+            try:
+                reserve(requests=[ReservationRequest(product_id=line.order_line.product_id,
+                                                     warehouse_id=shipment.warehouse_id, quantity=line.quantity,
+                                                     source=line) for line in lines], actor=actor)
+            except InsufficientStock as exc:
+                raise ValidationError({"lines": [
+                    _("Not enough stock to reserve: %(shortfall)s") % {"shortfall": s} for s in exc.shortfalls
+                ]}) from exc
+            notify_role("warehouse",
+                        subject=_("Shipment %(no)s approved: ready to pick in %(warehouse)s")
+                        % {"no": shipment.number, "warehouse": shipment.warehouse},
+                        body=_("Order %(order)s, %(n)d line(s).") % {"order": order.external_order_no,
+                                                                    "n": len(lines)},
+                        link=reverse("shipments:shipment_detail", args=[shipment.pk]),
+                        event="shipment.approved")
+        else:
+            _notify_supplier(shipment, lines)
+        return _finish(order, shipment, actor=actor)
+
+
+def reject_shipment(shipment, *, actor, reason):
+    """Reject with a reason (required); never one's own entry. The entrant may take it back to draft."""
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the shipment is rejected.")]})
+    with transaction.atomic():
+        order, shipment = _lock(shipment)
+        if actor is not None and shipment.entered_by_id == actor.pk:
+            raise PermissionDenied(_("You entered shipment %(no)s; someone else must reject it.")
+                                   % {"no": shipment.number})
+        perform(shipment, "reject", actor=actor, comment=reason, update_fields=["rejection_reason"])
+        notify(recipients=[shipment.entered_by_id],
+               subject=_("Shipment %(no)s rejected") % {"no": shipment.number}, body=reason,
+               link=shipment.get_absolute_url(), event="shipment.rejected")
+        return _finish(order, shipment, actor=actor)
+
+
+def reopen_shipment(shipment, *, actor, comment=""):
+    """A rejected shipment back to draft (to correct and resubmit). Its units count again, so the
+    open quantities are checked again under the order lock."""
+    with transaction.atomic():
+        order, shipment = _lock(shipment)
+        if shipment.purpose == ShipmentPurpose.SALE and shipment.state == S.REJECTED:
+            open_by_line = {line.pk: line for line in selectors.order_lines_with_open_quantity(order.pk)}
+            problems = []
+            for number, line in enumerate(_lines(shipment), start=1):
+                open_quantity = open_by_line[line.order_line_id].open_quantity
+                if line.quantity > open_quantity:
+                    problems.append(_("%(line)s: %(q)d on this shipment but only %(open)d open — %(excess)d too "
+                                      "many.") % {"line": _line_label(number, line.order_line), "q": line.quantity,
+                                                  "open": open_quantity, "excess": line.quantity - open_quantity})
+            if problems:
+                raise ValidationError({"lines": problems})
+        perform(shipment, "reopen", actor=actor, comment=comment)
+        return _finish(order, shipment, actor=actor)
+
+
+def start_picking(shipment, *, actor, comment=""):
+    with transaction.atomic():
+        order, shipment = _lock(shipment)
+        perform(shipment, "start_picking", actor=actor, comment=comment)
+        return _finish(order, shipment, actor=actor)
+
+
+def _tracking(carrier, tracking_number):
+    errors = {}
+    if isinstance(carrier, (int, str)) and carrier != "":
+        carrier = Carrier.objects.filter(pk=carrier).first() if str(carrier).isdigit() else \
+            Carrier.objects.filter(code=carrier).first()
+    if not isinstance(carrier, Carrier):
+        errors["carrier"] = [_("Pick the carrier.")]
+    elif not carrier.is_active:
+        errors["carrier"] = [_("Carrier %(c)s is inactive.") % {"c": carrier}]
+    tracking_number = " ".join(str(tracking_number or "").split())
+    if not tracking_number:
+        errors["tracking_number"] = [_("Enter the tracking no.")]
+    elif len(tracking_number) > 64:
+        errors["tracking_number"] = [_("At most %(n)d characters.") % {"n": 64}]
+    if errors:
+        raise ValidationError(errors)
+    return carrier, tracking_number
+
+
+def dispatch_shipment(shipment, *, actor, carrier, tracking_number, comment=""):
+    """Dispatch with carrier + tracking no. A company dispatch (picking → dispatched, warehouse)
+    consumes its reservations into stock-out rows linked to the shipment; a drop-ship (approved →
+    dispatched, sales) posts the supplier account entries: goods per line (qty × supplier unit price)
+    and the freight once."""
+    carrier, tracking_number = _tracking(carrier, tracking_number)
+    with transaction.atomic():
+        order, shipment = _lock(shipment)
+        fields = ["carrier", "tracking_number", "dispatched_at"]
+        if shipment.kind == ShipmentKind.COMPANY_DISPATCH:
+            perform(shipment, "dispatch", actor=actor, comment=comment, update_fields=fields, carrier=carrier,
+                    tracking_number=tracking_number)
+            lines = _lines(shipment)
+            consume(sources=lines, actor=actor, source=shipment)
+        else:
+            perform(shipment, "dispatch_dropship", actor=actor, comment=comment, update_fields=fields,
+                    carrier=carrier, tracking_number=tracking_number)
+            lines = _lines(shipment)
+            entries = [
+                EntryDraft(supplier_id=shipment.supplier_id, kind=EntryKind.DROP_SHIP_GOODS,
+                           amount=(line.quantity * line.supplier_unit_price).quantize(CENT), source=line,
+                           description=f"{shipment.number} · {order.external_order_no} · "
+                                       f"{line.order_line.product.sku} × {line.quantity}")
+                for line in lines
+            ]
+            if shipment.freight > 0:
+                entries.append(EntryDraft(supplier_id=shipment.supplier_id, kind=EntryKind.FREIGHT,
+                                          amount=shipment.freight, source=shipment,
+                                          description=f"{shipment.number} · {order.external_order_no}"))
+            post_supplier_entries(entries=entries, actor=actor)
+        return _finish(order, shipment, actor=actor)
+
+
+def mark_delivered(shipment, *, actor, comment="", at=None):
+    with transaction.atomic():
+        order, shipment = _lock(shipment)
+        perform(shipment, "mark_delivered", actor=actor, comment=comment, update_fields=["delivered_at"], at=at)
+        return _finish(order, shipment, actor=actor)
+
+
+def mark_received(shipment, *, actor, comment="", at=None):
+    with transaction.atomic():
+        order, shipment = _lock(shipment)
+        perform(shipment, "mark_received", actor=actor, comment=comment, update_fields=["received_at"], at=at)
+        return _finish(order, shipment, actor=actor)
+
+
+def cancel_shipment(shipment, *, actor, reason=""):
+    """Cancel before dispatch: sales before approval, an approver after (the model's permission check);
+    reservations are released."""
+    with transaction.atomic():
+        order, shipment = _lock(shipment)
+        had_reservations = shipment.state in APPROVED_NOT_DISPATCHED
+        perform(shipment, "cancel", actor=actor, comment=" ".join(str(reason or "").split()),
+                update_fields=["cancel_reason"])
+        if had_reservations and shipment.kind == ShipmentKind.COMPANY_DISPATCH:
+            release(sources=_lines(shipment), actor=actor)
+        return _finish(order, shipment, actor=actor)
+
+
+# ---- the order's cancellation cancels its undispatched shipments ------------------------------------
+
+
+def cancel_undispatched_shipments(order, *, actor, reason=""):
+    """Cancel every undispatched shipment of a cancelled order (the order's `cancel` permission is the
+    authority here, so the shipment's own cancel permission is not asked) and release reservations."""
+    shipments = list(Shipment.objects.filter(order_id=order.pk, state__in=CANCELLABLE)
+                     .order_by("pk").select_for_update())
+    reserved = [s for s in shipments if s.state in APPROVED_NOT_DISPATCHED
+                and s.kind == ShipmentKind.COMPANY_DISPATCH]
+    comment = _("Order cancelled: %(reason)s") % {"reason": reason} if reason else _("Order cancelled")
+    for shipment in shipments:
+        shipment.cancel(by=actor, comment=comment)
+        shipment.save(update_fields=["state", "cancel_reason"])
+    if reserved:
+        release(sources=list(ShipmentLine.objects.filter(shipment__in=reserved)), actor=actor)
+    return shipments
+
+
+@receiver(post_transition, sender=Order, dispatch_uid="shipments.cancel_with_order")
+def _on_order_transition(sender, instance, name, source, target, method_kwargs=None, **kwargs):
+    if name != "cancel":
+        return
+    method_kwargs = method_kwargs or {}
+    cancel_undispatched_shipments(instance, actor=method_kwargs.get("by"),
+                                  reason=method_kwargs.get("comment", ""))

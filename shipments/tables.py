@@ -1,0 +1,30 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from core.tables import ConsignTable, MoneyColumn
+
+from .models import Shipment
+
+
+class ShipmentTable(ConsignTable):
+    id = tables.Column(verbose_name=_("Shipment no."), linkify=True, accessor="number", order_by=("id",))
+    order = tables.Column(verbose_name=_("Order no."), accessor="order__external_order_no",
+                          order_by=("order__external_order_no",))
+    store = tables.Column(verbose_name=_("Store"), accessor="order__store__name", orderable=False)
+    kind = tables.Column(verbose_name=_("Kind"))
+    purpose = tables.Column(verbose_name=_("Purpose"), visible=False)
+    state = tables.Column(verbose_name=_("State"))
+    supplier = tables.Column(verbose_name=_("Supplier"), accessor="supplier__name", orderable=False)
+    warehouse = tables.Column(verbose_name=_("Warehouse"), accessor="warehouse__name", orderable=False)
+    freight = MoneyColumn(verbose_name=_("Freight"), visible=False)
+    carrier = tables.Column(verbose_name=_("Carrier"), accessor="carrier__name", visible=False, orderable=False)
+    tracking_number = tables.Column(verbose_name=_("Tracking no."), visible=False)
+    entered_by = tables.Column(verbose_name=_("Entered by"), accessor="entered_by__username", orderable=False)
+    entry_date = tables.DateColumn(verbose_name=_("Entry date"), format="Y-m-d")
+
+    class Meta(ConsignTable.Meta):
+        model = Shipment
+        fields = ("id", "order", "store", "kind", "purpose", "state", "supplier", "warehouse", "freight",
+                  "carrier", "tracking_number", "entered_by", "entry_date")
+        order_by = ("-id",)
+        attrs = {**ConsignTable.Meta.attrs, "id": "shipment-table"}

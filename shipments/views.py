@@ -1,0 +1,277 @@
+"""Shipment pages: list, entry form (one form whose kind-specific part is swapped by htmx), the
+shipment page with its actions, and the action endpoint. Views are thin: every write is a service."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
+
+from core.transitions import timeline_for  # noqa: F401  (the template include reads it)
+from core.views import ConsignListView
+from inventory.models import StockBalance
+from orders.models import Order
+
+from . import selectors, services
+from .filters import ShipmentFilter
+from .forms import ReasonForm, ShipmentHeaderForm, TrackingForm
+from .models import Shipment, ShipmentKind
+from .tables import ShipmentTable
+
+
+class ShipmentListView(ConsignListView):
+    permission_required = "shipments.view_shipment"
+    model = Shipment
+    table_class = ShipmentTable
+    filterset_class = ShipmentFilter
+    title = gettext_lazy("Shipments")
+    create_url_name = "shipments:shipment_create"
+
+    def get_queryset(self):
+        return selectors.shipment_list()
+
+
+# ---- entry ------------------------------------------------------------------------------------------
+
+def _lines_context(order, kind, warehouse_id=None, data=None):
+    """The order's lines with open quantity, the quantity/price typed (or prefilled) and, for a
+    company dispatch, the available stock in the chosen warehouse."""
+    if order is None:
+        return []
+    lines = selectors.order_lines_with_open_quantity(order.pk)
+    available = {}
+    if kind == ShipmentKind.COMPANY_DISPATCH and warehouse_id:
+        available = dict(StockBalance.objects.filter(warehouse_id=warehouse_id,
+                                                     product_id__in=[line.product_id for line in lines])
+                         .values_list("product_id", "on_hand").order_by())
+        reserved = dict(StockBalance.objects.filter(warehouse_id=warehouse_id,
+                                                    product_id__in=[line.product_id for line in lines])
+                        .values_list("product_id", "reserved").order_by())
+        available = {k: v - reserved.get(k, 0) for k, v in available.items()}
+    for line in lines:
+        line.available = available.get(line.product_id, 0) if warehouse_id else None
+        if data is not None:
+            line.qty_value = data.get(f"qty_{line.pk}", "")
+            line.price_value = data.get(f"price_{line.pk}", line.product.supplier_unit_cost)
+        else:
+            line.qty_value = line.open_quantity or ""
+            line.price_value = line.product.supplier_unit_cost
+    return lines
+
+
+def _default_supplier(lines):
+    for line in lines:
+        return line.product.default_supplier
+    return None
+
+
+class ShipmentFormMixin(PermissionRequiredMixin):
+    permission_required = "shipments.add_shipment"
+
+    def header(self, data):
+        order = None
+        order_id = data.get("order")
+        if order_id and str(order_id).isdigit():
+            order = Order.objects.select_related("store").filter(pk=order_id).first()
+        kind = data.get("kind") or ShipmentKind.COMPANY_DISPATCH
+        if kind not in ShipmentKind.values:
+            kind = ShipmentKind.COMPANY_DISPATCH
+        return order, kind
+
+    def part_context(self, data, *, bound=False):
+        order, kind = self.header(data)
+        warehouse_id = data.get("warehouse") or None
+        if warehouse_id and not str(warehouse_id).isdigit():
+            warehouse_id = None
+        lines = _lines_context(order, kind, warehouse_id, data if bound else None)
+        form_data = {"order": order.pk if order else "", "kind": kind, "warehouse": warehouse_id or "",
+                     "supplier": data.get("supplier") or "", "freight": data.get("freight", "0") or "0"}
+        if not bound and kind == ShipmentKind.DROP_SHIP and not data.get("supplier"):
+            supplier = _default_supplier(lines)
+            form_data["supplier"] = supplier.pk if supplier else ""
+        form = ShipmentHeaderForm(data=form_data) if bound else ShipmentHeaderForm(initial=form_data)
+        return {"form": form, "order": order, "kind": kind, "lines": lines,
+                "is_drop_ship": kind == ShipmentKind.DROP_SHIP}
+
+
+class ShipmentCreateView(ShipmentFormMixin, TemplateView):
+    """Enter a shipment: order (searchable list, or preset from the order page), kind, the lines with
+    their open quantities and the quantity this time; supplier + price + freight or warehouse."""
+
+    template_name = "shipments/shipment_form.html"
+
+    def get_context_data(self, **kwargs):
+        context = kwargs.get("part") or self.part_context(self.request.GET)
+        return super().get_context_data(title=_("New shipment"), **context, **kwargs)
+
+    def post(self, request):
+        data = request.POST
+        context = self.part_context(data, bound=True)
+        form, order, kind = context["form"], context["order"], context["kind"]
+        line_errors = []
+        lines = []
+        for line in context["lines"]:
+            raw = str(data.get(f"qty_{line.pk}", "")).strip()
+            if raw in ("", "0"):
+                continue
+            try:
+                quantity = int(raw)
+            except ValueError:
+                line_errors.append(_("%(sku)s: the quantity must be a whole number.") % {"sku": line.product.sku})
+                continue
+            price = None
+            if kind == ShipmentKind.DROP_SHIP:
+                raw_price = str(data.get(f"price_{line.pk}", "")).strip()
+                try:
+                    price = Decimal(raw_price) if raw_price else None
+                except InvalidOperation:
+                    line_errors.append(_("%(sku)s: the supplier unit price must be a number.")
+                                       % {"sku": line.product.sku})
+                    continue
+            lines.append(services.LineInput(order_line=line.pk, quantity=quantity, supplier_unit_price=price))
+        if not form.is_valid() or line_errors or order is None:
+            for error in line_errors:
+                messages.error(request, error)
+            return self.render_to_response(self.get_context_data(part=context))
+        try:
+            shipment = services.create_shipment(
+                order=order, kind=kind, lines=lines, actor=request.user,
+                supplier=form.cleaned_data.get("supplier"), warehouse=form.cleaned_data.get("warehouse"),
+                freight=form.cleaned_data.get("freight") or Decimal("0"))
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                if field in form.fields:
+                    for error in errors:
+                        form.add_error(field, error)
+                else:
+                    for error in errors:
+                        messages.error(request, error)
+            return self.render_to_response(self.get_context_data(part=context))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return self.render_to_response(self.get_context_data(part=context))
+        if "submit" in data:
+            try:
+                services.submit_shipment(shipment, actor=request.user)
+            except (PermissionDenied, TransitionNotAllowed, ConcurrentTransition) as exc:
+                messages.error(request, str(exc))
+        messages.success(request, _("Shipment %(no)s saved.") % {"no": shipment.number})
+        return redirect(shipment)
+
+
+class ShipmentFormPartView(ShipmentFormMixin, TemplateView):
+    """htmx: the kind-specific part of the entry form (supplier/freight or warehouse, and the lines)."""
+
+    template_name = "shipments/_kind_part.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**self.part_context(self.request.GET), **kwargs)
+
+
+# ---- the shipment page and its actions -----------------------------------------------------------------
+
+ACTIONS = {
+    # url action → (model transition, button label, confirmation, button style)
+    "submit": ("submit", gettext_lazy("Submit for approval"), gettext_lazy("Submit this shipment?"), "primary"),
+    "approve": ("approve", gettext_lazy("Approve"), gettext_lazy("Approve this shipment?"), "success"),
+    "reject": ("reject", gettext_lazy("Reject"), None, "outline-danger"),
+    "reopen": ("reopen", gettext_lazy("Back to draft"), gettext_lazy("Take this shipment back to draft?"),
+               "outline-secondary"),
+    "start-picking": ("start_picking", gettext_lazy("Start picking"), gettext_lazy("Start picking?"), "primary"),
+    "dispatch": (None, gettext_lazy("Dispatch"), None, "primary"),
+    "deliver": ("mark_delivered", gettext_lazy("Mark delivered"), gettext_lazy("Mark this shipment delivered?"),
+                "primary"),
+    "receive": ("mark_received", gettext_lazy("Mark received"), gettext_lazy("Mark this shipment received?"),
+                "primary"),
+    "cancel": ("cancel", gettext_lazy("Cancel shipment"), None, "outline-danger"),
+}
+
+
+def dispatch_transition(shipment):
+    return "dispatch" if shipment.kind == ShipmentKind.COMPANY_DISPATCH else "dispatch_dropship"
+
+
+def allowed_actions(shipment, user):
+    """The actions the user may run now (buttons offered only for these)."""
+    allowed = []
+    for action, (name, *_rest) in ACTIONS.items():
+        method = getattr(shipment, name or dispatch_transition(shipment))
+        if can_proceed(method) and has_transition_perm(method, user):
+            allowed.append(action)
+    return allowed
+
+
+def run_action(shipment, action, *, actor, data):
+    """Run one action through its service (shared by the page and the bulk import)."""
+    if action == "submit":
+        return services.submit_shipment(shipment, actor=actor)
+    if action == "approve":
+        return services.approve_shipment(shipment, actor=actor)
+    if action == "reject":
+        return services.reject_shipment(shipment, actor=actor, reason=data.get("reason", ""))
+    if action == "reopen":
+        return services.reopen_shipment(shipment, actor=actor)
+    if action == "start-picking":
+        return services.start_picking(shipment, actor=actor)
+    if action == "dispatch":
+        return services.dispatch_shipment(shipment, actor=actor, carrier=data.get("carrier") or None,
+                                          tracking_number=data.get("tracking_number", ""))
+    if action == "deliver":
+        return services.mark_delivered(shipment, actor=actor)
+    if action == "receive":
+        return services.mark_received(shipment, actor=actor)
+    if action == "cancel":
+        return services.cancel_shipment(shipment, actor=actor, reason=data.get("reason", ""))
+    raise Http404
+
+
+class ShipmentDetailView(PermissionRequiredMixin, TemplateView):
+    permission_required = "shipments.view_shipment"
+    template_name = "shipments/shipment_detail.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            shipment = selectors.shipment_detail(self.kwargs["pk"])
+        except Shipment.DoesNotExist:
+            raise Http404 from None
+        allowed = allowed_actions(shipment, self.request.user)
+        buttons = [(a, ACTIONS[a][1], ACTIONS[a][2], ACTIONS[a][3]) for a in allowed
+                   if a not in ("reject", "dispatch", "cancel")]
+        return super().get_context_data(
+            shipment=shipment, lines=list(shipment.lines.all()), allowed=allowed, buttons=buttons,
+            reason_form=ReasonForm(), tracking_form=TrackingForm(), **kwargs)
+
+
+class ShipmentActionView(PermissionRequiredMixin, View):
+    """POST /shipments/<pk>/<action>/: runs the action's service; errors come back as messages."""
+
+    permission_required = "shipments.view_shipment"
+    http_method_names = ["post"]
+
+    def post(self, request, pk, action):
+        shipment = get_object_or_404(Shipment, pk=pk)
+        if action not in ACTIONS:
+            raise Http404
+        try:
+            run_action(shipment, action, actor=request.user, data=request.POST)
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+        except ConcurrentTransition:
+            messages.error(request, _("Someone else changed this shipment at the same time; check it and try "
+                                      "again."))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or _("You may not do this."))
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(request, _("Shipment %(no)s: %(action)s done.")
+                             % {"no": shipment.number, "action": ACTIONS[action][1]})
+        return redirect("shipments:shipment_detail", pk=pk)
