@@ -1,0 +1,255 @@
+"""Shipments over the API (/api/v1/shipments): create (`POST`), list and detail (`GET`), and one
+`POST /api/v1/shipments/{id}/<transition>` per transition (submit, approve, reject, start-picking,
+dispatch, deliver, receive, cancel, reopen). The same services, permissions (maker-checker → 403) and
+validation as the pages; a carrier or platform marks deliveries with `deliver` / `receive`."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from catalog.models import Carrier, Supplier, Warehouse
+from core.api import require_permissions
+from orders.models import Order
+
+from . import selectors, services
+from .models import Shipment, ShipmentKind, ShipmentPurpose, ShipmentState
+
+router = Router(tags=["shipments"])
+MAX_LIMIT = 200
+
+
+class LineIn(Schema):
+    order_line: int = Field(..., description="Order line id")
+    quantity: int
+    supplier_unit_price: Decimal | None = Field(None, description="Drop-ship: agreed price (default: product's)")
+
+
+class ShipmentIn(Schema):
+    order: int = Field(..., description="Order id")
+    kind: ShipmentKind
+    purpose: ShipmentPurpose = ShipmentPurpose.SALE
+    supplier: int | None = Field(None, description="Supplier id (drop-ship)")
+    warehouse: int | None = Field(None, description="Warehouse id (company dispatch)")
+    freight: Decimal = Decimal("0")
+    lines: list[LineIn]
+    submit: bool = Field(False, description="Submit for approval right away")
+
+
+class LineOut(Schema):
+    id: int
+    order_line: int = Field(..., alias="order_line_id")
+    sku: str = Field(..., alias="order_line.product.sku")
+    quantity: int
+    supplier_unit_price: Decimal | None
+
+
+class ShipmentOut(Schema):
+    id: int
+    number: str
+    order: int = Field(..., alias="order_id")
+    order_no: str = Field(..., alias="order.external_order_no")
+    kind: str
+    purpose: str
+    state: str
+    supplier: int | None = Field(None, alias="supplier_id")
+    warehouse: int | None = Field(None, alias="warehouse_id")
+    freight: Decimal
+    carrier: str | None = None
+    tracking_number: str
+    tracking_url: str
+    entered_by: str = Field(..., alias="entered_by.username")
+    entry_date: date
+    rejection_reason: str
+    dispatched_at: datetime | None
+    delivered_at: datetime | None
+    received_at: datetime | None
+    lines: list[LineOut]
+
+    @staticmethod
+    def resolve_carrier(obj):
+        return obj.carrier.code if obj.carrier_id else None
+
+    @staticmethod
+    def resolve_lines(obj):
+        return list(obj.lines.all())
+
+
+class ShipmentRow(Schema):
+    id: int
+    number: str
+    order: int = Field(..., alias="order_id")
+    kind: str
+    purpose: str
+    state: str
+    tracking_number: str
+    entry_date: date
+
+
+class ShipmentPage(Schema):
+    items: list[ShipmentRow]
+    next_offset: int | None
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+class Filters(Schema):
+    order: int | None = None
+    state: ShipmentState | None = None
+    kind: ShipmentKind | None = None
+    supplier: int | None = None
+    warehouse: int | None = None
+    awaiting_approval: bool | None = None
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class TrackingIn(Schema):
+    carrier: str = Field(..., description="Carrier code (or id)")
+    tracking_number: str
+
+
+class TimeIn(Schema):
+    at: datetime | None = Field(None, description="When it happened (default: now)")
+
+
+def _invalid(errors):
+    return Status(400, {"detail": _("The request has invalid values."), "errors": errors})
+
+
+def _detail(pk):
+    try:
+        return selectors.shipment_detail(pk)
+    except Shipment.DoesNotExist:
+        raise Http404 from None
+
+
+def _get(pk):
+    shipment = Shipment.objects.filter(pk=pk).first()
+    if shipment is None:
+        raise Http404
+    return shipment
+
+
+@router.post("", response={201: ShipmentOut, 400: ErrorOut})
+def post_shipment(request, payload: ShipmentIn):
+    """Enter a shipment (draft, or submitted with `submit: true`)."""
+    require_permissions(request, "shipments.add_shipment")
+    order = Order.objects.filter(pk=payload.order).first()
+    if order is None:
+        return _invalid({"order": [_("No order has id %(id)s.") % {"id": payload.order}]})
+    supplier = Supplier.objects.filter(pk=payload.supplier).first() if payload.supplier else None
+    warehouse = Warehouse.objects.filter(pk=payload.warehouse).first() if payload.warehouse else None
+    try:
+        shipment = services.create_shipment(
+            order=order, kind=payload.kind, purpose=payload.purpose, supplier=supplier, warehouse=warehouse,
+            freight=payload.freight, actor=request.user,
+            lines=[services.LineInput(line.order_line, line.quantity, line.supplier_unit_price)
+                   for line in payload.lines])
+        if payload.submit:
+            services.submit_shipment(shipment, actor=request.user)
+    except ValidationError as exc:
+        return _invalid(exc.message_dict)
+    return Status(201, _detail(shipment.pk))
+
+
+@router.get("", response=ShipmentPage)
+def list_shipments(request, filters: Query[Filters]):
+    """Shipments, newest first; `next_offset` is null on the last page."""
+    require_permissions(request, "shipments.view_shipment")
+    qs = Shipment.objects.order_by("-id")
+    for name in ("order", "state", "kind", "supplier", "warehouse"):
+        value = getattr(filters, name)
+        if value is not None:
+            qs = qs.filter(**{f"{name}_id" if name in ("order", "supplier", "warehouse") else name: value})
+    if filters.awaiting_approval:
+        qs = qs.filter(selectors.awaiting_approval_q())
+    rows = list(qs[filters.offset:filters.offset + filters.limit + 1])
+    more = len(rows) > filters.limit
+    return {"items": rows[:filters.limit], "next_offset": filters.offset + filters.limit if more else None}
+
+
+@router.get("/{shipment_id}", response=ShipmentOut)
+def get_shipment(request, shipment_id: int):
+    require_permissions(request, "shipments.view_shipment")
+    return _detail(shipment_id)
+
+
+def _transition(request, shipment_id, run):
+    require_permissions(request, "shipments.view_shipment")
+    shipment = _get(shipment_id)
+    try:
+        run(shipment)
+    except ValidationError as exc:
+        return _invalid(exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages})
+    return Status(200, _detail(shipment_id))
+
+
+RESPONSES = {200: ShipmentOut, 400: ErrorOut}
+
+
+@router.post("/{shipment_id}/submit", response=RESPONSES)
+def submit(request, shipment_id: int):
+    return _transition(request, shipment_id, lambda s: services.submit_shipment(s, actor=request.user))
+
+
+@router.post("/{shipment_id}/approve", response=RESPONSES)
+def approve(request, shipment_id: int):
+    """403 for whoever entered the shipment (maker-checker); 400 with the shortfall per line."""
+    return _transition(request, shipment_id, lambda s: services.approve_shipment(s, actor=request.user))
+
+
+@router.post("/{shipment_id}/reject", response=RESPONSES)
+def reject(request, shipment_id: int, payload: ReasonIn):
+    return _transition(request, shipment_id,
+                       lambda s: services.reject_shipment(s, actor=request.user, reason=payload.reason))
+
+
+@router.post("/{shipment_id}/reopen", response=RESPONSES)
+def reopen(request, shipment_id: int):
+    return _transition(request, shipment_id, lambda s: services.reopen_shipment(s, actor=request.user))
+
+
+@router.post("/{shipment_id}/start-picking", response=RESPONSES)
+def start_picking(request, shipment_id: int):
+    return _transition(request, shipment_id, lambda s: services.start_picking(s, actor=request.user))
+
+
+@router.post("/{shipment_id}/dispatch", response=RESPONSES)
+def dispatch(request, shipment_id: int, payload: TrackingIn):
+    """Carrier (code) + tracking no.: company dispatch (warehouse) or drop-ship (sales)."""
+    code = payload.carrier.strip()
+    carrier = Carrier.objects.filter(code=code).first() or (
+        Carrier.objects.filter(pk=int(code)).first() if code.isdigit() else None)
+    return _transition(request, shipment_id, lambda s: services.dispatch_shipment(
+        s, actor=request.user, carrier=carrier, tracking_number=payload.tracking_number))
+
+
+@router.post("/{shipment_id}/deliver", response=RESPONSES)
+def deliver(request, shipment_id: int, payload: TimeIn | None = None):
+    at = payload.at if payload else None
+    return _transition(request, shipment_id, lambda s: services.mark_delivered(s, actor=request.user, at=at))
+
+
+@router.post("/{shipment_id}/receive", response=RESPONSES)
+def receive(request, shipment_id: int, payload: TimeIn | None = None):
+    at = payload.at if payload else None
+    return _transition(request, shipment_id, lambda s: services.mark_received(s, actor=request.user, at=at))
+
+
+@router.post("/{shipment_id}/cancel", response=RESPONSES)
+def cancel(request, shipment_id: int, payload: ReasonIn | None = None):
+    reason = payload.reason if payload else ""
+    return _transition(request, shipment_id,
+                       lambda s: services.cancel_shipment(s, actor=request.user, reason=reason))
