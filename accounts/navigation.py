@@ -23,6 +23,8 @@ MENU = [
     MenuEntry(_("Orders"), _("New order"), "orders:order_create"),
     MenuEntry(_("Orders"), _("Import orders"), "orders:order_import"),
     MenuEntry(_("Orders"), _("Invoices"), "orders:invoice_list"),
+    MenuEntry(_("After-sales"), _("After-sales tickets"), "aftersales:ticket_list"),
+    MenuEntry(_("After-sales"), _("New after-sales ticket"), "aftersales:ticket_create"),
     MenuEntry(_("Stock"), _("Stock"), "inventory:balance_list"),
     MenuEntry(_("Stock"), _("Goods receipts"), "inventory:receipt_list"),
     MenuEntry(_("Stock"), _("Stocktakes"), "inventory:stocktake_list"),

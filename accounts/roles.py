@@ -62,6 +62,22 @@ DEFAULT_GRANTS = {
                                "mark_delivered_shipment", "mark_received_shipment"],
         **{role.value: ["view_shipment"] for role in (Role.FINANCE, Role.MANAGER)},
     },
+    # After-sales tickets (DESIGN.md's table): sales registers, submits, confirms returns that go back to
+    # the manufacturer, resolves and closes (its own tickets as handler); approvers approve/reject (never
+    # the registrant: the model's permission check) and may resolve/close any ticket; warehouse confirms
+    # returns received in a warehouse. Everyone working tickets writes notes.
+    "aftersales": {
+        Role.SALES.value: ["view_ticket", "add_ticket", "change_ticket", "submit_ticket", "await_return_ticket",
+                           "receive_manufacturer_return_ticket", "resolve_ticket", "close_ticket",
+                           "assign_ticket", "view_ticketnote", "add_ticketnote", "view_ticketattachment"],
+        Role.APPROVER.value: ["view_ticket", "approve_ticket", "reject_ticket", "await_return_ticket",
+                              "resolve_ticket", "close_ticket", "assign_ticket", "view_ticketnote",
+                              "add_ticketnote", "view_ticketattachment"],
+        Role.WAREHOUSE.value: ["view_ticket", "receive_return_ticket", "view_ticketnote", "add_ticketnote",
+                               "view_ticketattachment"],
+        **{role.value: ["view_ticket", "view_ticketnote", "view_ticketattachment"]
+           for role in (Role.FINANCE, Role.MANAGER)},
+    },
     # Supplier account: finance (and its supervisor) and managers read the entries; services post them.
     "reconciliation": {
         role.value: ["view_supplieraccountentry", "view_statement"]

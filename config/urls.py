@@ -20,6 +20,7 @@ urlpatterns = [
     path("stock/", include("inventory.urls")),
     path("supplier-accounts/", include("reconciliation.urls")),
     path("inbox/", include("notifications.urls")),
+    path("after-sales/", include("aftersales.urls")),
 ]
 
 if settings.DEBUG:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.transitions import perform
 from notifications.services import notify
 
-from .models import FulfilmentStatus, Order, OrderLine, OrderSource
+from .models import AftersalesStatus, FulfilmentStatus, Order, OrderLine, OrderSource
 
 MAX_LINES = 500
 
@@ -251,3 +251,15 @@ def set_fulfilment_status(order, status, *, actor=None, comment=""):
     if order.fulfilment_status == status:
         return order
     return perform(order, "derive_fulfilment_status", actor=actor, comment=comment, status=status)
+
+
+def set_aftersales_status(order, status):
+    """THE one writer of an order's after-sales status (DESIGN.md, "Order"): the aftersales app calls it
+    with the status it derived from the order's tickets (none / in_progress / resolved). Written with a
+    plain UPDATE of that one column, so it never races the fulfilment status's concurrent-transition
+    check. An unchanged status writes nothing. Returns the order."""
+    status = AftersalesStatus(status)
+    if order.aftersales_status != status:
+        Order.objects.filter(pk=order.pk).update(aftersales_status=status)
+        order.aftersales_status = status
+    return order

@@ -24,7 +24,9 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.roles import CATALOG_MODELS, INTERNAL_ROLES, Role
+from aftersales.services import add_note
 from core.models import PdfJob, PdfJobState
+from tests.aftersales.factories import make_ticket
 from tests.factories import (
     CarrierFactory,
     ProductFactory,
@@ -59,6 +61,7 @@ def roles(*names):
 MASTER_DATA_EDITORS = roles(Role.MANAGER)                # catalog add/change (accounts.roles)
 ORDER_READERS = roles(Role.SALES, Role.APPROVER, Role.WAREHOUSE, Role.FINANCE, Role.MANAGER)
 ORDER_TAKERS = roles(Role.SALES)                         # add_order: type in, import; cancel_order
+TICKET_READERS = roles(Role.SALES, Role.APPROVER, Role.WAREHOUSE, Role.FINANCE, Role.MANAGER)  # view_ticket
 SHIPMENT_READERS = roles(Role.SALES, Role.APPROVER, Role.WAREHOUSE, Role.FINANCE, Role.MANAGER)
 
 
@@ -140,6 +143,17 @@ EXPECTED = {
     "shipments:tracking_import_preview": Opens(SHIPMENT_READERS, 404, "a made-up token: access first, then 404"),
     "shipments:status_import": SHIPMENT_READERS,
     "shipments:status_import_preview": Opens(SHIPMENT_READERS, 404, "a made-up token: access first, then 404"),
+    # aftersales: tickets are read by every internal role but the finance supervisor; registered and
+    # edited by sales; actions are POSTs whose services check the transition's own permission
+    "aftersales:ticket_list": TICKET_READERS,
+    "aftersales:ticket_detail": TICKET_READERS,
+    "aftersales:order_part": TICKET_READERS,
+    "aftersales:attachment": TICKET_READERS,
+    "aftersales:ticket_create": roles(Role.SALES),
+    "aftersales:ticket_edit": roles(Role.SALES),
+    "aftersales:ticket_action": post_only(TICKET_READERS),
+    "aftersales:ticket_note": post_only(roles(Role.SALES, Role.APPROVER, Role.WAREHOUSE)),
+    "aftersales:ticket_assign": post_only(roles(Role.SALES, Role.APPROVER)),
     # reconciliation: supplier accounts are read by finance, its supervisor and managers
     "reconciliation:account_list": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     "reconciliation:supplier_entries": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
@@ -161,6 +175,17 @@ def an_order(user):
 
 def an_invoice(user):
     return {"pk": VatInvoiceFactory().pk}
+
+
+def a_ticket(user):
+    return {"pk": make_ticket().pk}
+
+
+def an_attachment(user):
+    ticket = make_ticket()
+    note = add_note(ticket, text="photo", channel="chat", actor=ticket.registered_by,
+                    files=[ContentFile(b"%PDF-1.4\n%%EOF\n", name="receipt.pdf")])
+    return {"pk": note.attachments.get().pk}
 
 
 def a(factory):
@@ -195,6 +220,11 @@ ARGS = {
     "shipments:shipment_action": lambda user: {"pk": a_shipment().pk, "action": "submit"},
     "shipments:tracking_import_preview": {"token": "no-such-import"},
     "shipments:status_import_preview": {"token": "no-such-import"},
+    "aftersales:ticket_detail": a_ticket,
+    "aftersales:ticket_edit": a_ticket,
+    "aftersales:ticket_note": a_ticket,
+    "aftersales:ticket_action": lambda user: {**a_ticket(user), "name": "submit"},
+    "aftersales:attachment": an_attachment,
 }
 
 SKIPPED_PREFIXES = ("admin/", "api/", "static/")

@@ -1,0 +1,14 @@
+"""Grant the after-sales permissions to the roles (accounts.roles.DEFAULT_GRANTS["aftersales"])."""
+
+from django.db import migrations
+
+from accounts.roles import grant_default_permissions
+
+
+def grant(apps, schema_editor):
+    grant_default_permissions(apps, "aftersales")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("aftersales", "0001_initial"), ("accounts", "0002_roles")]
+    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

@@ -1,0 +1,571 @@
+"""Every write to after-sales tickets: registering and editing, the transitions (with what each implies:
+stock ledger rows, supplier account entries, notifications, the order's after-sales status), notes with
+attachments, and assigning tickets to a handler.
+
+Each function takes keyword-only arguments and the acting user, runs in one `transaction.atomic()`,
+runs its transition through `core.transitions.perform` (permission + state checks, transition log)
+and finishes by recomputing the order's after-sales status (`sync_order_aftersales_status`)."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from accounts.roles import Role
+from core.transitions import perform
+from inventory.models import Direction, MoveKind
+from inventory.services import StockMove, move_stock
+from notifications.services import notify
+from orders.models import AftersalesStatus, Order
+from orders.services import set_aftersales_status
+from reconciliation.models import EntryKind, SupplierAccountEntry
+from reconciliation.services import EntryDraft, post_supplier_entries
+
+from .models import (
+    DONE_STATES,
+    OPEN_STATES,
+    REFUND_TYPES,
+    RETURN_TYPES,
+    NoteChannel,
+    ReturnDestination,
+    Ticket,
+    TicketAttachment,
+    TicketLine,
+    TicketNote,
+    TicketReason,
+    TicketState,
+    TicketType,
+)
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("9999999999.99")
+
+# Attachments: what may be kept with a note (images, PDF, office documents, plain text), and how big.
+ALLOWED_EXTENSIONS = {
+    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
+    ".webp": "image/webp", ".heic": "image/heic", ".pdf": "application/pdf", ".txt": "text/plain",
+    ".doc": "application/msword", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".ppt": "application/vnd.ms-powerpoint",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".csv": "text/csv",
+}
+MAX_ATTACHMENT_BYTES = getattr(settings, "AFTERSALES_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+MAX_ATTACHMENTS_PER_NOTE = 10
+
+
+# ---- the order's after-sales status --------------------------------------------------------------------
+
+def derive_aftersales_status(states):
+    """none (no ticket) / in_progress (any ticket not resolved, closed or rejected) / resolved."""
+    states = list(states)
+    if not states:
+        return AftersalesStatus.NONE
+    if any(state in OPEN_STATES for state in states):
+        return AftersalesStatus.IN_PROGRESS
+    return AftersalesStatus.RESOLVED
+
+
+def sync_order_aftersales_status(order):
+    """Recompute the order's after-sales status from its tickets and write it (through orders). The
+    order row is locked first, so two tickets of one order changing at once cannot leave a stale status:
+    the later one reads the earlier one's committed state."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().only("pk", "aftersales_status").get(pk=order.pk)
+        status = derive_aftersales_status(Ticket.objects.filter(order_id=order.pk).values_list("state", flat=True))
+        set_aftersales_status(locked, status)
+        order.aftersales_status = status
+    return status
+
+
+# ---- validation ------------------------------------------------------------------------------------------
+
+@dataclass
+class TicketData:
+    """What the form and the API hand to register/update. `lines` is [(order_line, quantity)]."""
+
+    type: str
+    order: object
+    handler: object
+    reason: str
+    lines: list
+    supplier: object = None
+    description: str = ""
+    return_carrier: object = None
+    return_tracking_no: str = ""
+    return_destination: str = ""
+    return_warehouse: object = None
+    charge_back: bool = False
+    charge_back_amount: Decimal | None = None
+    compensate: bool = False
+    manufacturer_amount: Decimal = Decimal("0")
+    seller_amount: Decimal = Decimal("0")
+
+
+def _money(value, field, errors, *, required=False):
+    if value in (None, ""):
+        if required:
+            errors.setdefault(field, []).append(_("Enter an amount."))
+        return None
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        errors.setdefault(field, []).append(_("Enter a number."))
+        return None
+    if not amount.is_finite() or amount < 0:
+        errors.setdefault(field, []).append(_("The amount must be 0 or more."))
+        return None
+    if amount != amount.quantize(CENT) or amount > MAX_AMOUNT:
+        errors.setdefault(field, []).append(_("At most 2 decimal places and 10 digits."))
+        return None
+    return amount
+
+
+def default_charge_back_amount(lines):
+    """Returned quantity × supplier unit price (the product's supplier unit cost) over the lines."""
+    total = Decimal("0.00")
+    for order_line, quantity in lines:
+        total += quantity * order_line.product.supplier_unit_cost
+    return total.quantize(CENT)
+
+
+def prefill_supplier(order, order_lines=None):
+    """The supplier to prefill: the drop-ship supplier of the order's shipments if there is one, else
+    the default supplier of the (chosen) lines' products."""
+    try:
+        from shipments.models import Shipment, ShipmentKind
+
+        supplier_id = (Shipment.objects.filter(order=order, kind=ShipmentKind.DROP_SHIP)
+                       .exclude(supplier__isnull=True).order_by("-id").values_list("supplier_id", flat=True).first())
+    except (ImportError, LookupError):  # pragma: no cover - shipments not installed
+        supplier_id = None
+    if supplier_id:
+        from catalog.models import Supplier
+        return Supplier.objects.get(pk=supplier_id)
+    lines = order_lines if order_lines is not None else list(order.lines.select_related("product__default_supplier"))
+    for line in lines:
+        return line.product.default_supplier
+    return None
+
+
+def validate_ticket_data(data, *, ticket=None):
+    """Normalise `data` in place; raise ValidationError({field: [messages]}) when it is not valid."""
+    errors = {}
+    if data.type not in TicketType.values:
+        errors["type"] = [_("Pick a ticket type.")]
+    if data.reason not in TicketReason.values:
+        errors["reason"] = [_("Pick a reason.")]
+    if data.order is None:
+        errors["order"] = [_("Pick the order.")]
+    if data.handler is None:
+        errors["handler"] = [_("Pick a handler.")]
+    elif not (data.handler.is_active and (data.handler.has_role(Role.SALES) or data.handler.is_superuser)):
+        errors["handler"] = [_("The handler must be an active salesperson.")]
+    data.description = str(data.description or "").strip()
+    data.return_tracking_no = " ".join(str(data.return_tracking_no or "").split())[:64]
+    # lines
+    line_errors = []
+    seen = set()
+    clean_lines = []
+    for order_line, quantity in data.lines:
+        if data.order is not None and order_line.order_id != data.order.pk:
+            line_errors.append(_("A line does not belong to the order."))
+            continue
+        if order_line.pk in seen:
+            line_errors.append(_("%(sku)s appears twice.") % {"sku": order_line.product.sku})
+            continue
+        seen.add(order_line.pk)
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
+            line_errors.append(_("%(sku)s: the quantity must be a whole number above 0.")
+                               % {"sku": order_line.product.sku})
+        elif quantity > order_line.quantity:
+            line_errors.append(_("%(sku)s: at most %(n)d (the ordered quantity).")
+                               % {"sku": order_line.product.sku, "n": order_line.quantity})
+        else:
+            clean_lines.append((order_line, quantity))
+    if data.type != TicketType.COMPENSATION and not data.lines and not line_errors:
+        line_errors.append(_("Pick at least one product line of the order and its quantity."))
+    if line_errors:
+        errors["lines"] = line_errors
+    data.lines = clean_lines
+    # return logistics
+    if data.type in RETURN_TYPES:
+        if data.return_destination not in ReturnDestination.values:
+            errors["return_destination"] = [_("Say where the returned goods go: a warehouse or the manufacturer.")]
+        elif data.return_destination == ReturnDestination.WAREHOUSE and data.return_warehouse is None:
+            errors["return_warehouse"] = [_("Pick the warehouse that receives the return.")]
+    else:
+        data.return_destination = ""
+        data.return_warehouse = None
+    if data.return_destination == ReturnDestination.MANUFACTURER:
+        data.return_warehouse = None
+    # money
+    manufacturer = _money(data.manufacturer_amount, "manufacturer_amount", errors) or Decimal("0.00")
+    seller = _money(data.seller_amount, "seller_amount", errors) or Decimal("0.00")
+    if data.compensate:
+        if not errors.get("manufacturer_amount") and not errors.get("seller_amount") and manufacturer + seller <= 0:
+            errors["manufacturer_amount"] = [_("Enter the manufacturer amount, the seller amount or both.")]
+    else:
+        manufacturer = seller = Decimal("0.00")
+    data.manufacturer_amount, data.seller_amount = manufacturer, seller
+    if data.charge_back:
+        amount = _money(data.charge_back_amount, "charge_back_amount", errors)
+        if amount is None and not errors.get("charge_back_amount"):
+            amount = default_charge_back_amount(clean_lines)
+        if amount is not None and amount <= 0 and not errors.get("charge_back_amount"):
+            errors["charge_back_amount"] = [_("A charge-back needs an amount above 0.")]
+        data.charge_back_amount = amount
+    else:
+        data.charge_back_amount = Decimal("0.00")
+    if (data.charge_back or (data.compensate and manufacturer > 0)) and data.supplier is None:
+        errors["supplier"] = [_("Pick the supplier that is charged back or compensates.")]
+    if data.type == TicketType.COMPENSATION and not data.compensate:
+        errors["compensate"] = [_("A compensation ticket compensates: tick it and enter the amounts.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply(ticket, data):
+    ticket.type = data.type
+    ticket.order = data.order
+    ticket.store_id = data.order.store_id
+    ticket.handler = data.handler
+    ticket.supplier = data.supplier
+    ticket.reason = data.reason
+    ticket.description = data.description
+    ticket.return_carrier = data.return_carrier
+    ticket.return_tracking_no = data.return_tracking_no
+    ticket.return_destination = data.return_destination
+    ticket.return_warehouse = data.return_warehouse
+    ticket.charge_back = data.charge_back
+    ticket.charge_back_amount = data.charge_back_amount
+    ticket.compensate = data.compensate
+    ticket.manufacturer_amount = data.manufacturer_amount
+    ticket.seller_amount = data.seller_amount
+    ticket.total_amount = data.manufacturer_amount + data.seller_amount
+
+
+EDITABLE_FIELDS = ["type", "order", "store", "handler", "supplier", "reason", "description", "return_carrier",
+                   "return_tracking_no", "return_destination", "return_warehouse", "charge_back",
+                   "charge_back_amount", "compensate", "manufacturer_amount", "seller_amount", "total_amount"]
+
+
+def register_ticket(*, data: TicketData, actor, notes=""):
+    """Register a ticket (state registered) with its lines; the order's after-sales status becomes
+    in progress. Raises PermissionDenied without `aftersales.add_ticket`, ValidationError (nothing
+    written) when the data is not valid."""
+    if actor is None or not actor.has_perm("aftersales.add_ticket"):
+        raise PermissionDenied(_("You may not register after-sales tickets."))
+    validate_ticket_data(data)
+    with transaction.atomic():
+        ticket = Ticket(registered_by=actor)
+        _apply(ticket, data)
+        ticket.save()
+        ticket.number = f"AS{ticket.pk:07d}"
+        Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
+        TicketLine.objects.bulk_create(TicketLine(ticket=ticket, order_line=line, quantity=quantity)
+                                       for line, quantity in data.lines)
+        if data.handler.pk != actor.pk:
+            notify(recipients=[data.handler], subject=_("After-sales ticket %(no)s assigned to you")
+                   % {"no": ticket.number}, link=ticket.get_absolute_url(), event="ticket_assigned")
+        sync_order_aftersales_status(ticket.order)
+    return ticket
+
+
+def update_ticket(ticket, *, data: TicketData, actor):
+    """Change a registered ticket (sales with `aftersales.change_ticket`); its lines are replaced."""
+    if actor is None or not actor.has_perm("aftersales.change_ticket"):
+        raise PermissionDenied(_("You may not change after-sales tickets."))
+    validate_ticket_data(data, ticket=ticket)
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if ticket.state != TicketState.REGISTERED:
+            raise ValidationError(_("Only a registered ticket can be changed; this one is %(state)s.")
+                                  % {"state": ticket.get_state_display()})
+        old_order = ticket.order
+        _apply(ticket, data)
+        ticket.save(update_fields=EDITABLE_FIELDS)
+        ticket.lines.all().delete()
+        TicketLine.objects.bulk_create(TicketLine(ticket=ticket, order_line=line, quantity=quantity)
+                                       for line, quantity in data.lines)
+        sync_order_aftersales_status(ticket.order)
+        if old_order.pk != ticket.order_id:
+            sync_order_aftersales_status(old_order)
+    return ticket
+
+
+# ---- transitions -----------------------------------------------------------------------------------------
+
+def _locked(ticket):
+    return Ticket.objects.select_for_update().select_related("order", "handler").get(pk=ticket.pk)
+
+
+def submit_ticket(ticket, *, actor, comment=""):
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        perform(ticket, "submit", actor=actor, comment=comment)
+    return ticket
+
+
+def _check_not_registrant(ticket, actor):
+    if actor is not None and actor.pk == ticket.registered_by_id:
+        raise PermissionDenied(_("You registered this ticket; another approver must decide on it."))
+
+
+def approve_ticket(ticket, *, actor, comment=""):
+    """Approve (an approver, never the registrant). The handler is told."""
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        _check_not_registrant(ticket, actor)
+        perform(ticket, "approve", actor=actor, comment=comment, update_fields=["approved_by"])
+        notify(recipients=[ticket.handler_id], subject=_("After-sales ticket %(no)s approved") % {"no": ticket},
+               body=comment, link=ticket.get_absolute_url(), event="ticket_approved")
+    return ticket
+
+
+def reject_ticket(ticket, *, actor, reason):
+    """Reject (final; an approver, never the registrant), with a reason. The handler is told."""
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the ticket is rejected.")]})
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        _check_not_registrant(ticket, actor)
+        perform(ticket, "reject", actor=actor, comment=reason, update_fields=["reject_reason"])
+        notify(recipients=[ticket.handler_id], subject=_("After-sales ticket %(no)s rejected") % {"no": ticket},
+               body=reason, link=ticket.get_absolute_url(), event="ticket_rejected")
+        sync_order_aftersales_status(ticket.order)
+    return ticket
+
+
+def start_awaiting_return(ticket, *, actor, comment=""):
+    """Approved return or exchange → awaiting the goods (the handler or an approver)."""
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        perform(ticket, "await_return", actor=actor, comment=comment)
+    return ticket
+
+
+def confirm_return_received(ticket, *, actor, comment=""):
+    """The goods came back (warehouse; sales when they went back to the manufacturer): in ONE
+    transaction the state and receipt status change, return-in ledger rows are written when the
+    destination is a warehouse, and the handler is told. If the ledger write fails, nothing happens."""
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        perform(ticket, "receive_return", actor=actor, comment=comment, update_fields=["receipt_status"])
+        if ticket.return_destination == ReturnDestination.WAREHOUSE:
+            lines = list(ticket.lines.select_related("order_line"))
+            move_stock(moves=[
+                StockMove(product_id=line.order_line.product_id, warehouse_id=ticket.return_warehouse_id,
+                          direction=Direction.IN, quantity=line.quantity, kind=MoveKind.RETURN, source=ticket,
+                          reason=_("Return of after-sales ticket %(no)s") % {"no": ticket})
+                for line in lines
+            ], actor=actor)
+        notify(recipients=[ticket.handler_id], subject=_("Return of after-sales ticket %(no)s received")
+               % {"no": ticket}, link=ticket.get_absolute_url(), event="ticket_return_received")
+    return ticket
+
+
+def _supplier_drafts(ticket):
+    drafts = []
+    if ticket.supplier_id is None:
+        return drafts
+    if ticket.compensate and ticket.manufacturer_amount > 0:
+        drafts.append(EntryDraft(supplier_id=ticket.supplier_id, kind=EntryKind.MANUFACTURER_COMPENSATION,
+                                 amount=-ticket.manufacturer_amount, source=ticket,
+                                 description=_("Manufacturer compensation, ticket %(no)s") % {"no": ticket}))
+    if ticket.charge_back and ticket.charge_back_amount > 0:
+        drafts.append(EntryDraft(supplier_id=ticket.supplier_id, kind=EntryKind.CHARGE_BACK,
+                                 amount=-ticket.charge_back_amount, source=ticket,
+                                 description=_("Charge-back, ticket %(no)s") % {"no": ticket}))
+    return drafts
+
+
+def _post_supplier_entries(ticket, actor):
+    """Post the ticket's entries that are not posted yet (the DB's one-kind-once-per-source check is the
+    backstop; skipping what exists keeps a retry from failing on it)."""
+    drafts = _supplier_drafts(ticket)
+    if not drafts:
+        return []
+    posted = set(SupplierAccountEntry.objects.filter(
+        source_type=ContentType.objects.get_for_model(Ticket), source_id=ticket.pk,
+    ).values_list("kind", flat=True))
+    return post_supplier_entries(entries=[d for d in drafts if d.kind not in posted], actor=actor)
+
+
+@dataclass
+class Refund:
+    amount: Decimal | None = None
+    date: datetime.date | None = None
+    reference: str = ""
+
+
+def _clean_refund(ticket, refund):
+    errors = {}
+    refund = refund or Refund()
+    if ticket.type not in REFUND_TYPES:
+        return Refund()
+    amount = _money(refund.amount, "refund_amount", errors, required=True)
+    if amount is not None and amount <= 0:
+        errors["refund_amount"] = [_("The refund must be above 0.")]
+    if not isinstance(refund.date, datetime.date):
+        errors["refund_date"] = [_("Enter the date of the refund.")]
+    elif refund.date > timezone.localdate():
+        errors["refund_date"] = [_("The refund date cannot be in the future.")]
+    reference = " ".join(str(refund.reference or "").split())[:100]
+    if not reference:
+        errors["refund_reference"] = [_("Enter the refund reference (the platform's refund no.).")]
+    if errors:
+        raise ValidationError(errors)
+    return Refund(amount=amount, date=refund.date, reference=reference)
+
+
+def resolve_ticket(ticket, *, actor, refund: Refund | None = None, comment=""):
+    """Resolve a refund-only, return-and-refund or compensation ticket (the handler or an approver):
+    records the refund for refund types and posts the supplier account entries (manufacturer
+    compensation, charge-back). Idempotent: a retried request on a resolved (or closed) ticket changes
+    nothing and posts nothing again; it returns the ticket as it is."""
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.state in (TicketState.RESOLVED, TicketState.CLOSED):
+            ticket.was_already_resolved = True
+            return ticket
+        clean = _clean_refund(ticket, refund)
+        perform(ticket, "resolve", actor=actor, comment=comment,
+                update_fields=["refund_amount", "refund_date", "refund_reference", "resolved_at"],
+                refund_amount=clean.amount, refund_date=clean.date, refund_reference=clean.reference)
+        _post_supplier_entries(ticket, actor)
+        sync_order_aftersales_status(ticket.order)
+    ticket.was_already_resolved = False
+    return ticket
+
+
+def resolve_by_dispatch(ticket, *, shipment, actor=None):
+    """An exchange/reship ticket's outbound shipment was dispatched: resolve the ticket (system) and post
+    its supplier entries. Does nothing when the ticket is not waiting for that (already resolved …)."""
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.state in DONE_STATES or not can_proceed(ticket.resolve_by_dispatch):
+            return ticket
+        perform(ticket, "resolve_by_dispatch", actor=actor,
+                comment=_("Shipment %(no)s dispatched") % {"no": shipment}, update_fields=["resolved_at"])
+        _post_supplier_entries(ticket, actor)
+        sync_order_aftersales_status(ticket.order)
+        notify(recipients=[ticket.handler_id], subject=_("After-sales ticket %(no)s resolved: shipment dispatched")
+               % {"no": ticket}, link=ticket.get_absolute_url(), event="ticket_resolved")
+    return ticket
+
+
+def close_ticket(ticket, *, actor, comment=""):
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        perform(ticket, "close", actor=actor, comment=comment)
+        sync_order_aftersales_status(ticket.order)
+    return ticket
+
+
+def run_transition(ticket, name, *, actor, comment="", reason="", refund=None):
+    """One entry point for pages and the API: run the user transition `name`."""
+    if name == "submit":
+        return submit_ticket(ticket, actor=actor, comment=comment)
+    if name == "approve":
+        return approve_ticket(ticket, actor=actor, comment=comment)
+    if name == "reject":
+        return reject_ticket(ticket, actor=actor, reason=reason or comment)
+    if name == "await_return":
+        return start_awaiting_return(ticket, actor=actor, comment=comment)
+    if name == "receive_return":
+        return confirm_return_received(ticket, actor=actor, comment=comment)
+    if name == "resolve":
+        return resolve_ticket(ticket, actor=actor, refund=refund, comment=comment)
+    if name == "close":
+        return close_ticket(ticket, actor=actor, comment=comment)
+    raise ValidationError(_("Unknown action %(name)r.") % {"name": name})
+
+
+# ---- assigning -------------------------------------------------------------------------------------------
+
+def assign_tickets(*, tickets, handler, actor):
+    """Give open tickets to another handler (an active salesperson); each new handler is told once.
+    Returns how many tickets changed."""
+    if actor is None or not actor.has_perm("aftersales.assign_ticket"):
+        raise PermissionDenied(_("You may not assign after-sales tickets."))
+    if handler is None or not handler.is_active or not (handler.has_role(Role.SALES) or handler.is_superuser):
+        raise ValidationError({"handler": [_("The handler must be an active salesperson.")]})
+    ids = [t.pk if isinstance(t, Ticket) else int(t) for t in tickets]
+    if not ids:
+        raise ValidationError(_("Tick the tickets to assign."))
+    with transaction.atomic():
+        qs = Ticket.objects.filter(pk__in=ids, state__in=OPEN_STATES).exclude(handler=handler)
+        numbers = list(qs.order_by("pk").select_for_update().values_list("number", flat=True))
+        changed = Ticket.objects.filter(pk__in=ids, state__in=OPEN_STATES).exclude(handler=handler).update(
+            handler=handler)
+        if changed:
+            notify(recipients=[handler], subject=_("%(count)d after-sales ticket(s) assigned to you")
+                   % {"count": changed}, body=", ".join(n or "" for n in numbers[:20]), event="ticket_assigned")
+    return changed
+
+
+def sales_handlers():
+    """The users a ticket may be handed to: active salespeople."""
+    return get_user_model().objects.filter(is_active=True, groups__name=Role.SALES).distinct().order_by("username")
+
+
+# ---- notes -----------------------------------------------------------------------------------------------
+
+def validate_attachment(upload):
+    """Raise ValidationError with a clear message when the upload is not a permitted file."""
+    name = Path(getattr(upload, "name", "") or "").name
+    extension = Path(name).suffix.lower()
+    if extension not in ALLOWED_EXTENSIONS:
+        raise ValidationError(
+            _("%(name)s: this type of file is not accepted. Attach images, PDF, office documents or text files "
+              "(%(types)s).") % {"name": name or "?", "types": ", ".join(sorted(ALLOWED_EXTENSIONS))})
+    size = getattr(upload, "size", None) or 0
+    if size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(_("%(name)s is %(size).1f MB; files may be at most %(max)d MB.") % {
+            "name": name, "size": size / 1024 / 1024, "max": MAX_ATTACHMENT_BYTES // (1024 * 1024)})
+    if size == 0:
+        raise ValidationError(_("%(name)s is empty.") % {"name": name})
+    return name, extension
+
+
+def add_note(ticket, *, text, channel, actor, files=()):
+    """Append a note (and its attachments) to the ticket's thread. Every file is checked before anything
+    is written: one refused file refuses the note and writes nothing."""
+    if actor is None or not actor.has_perm("aftersales.add_ticketnote"):
+        raise PermissionDenied(_("You may not add notes to after-sales tickets."))
+    text = str(text or "").strip()
+    errors = {}
+    if not text:
+        errors["text"] = [_("Write what was said or done.")]
+    if channel not in NoteChannel.values:
+        errors["channel"] = [_("Pick the channel.")]
+    files = list(files or ())
+    if len(files) > MAX_ATTACHMENTS_PER_NOTE:
+        errors["files"] = [_("At most %(n)d files per note.") % {"n": MAX_ATTACHMENTS_PER_NOTE}]
+    checked = []
+    for upload in files:
+        try:
+            checked.append((upload, *validate_attachment(upload)))
+        except ValidationError as exc:
+            errors.setdefault("files", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        note = TicketNote.objects.create(ticket=ticket, text=text, channel=channel, author=actor)
+        for upload, name, extension in checked:
+            attachment = TicketAttachment(note=note, original_name=name[:255], size=upload.size,
+                                          content_type=ALLOWED_EXTENSIONS[extension])
+            attachment.file.save(name, upload, save=False)
+            attachment.save()
+    return note
