@@ -34,8 +34,16 @@ def _orders_awaiting_shipment(user):
     return orders_awaiting_shipment_for(user)
 
 
+def _shipments_awaiting_approval(user):
+    """Submitted shipments the user may approve: never their own entries (maker-checker)."""
+    from shipments.selectors import shipments_awaiting_approval_for
+
+    return [f"{s.number} · {s.order.external_order_no} · {s.entered_by}" for s in shipments_awaiting_approval_for(user)]
+
+
 # role → (rows for the user, URL name of the full list)
 QUEUE_ROWS = {Role.SALES: (_orders_awaiting_shipment, "orders:order_list")}
+QUEUE_ROWS[Role.APPROVER] = (_shipments_awaiting_approval, "shipments:shipment_list")
 
 
 def work_queues_for(user):

@@ -2,7 +2,8 @@
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import FulfilmentStatus, Order, OrderLine
@@ -55,14 +56,25 @@ def order_detail(pk):
 
 
 def lines_with_open_quantity(order):
-    """The order's lines, each with `open_quantity`.
+    """The order's lines (products included), each with `open_quantity`, in one query.
 
     Open quantity = ordered − units on the line's sale shipments that are not rejected or cancelled
-    (DESIGN.md). Until the shipments app exists nothing is shipped, so it equals the ordered quantity;
-    the shipments app replaces this with its own annotation."""
-    lines = list(order.lines.all())
+    (DESIGN.md; drafts count). The units are summed through the reverse relation `shipment_lines`
+    without importing the shipments app (a lower layer never imports a higher one); the same rule is
+    `shipments.selectors.order_lines_with_open_quantity`, which the shipment services use."""
+    held = (
+        OrderLine.objects.filter(pk=OuterRef("pk"))
+        .filter(shipment_lines__shipment__purpose="sale",
+                shipment_lines__shipment__state__in=["draft", "submitted", "approved", "picking", "dispatched",
+                                                     "delivered", "received"])  # not rejected or cancelled
+        .order_by().values("pk").annotate(n=Sum("shipment_lines__quantity")).values("n")
+    )
+    lines = list(
+        OrderLine.objects.filter(order_id=order.pk).select_related("product")
+        .annotate(held=Coalesce(Subquery(held, output_field=IntegerField()), Value(0))).order_by("id")
+    )
     for line in lines:
-        line.open_quantity = line.quantity
+        line.open_quantity = max(line.quantity - line.held, 0)
     return lines
 
 

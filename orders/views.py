@@ -96,9 +96,13 @@ class OrderDetailView(PermissionRequiredMixin, TemplateView):
         except Order.DoesNotExist:
             raise Http404 from None
         user = self.request.user
+        # A page may read a higher layer's selectors (DESIGN.md): the order's shipments.
+        from shipments.selectors import shipments_of_order
+
         return super().get_context_data(
             order=order,
             lines=selectors.lines_with_open_quantity(order),
+            shipments=shipments_of_order(order) if user.has_perm("shipments.view_shipment") else [],
             may_cancel=can_proceed(order.cancel) and has_transition_perm(order.cancel, user),
             cancel_form=kwargs.pop("cancel_form", None) or CancelOrderForm(),
             **kwargs,
