@@ -40,12 +40,16 @@ class TicketListView(ConsignListView):
     def get_queryset(self):
         return selectors.ticket_list()
 
+    def get_table_kwargs(self):
+        kwargs = super().get_table_kwargs()
+        if not self.request.user.has_perm("aftersales.assign_ticket"):
+            kwargs["exclude"] = ("select",)
+        return kwargs
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.request.user.has_perm("aftersales.assign_ticket"):
             context["assign_form"] = AssignForm()
-        else:
-            context["table"].columns.hide("select")
         return context
 
 
