@@ -10,3 +10,8 @@ class ShipmentsConfig(AppConfig):
     def ready(self):
         # Connects the receiver that cancels a cancelled order's undispatched shipments.
         from . import services  # noqa: F401
+
+        # The "dispatch_notes" PDF document kind (core.pdf jobs, rendered by the worker).
+        from .dispatch_notes import register
+
+        register()

@@ -2,7 +2,7 @@ from django.urls import path
 
 from core.imports_views import import_urls
 
-from . import views
+from . import queue_views, views
 from .importing import DeliveryStatusImporter, TrackingImporter
 
 app_name = "shipments"
@@ -13,6 +13,10 @@ urlpatterns = [
     path("new/part/", views.ShipmentFormPartView.as_view(), name="shipment_form_part"),
     *import_urls(TrackingImporter, "import/tracking/", "tracking_import"),
     *import_urls(DeliveryStatusImporter, "import/status/", "status_import"),
+    # the warehouse queue and dispatch notes (helper-s2: shipments/queue_views.py)
+    path("queue/", queue_views.WarehouseQueueView.as_view(), name="queue"),
+    path("queue/print/", queue_views.QueuePrintView.as_view(), name="queue_print"),
+    path("dispatch-notes/<int:pk>/", queue_views.DispatchNoteView.as_view(), name="dispatch_note"),
     path("<int:pk>/", views.ShipmentDetailView.as_view(), name="shipment_detail"),
     path("<int:pk>/<slug:action>/", views.ShipmentActionView.as_view(), name="shipment_action"),
 ]

@@ -39,6 +39,7 @@ from tests.inventory.factories import GoodsReceiptFactory, StocktakeFactory, Tra
 from tests.notifications.factories import NotificationFactory
 from tests.orders.factories import OrderLineFactory
 from tests.orders.invoice_factories import VatInvoiceFactory
+from tests.reconciliation.factories import empty_statement
 from tests.shipments.factories import a_shipment
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +124,10 @@ EXPECTED = {
     "orders:invoice_create": roles(Role.FINANCE),
     "orders:invoice_list": roles(Role.SALES, Role.FINANCE, Role.MANAGER),
     "orders:invoice_file": roles(Role.SALES, Role.FINANCE, Role.MANAGER),
+    # shipments: the warehouse queue and dispatch notes (printing starts picking) — warehouse only
+    "shipments:queue": roles(Role.WAREHOUSE),
+    "shipments:queue_print": post_only(roles(Role.WAREHOUSE)),
+    "shipments:dispatch_note": post_only(roles(Role.WAREHOUSE)),
     # inventory: balances for those who decide dispatches; ledger and documents for warehouse and managers
     "inventory:balance_list": roles(Role.WAREHOUSE, Role.MANAGER, Role.SALES, Role.APPROVER),
     "inventory:product_ledger": roles(Role.WAREHOUSE, Role.MANAGER),
@@ -157,6 +162,17 @@ EXPECTED = {
     # reconciliation: supplier accounts are read by finance, its supervisor and managers
     "reconciliation:account_list": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     "reconciliation:supplier_entries": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
+    "reconciliation:supplier_balance": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
+    # statements: finance builds, submits, voids, records confirmation and payments; its supervisor
+    # approves / rejects; managers read
+    **{f"reconciliation:statement_{page}": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER)
+       for page in ("list", "detail", "export")},
+    "reconciliation:statement_pdf": post_only(roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER)),
+    "reconciliation:statement_create": roles(Role.FINANCE),
+    **{f"reconciliation:statement_{action}": post_only(roles(Role.FINANCE))
+       for action in ("submit", "void", "confirm", "pay", "remove_entries")},
+    **{f"reconciliation:statement_{action}": post_only(roles(Role.FINANCE_SUPERVISOR))
+       for action in ("approve", "reject")},
 }
 
 
@@ -207,6 +223,7 @@ ARGS = {
     "orders:order_cancel": an_order,
     "orders:invoice_create": an_order,
     "orders:invoice_file": an_invoice,
+    "shipments:dispatch_note": {"pk": 1},
     "orders:order_import_preview": {"token": "no-such-import"},
     "catalog:product_import_preview": {"token": "no-such-import"},
     "accounts:api_token_revoke": {"pk": 1},
@@ -215,6 +232,9 @@ ARGS = {
         ("receipt", GoodsReceiptFactory), ("stocktake", StocktakeFactory), ("transfer", TransferFactory))
        for page in ("detail", "post")},
     "reconciliation:supplier_entries": a(SupplierFactory),
+    "reconciliation:supplier_balance": a(SupplierFactory),
+    **{f"reconciliation:statement_{page}": a(empty_statement) for page in (
+        "detail", "export", "pdf", "submit", "approve", "reject", "void", "confirm", "pay", "remove_entries")},
     "inventory:stocktake_import_preview": {"token": "no-such-import"},
     "shipments:shipment_detail": lambda user: {"pk": a_shipment().pk},
     "shipments:shipment_action": lambda user: {"pk": a_shipment().pk, "action": "submit"},
