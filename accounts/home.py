@@ -46,6 +46,27 @@ QUEUE_ROWS = {Role.SALES: (_orders_awaiting_shipment, "orders:order_list")}
 QUEUE_ROWS[Role.APPROVER] = (_shipments_awaiting_approval, "shipments:shipment_list")
 
 
+def _statement_rows(statements):
+    return [f"{s.number} · {s.supplier} · {s.total} · {s.get_state_display()}" for s in statements]
+
+
+def _statements_in_progress(user):
+    from reconciliation.selectors import statements_in_progress
+
+    return _statement_rows(statements_in_progress())
+
+
+def _statements_to_approve(user):
+    """Submitted statements the supervisor may approve: never those they built (maker-checker)."""
+    from reconciliation.selectors import statements_awaiting_approval
+
+    return _statement_rows(statements_awaiting_approval(user))
+
+
+QUEUE_ROWS[Role.FINANCE] = (_statements_in_progress, "reconciliation:statement_list")
+QUEUE_ROWS[Role.FINANCE_SUPERVISOR] = (_statements_to_approve, "reconciliation:statement_list")
+
+
 def work_queues_for(user):
     roles = [role for role in QUEUE_TITLES if user.is_superuser or user.has_role(role)]
     queues = []

@@ -36,6 +36,8 @@ MENU = [
     MenuEntry(_("Stock"), _("Import stocktake counts"), "inventory:stocktake_import"),
     MenuEntry(_("Stock"), _("Transfers"), "inventory:transfer_list"),
     MenuEntry(_("Finance"), _("Supplier accounts"), "reconciliation:account_list"),
+    MenuEntry(_("Finance"), _("Statements"), "reconciliation:statement_list"),
+    MenuEntry(_("Finance"), _("New statement"), "reconciliation:statement_create"),
     MenuEntry(_("Master data"), _("Stores"), "catalog:store_list"),
     MenuEntry(_("Master data"), _("Suppliers"), "catalog:supplier_list"),
     MenuEntry(_("Master data"), _("Products"), "catalog:product_list"),

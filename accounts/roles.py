@@ -79,9 +79,16 @@ DEFAULT_GRANTS = {
            for role in (Role.FINANCE, Role.MANAGER)},
     },
     # Supplier account: finance (and its supervisor) and managers read the entries; services post them.
+    # Statements: finance builds, submits, voids, records supplier confirmation and payments; the finance
+    # supervisor approves / rejects (never a statement they built: checked by the service).
     "reconciliation": {
-        role.value: ["view_supplieraccountentry", "view_statement"]
-        for role in (Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER)
+        **{role.value: ["view_supplieraccountentry", "view_statement", "view_statementpayment"]
+           for role in (Role.FINANCE_SUPERVISOR, Role.MANAGER)},
+        Role.FINANCE.value: ["view_supplieraccountentry", "view_statement", "view_statementpayment",
+                             "build_statement", "submit_statement", "void_statement", "confirm_statement",
+                             "pay_statement"],
+        Role.FINANCE_SUPERVISOR.value: ["view_supplieraccountentry", "view_statement", "view_statementpayment",
+                                        "approve_statement", "reject_statement"],
     },
 }
 

@@ -3,7 +3,7 @@ posted only by `reconciliation.services.post_supplier_entries`.
 
 An entry never changes, except its statement key and reconciliation date, which only the reconciliation
 service sets (model, admin and, on PostgreSQL, a trigger enforce this: migration 0002).
-`Statement` is minimal here; the reconciliation-statement issue completes it."""
+Statements (对账单) and their payments live in statement_models.py (imported below)."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -13,24 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Supplier
-
 from core.append_only import AppendOnlyModel
-
-
-class Statement(models.Model):
-    """对账单 (minimal): a supplier's statement that entries are settled on."""
-
-    supplier = models.ForeignKey(Supplier, verbose_name=_("supplier"), on_delete=models.PROTECT,
-                                 related_name="statements")
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("reconciliation statement")
-        verbose_name_plural = _("reconciliation statements")
-        ordering = ["-id"]
-
-    def __str__(self):
-        return f"ST-{self.pk:06d}" if self.pk else "ST-new"
 
 
 class EntryKind(models.TextChoices):
@@ -62,7 +45,7 @@ class SupplierAccountEntry(AppendOnlyModel):
     source_id = models.PositiveBigIntegerField(_("source id"))
     source = GenericForeignKey("source_type", "source_id")
     entry_date = models.DateField(_("entry date"))
-    statement = models.ForeignKey(Statement, verbose_name=_("statement"), on_delete=models.PROTECT,
+    statement = models.ForeignKey("Statement", verbose_name=_("statement"), on_delete=models.PROTECT,
                                   null=True, blank=True, related_name="entries")
     reconciled_on = models.DateField(_("reconciled on"), null=True, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("posted by"), on_delete=models.PROTECT,
@@ -93,3 +76,16 @@ class SupplierAccountEntry(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount} ({self.supplier_id})"
+
+
+from .statement_models import (  # noqa: E402  (statements sit above the entries they settle)
+    ConfirmationMethod,
+    PaymentDirection,
+    PaymentMethod,
+    Statement,
+    StatementPayment,
+    StatementState,
+)
+
+__all__ = ["ConfirmationMethod", "EntryKind", "NEGATIVE_KINDS", "POSITIVE_KINDS", "PaymentDirection",
+           "PaymentMethod", "Statement", "StatementPayment", "StatementState", "SupplierAccountEntry"]

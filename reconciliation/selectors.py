@@ -46,3 +46,148 @@ def entries_with_running_balance(supplier, *, date_from=None, date_to=None):
             .annotate(running_balance=Window(Sum("amount"), order_by=[F("entry_date").asc(), F("id").asc()])
                       + Value(opening, output_field=DecimalField(max_digits=14, decimal_places=2)))
             .order_by("entry_date", "id"))
+
+
+# ---- statements -------------------------------------------------------------------------------------
+
+def filter_entries(qs, *, kinds=(), date_from=None, date_to=None, q=""):
+    """Narrow entries by kind, date and words of the description (every word must appear)."""
+    if kinds:
+        qs = qs.filter(kind__in=list(kinds))
+    if date_from:
+        qs = qs.filter(entry_date__gte=date_from)
+    if date_to:
+        qs = qs.filter(entry_date__lte=date_to)
+    for word in (q or "").split()[:5]:
+        qs = qs.filter(description__icontains=word)
+    return qs
+
+
+def open_entries(*, supplier, period_from, period_to, kinds=()):
+    """The supplier's entries on no statement, dated within the period (of those kinds, if any)."""
+    qs = SupplierAccountEntry.objects.filter(supplier=supplier, statement__isnull=True,
+                                             entry_date__gte=period_from, entry_date__lte=period_to)
+    if kinds:
+        qs = qs.filter(kind__in=list(kinds))
+    return qs
+
+
+def subtotals_by_kind(qs):
+    """[{kind, label, count, amount}] in the kinds' order, computed by the database."""
+    from .models import EntryKind
+
+    rows = {r["kind"]: r for r in qs.order_by().values("kind").annotate(count=Count("id"), amount=Sum("amount"))}
+    return [{"kind": k.value, "label": k.label, "count": rows[k.value]["count"], "amount": rows[k.value]["amount"]}
+            for k in EntryKind if k.value in rows]
+
+
+def subtotals_by_month(qs):
+    """[{month (first day), count, amount}] oldest first."""
+    from django.db.models.functions import TruncMonth
+
+    return list(qs.order_by().annotate(month=TruncMonth("entry_date")).values("month")
+                .annotate(count=Count("id"), amount=Sum("amount")).order_by("month"))
+
+
+def entry_totals(qs):
+    """{count, amount}: exact Decimal sum (0.00 when empty)."""
+    totals = qs.order_by().aggregate(count=Count("id"), amount=Sum("amount"))
+    return {"count": totals["count"], "amount": totals["amount"] or Decimal("0.00")}
+
+
+def statement_list():
+    from .models import Statement
+
+    return Statement.objects.select_related("supplier", "created_by", "approved_by")
+
+
+def statement_entries(statement):
+    return (SupplierAccountEntry.objects.filter(statement=statement).select_related("source_type")
+            .order_by("entry_date", "id"))
+
+
+def _sources_q(source_obj):
+    """Entries whose source is the object, or one of its `lines` (goods receipts and drop-ship shipments
+    post one entry per line), or any of a list of objects."""
+    from django.contrib.contenttypes.models import ContentType
+
+    objs = source_obj if isinstance(source_obj, list | tuple) else [source_obj]
+    q = Q(pk__in=[])
+    for obj in objs:
+        if obj is None or getattr(obj, "pk", None) is None:
+            continue
+        q |= Q(source_type=ContentType.objects.get_for_model(obj), source_id=obj.pk)
+        lines = getattr(obj, "lines", None)
+        if lines is not None and hasattr(lines, "model") and hasattr(lines, "values"):
+            q |= Q(source_type=ContentType.objects.get_for_model(lines.model), source_id__in=lines.values("pk"))
+    return q
+
+
+def reconciliation_status_for(source_obj):
+    """(reconciled, date) of a source document (shipment, goods receipt, after-sales ticket …, or a list
+    of them), read from its supplier account entries — the document's own and its lines': reconciled
+    when it has entries and every one has a reconciliation date; the date is the latest of them.
+    No entries (nothing owed yet, e.g. a company dispatch): (False, None). One query."""
+    from django.db.models import Max
+
+    row = SupplierAccountEntry.objects.filter(_sources_q(source_obj)).order_by().aggregate(
+        n=Count("id"), open=Count("id", filter=Q(reconciled_on__isnull=True)), last=Max("reconciled_on"))
+    if not row["n"] or row["open"]:
+        return False, None
+    return True, row["last"]
+
+
+def supplier_amounts(supplier):
+    """{total, reconciled, remaining} of one supplier's account (aggregates, never cached)."""
+    row = SupplierAccountEntry.objects.filter(supplier=supplier).order_by().aggregate(
+        total=Coalesce(Sum("amount"), ZERO),
+        reconciled=Coalesce(Sum("amount", filter=Q(reconciled_on__isnull=False)), ZERO),
+        remaining=Coalesce(Sum("amount", filter=Q(reconciled_on__isnull=True)), ZERO),
+    )
+    return row
+
+
+def supplier_balance_by_month(supplier):
+    """Per month, cumulative to its end: posted, reconciled (by reconciliation date), remaining, and the
+    payments of that month (+ to the supplier, − from it). Three grouped queries; cumulated here."""
+    from django.db.models.functions import TruncMonth
+
+    from .models import PaymentDirection, StatementPayment
+
+    base = SupplierAccountEntry.objects.filter(supplier=supplier).order_by()
+    posted = {r["m"]: r["s"] for r in base.annotate(m=TruncMonth("entry_date")).values("m").annotate(s=Sum("amount"))}
+    reconciled = {r["m"]: r["s"] for r in base.filter(reconciled_on__isnull=False)
+                  .annotate(m=TruncMonth("reconciled_on")).values("m").annotate(s=Sum("amount"))}
+    paid = {}
+    for r in (StatementPayment.objects.filter(statement__supplier=supplier).order_by()
+              .annotate(m=TruncMonth("paid_on")).values("m", "direction").annotate(s=Sum("amount"))):
+        sign = -1 if r["direction"] == PaymentDirection.FROM_SUPPLIER else 1
+        paid[r["m"]] = paid.get(r["m"], Decimal("0.00")) + sign * r["s"]
+    rows, cum_posted, cum_reconciled = [], Decimal("0.00"), Decimal("0.00")
+    for month in sorted(set(posted) | set(reconciled) | set(paid)):
+        cum_posted += posted.get(month) or 0
+        cum_reconciled += reconciled.get(month) or 0
+        rows.append({"month": month, "posted": posted.get(month) or Decimal("0.00"),
+                     "reconciled_in_month": reconciled.get(month) or Decimal("0.00"),
+                     "total": cum_posted, "reconciled": cum_reconciled, "remaining": cum_posted - cum_reconciled,
+                     "paid": paid.get(month) or Decimal("0.00")})
+    return rows
+
+
+def statements_in_progress(limit=10):
+    """Statements finance still works on: drafts, submitted, approved but not yet paid."""
+    from .models import StatementState
+
+    return list(statement_list().filter(state__in=[
+        StatementState.DRAFT, StatementState.SUBMITTED, StatementState.APPROVED,
+        StatementState.SUPPLIER_CONFIRMED, StatementState.PARTIALLY_PAID]).order_by("-id")[:limit])
+
+
+def statements_awaiting_approval(user=None, limit=10):
+    """Submitted statements; for a user, those they did not build themselves (maker-checker)."""
+    from .models import StatementState
+
+    qs = statement_list().filter(state=StatementState.SUBMITTED).order_by("submitted_at", "id")
+    if user is not None:
+        qs = qs.exclude(created_by=user)
+    return list(qs[:limit])

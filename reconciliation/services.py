@@ -88,3 +88,25 @@ def mark_reconciled(*, statement: Statement, on_date: datetime.date, actor=None)
     """Set the reconciliation date of every entry of `statement`, in one set-based UPDATE."""
     with transaction.atomic():
         return SupplierAccountEntry.objects.filter(statement=statement).update(reconciled_on=on_date)
+
+
+# Statement services (reconciliation/statements.py), re-exported: callers import them from here.
+from .statements import (  # noqa: E402
+    EntriesTaken,
+    EntryFilters,
+    StatementError,
+    add_entries,
+    approve_statement,
+    build_statement,
+    record_payment,
+    record_supplier_confirmation,
+    reject_statement,
+    remove_entries,
+    submit_statement,
+    void_statement,
+)
+
+__all__ = ["CENT", "EntriesTaken", "EntryDraft", "EntryFilters", "StatementError", "SupplierEntryError",
+           "add_entries", "approve_statement", "assign_to_statement", "build_statement", "mark_reconciled",
+           "post_supplier_entries", "record_payment", "record_supplier_confirmation", "reject_statement",
+           "remove_entries", "submit_statement", "void_statement"]

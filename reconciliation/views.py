@@ -37,6 +37,7 @@ class SupplierEntriesView(ConsignListView):
     model = SupplierAccountEntry
     table_class = EntryTable
     filterset_class = EntryDateFilter
+    template_name = "reconciliation/supplier_entries.html"
 
     def dispatch(self, request, *args, **kwargs):
         self.supplier = get_object_or_404(Supplier, pk=kwargs["pk"])
@@ -57,3 +58,6 @@ class SupplierEntriesView(ConsignListView):
 
     def get_title(self):
         return _("Supplier account: %(supplier)s") % {"supplier": self.supplier}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(supplier=self.supplier, **kwargs)

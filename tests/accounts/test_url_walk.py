@@ -39,6 +39,7 @@ from tests.inventory.factories import GoodsReceiptFactory, StocktakeFactory, Tra
 from tests.notifications.factories import NotificationFactory
 from tests.orders.factories import OrderLineFactory
 from tests.orders.invoice_factories import VatInvoiceFactory
+from tests.reconciliation.factories import empty_statement
 from tests.shipments.factories import a_shipment
 
 pytestmark = pytest.mark.django_db
@@ -162,6 +163,17 @@ EXPECTED = {
     "reconciliation:account_list": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     "reconciliation:supplier_entries": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
 }
+    "reconciliation:supplier_balance": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
+    # statements: finance builds, submits, voids, records confirmation and payments; its supervisor
+    # approves / rejects; managers read
+    **{f"reconciliation:statement_{page}": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER)
+       for page in ("list", "detail", "export")},
+    "reconciliation:statement_pdf": post_only(roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER)),
+    "reconciliation:statement_create": roles(Role.FINANCE),
+    **{f"reconciliation:statement_{action}": post_only(roles(Role.FINANCE))
+       for action in ("submit", "void", "confirm", "pay", "remove_entries")},
+    **{f"reconciliation:statement_{action}": post_only(roles(Role.FINANCE_SUPERVISOR))
+       for action in ("approve", "reject")},
 
 
 def own_pdf_job(user):
@@ -221,6 +233,9 @@ ARGS = {
        for page in ("detail", "post")},
     "reconciliation:supplier_entries": a(SupplierFactory),
     "inventory:stocktake_import_preview": {"token": "no-such-import"},
+    "reconciliation:supplier_balance": a(SupplierFactory),
+    **{f"reconciliation:statement_{page}": a(empty_statement) for page in (
+        "detail", "export", "pdf", "submit", "approve", "reject", "void", "confirm", "pay", "remove_entries")},
     "shipments:shipment_detail": lambda user: {"pk": a_shipment().pk},
     "shipments:shipment_action": lambda user: {"pk": a_shipment().pk, "action": "submit"},
     "shipments:tracking_import_preview": {"token": "no-such-import"},
