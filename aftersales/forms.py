@@ -197,3 +197,20 @@ class AssignForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["handler"].queryset = sales_users()
+
+
+class OutboundShipmentForm(BootstrapFormMixin, forms.Form):
+    """The exchange/reship shipment: a drop-ship by a supplier or a company dispatch from a warehouse."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("drop_ship", _("Drop-ship")),
+                                                      ("company_dispatch", _("Company dispatch"))])
+    supplier = forms.ModelChoiceField(label=_("Supplier (drop-ship)"), queryset=Supplier.objects.none(),
+                                      required=False)
+    warehouse = forms.ModelChoiceField(label=_("Warehouse (company dispatch)"), queryset=Warehouse.objects.none(),
+                                       required=False)
+    freight = forms.DecimalField(label=_("Freight"), required=False, min_value=0, max_digits=12, decimal_places=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = Supplier.objects.filter(is_active=True).order_by("name")
+        self.fields["warehouse"].queryset = Warehouse.objects.filter(is_active=True).order_by("name")

@@ -160,6 +160,9 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
                                         blank=True)
     refund_date = models.DateField(_("refund date"), null=True, blank=True)
     refund_reference = models.CharField(_("refund reference"), max_length=100, blank=True)
+    # exchange / reship: the outbound shipment (purpose exchange / reship); its dispatch resolves the ticket
+    outbound_shipment = models.ForeignKey("shipments.Shipment", verbose_name=_("outbound shipment"),
+                                          on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     # kept by the system
     receipt_status = models.CharField(_("receipt status"), max_length=20, choices=ReceiptStatus.choices,
                                       default=ReceiptStatus.NOT_RECEIVED)

@@ -40,7 +40,7 @@ def ticket_detail(pk):
         Prefetch("attachments", queryset=TicketAttachment.objects.order_by("id"))).order_by("created_at", "id")
     return (
         Ticket.objects.select_related("order", "order__store", "store", "supplier", "handler", "registered_by",
-                                      "approved_by", "return_carrier", "return_warehouse")
+                                      "approved_by", "return_carrier", "return_warehouse", "outbound_shipment")
         .prefetch_related(Prefetch("lines", queryset=TicketLine.objects.select_related("order_line__product")),
                           Prefetch("notes", queryset=notes))
         .get(pk=pk)

@@ -19,7 +19,7 @@ from reconciliation.services import SupplierEntryError
 
 from . import selectors, services
 from .filters import TicketFilter
-from .forms import LINE_PREFIX, ActionForm, AssignForm, NoteForm, TicketForm
+from .forms import LINE_PREFIX, ActionForm, AssignForm, NoteForm, OutboundShipmentForm, TicketForm
 from .models import USER_TRANSITIONS, Ticket, TicketAttachment, TicketState
 from .tables import TicketTable
 
@@ -199,6 +199,9 @@ class TicketDetailView(PermissionRequiredMixin, TemplateView):
             may_note=user.has_perm("aftersales.add_ticketnote"),
             may_edit=ticket.state == TicketState.REGISTERED and user.has_perm("aftersales.change_ticket"),
             check=selectors.reconciliation_status(ticket),
+            may_ship=services.may_create_outbound_shipment(ticket, user),
+            shipment_form=OutboundShipmentForm(initial={"supplier": ticket.supplier_id,
+                                                        "warehouse": ticket.return_warehouse_id}),
             shipments=selectors.order_shipments(ticket.order),
             earlier_tickets=selectors.tickets_for_order(ticket.order, exclude=ticket),
             order=ticket.order,
@@ -244,6 +247,31 @@ class TicketActionView(PermissionRequiredMixin, View):
                 messages.success(request, _("%(action)s: ticket %(no)s is now %(state)s.")
                                  % {"action": label, "no": result, "state": result.get_state_display()})
         return redirect(ticket)
+
+
+class OutboundShipmentView(PermissionRequiredMixin, View):
+    """POST: enter the exchange/reship shipment of the ticket (then it follows the shipment flow)."""
+
+    permission_required = "shipments.add_shipment"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        ticket = get_object_or_404(Ticket.objects.select_related("outbound_shipment"), pk=pk)
+        form = OutboundShipmentForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+            return redirect(ticket)
+        data = form.cleaned_data
+        try:
+            shipment = services.create_outbound_shipment(
+                ticket, kind=data["kind"], supplier=data.get("supplier"), warehouse=data.get("warehouse"),
+                freight=data.get("freight") or 0, actor=request.user)
+        except (ValidationError, TransitionNotAllowed, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
+            return redirect(ticket)
+        messages.success(request, _("Shipment %(s)s entered for ticket %(no)s; submit it for approval. The ticket "
+                                    "is resolved when it is dispatched.") % {"s": shipment, "no": ticket})
+        return redirect(shipment)
 
 
 class NoteCreateView(PermissionRequiredMixin, View):

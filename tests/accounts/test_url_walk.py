@@ -158,11 +158,11 @@ EXPECTED = {
     "aftersales:ticket_edit": roles(Role.SALES),
     "aftersales:ticket_action": post_only(TICKET_READERS),
     "aftersales:ticket_note": post_only(roles(Role.SALES, Role.APPROVER, Role.WAREHOUSE)),
+    "aftersales:ticket_shipment": post_only(roles(Role.SALES)),  # shipments.add_shipment
     "aftersales:ticket_assign": post_only(roles(Role.SALES, Role.APPROVER)),
     # reconciliation: supplier accounts are read by finance, its supervisor and managers
     "reconciliation:account_list": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     "reconciliation:supplier_entries": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
-}
     "reconciliation:supplier_balance": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     # statements: finance builds, submits, voids, records confirmation and payments; its supervisor
     # approves / rejects; managers read
@@ -174,6 +174,7 @@ EXPECTED = {
        for action in ("submit", "void", "confirm", "pay", "remove_entries")},
     **{f"reconciliation:statement_{action}": post_only(roles(Role.FINANCE_SUPERVISOR))
        for action in ("approve", "reject")},
+}
 
 
 def own_pdf_job(user):
@@ -232,10 +233,10 @@ ARGS = {
         ("receipt", GoodsReceiptFactory), ("stocktake", StocktakeFactory), ("transfer", TransferFactory))
        for page in ("detail", "post")},
     "reconciliation:supplier_entries": a(SupplierFactory),
-    "inventory:stocktake_import_preview": {"token": "no-such-import"},
     "reconciliation:supplier_balance": a(SupplierFactory),
     **{f"reconciliation:statement_{page}": a(empty_statement) for page in (
         "detail", "export", "pdf", "submit", "approve", "reject", "void", "confirm", "pay", "remove_entries")},
+    "inventory:stocktake_import_preview": {"token": "no-such-import"},
     "shipments:shipment_detail": lambda user: {"pk": a_shipment().pk},
     "shipments:shipment_action": lambda user: {"pk": a_shipment().pk, "action": "submit"},
     "shipments:tracking_import_preview": {"token": "no-such-import"},
@@ -243,6 +244,7 @@ ARGS = {
     "aftersales:ticket_detail": a_ticket,
     "aftersales:ticket_edit": a_ticket,
     "aftersales:ticket_note": a_ticket,
+    "aftersales:ticket_shipment": a_ticket,
     "aftersales:ticket_action": lambda user: {**a_ticket(user), "name": "submit"},
     "aftersales:attachment": an_attachment,
 }
