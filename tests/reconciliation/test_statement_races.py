@@ -1,0 +1,93 @@
+"""Two people acting on statements at the same moment, on PostgreSQL: real threads, each with its own
+connection, released together by a barrier. One wins; the other is told; nothing is applied twice."""
+
+import threading
+
+import pytest
+from django.db import connections
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from core.models import TransitionLog
+from reconciliation import services
+from reconciliation.models import Statement, StatementState, SupplierAccountEntry
+from reconciliation.services import EntriesTaken
+from tests.factories import SupplierFactory, UserFactory
+from tests.reconciliation.factories import MIXED, PERIOD, build, post_entries
+from tests.worker_support import restore_roles
+
+pytestmark = pytest.mark.postgres
+
+
+def run_together(work, count=2):
+    barrier = threading.Barrier(count)
+    outcomes = [None] * count
+
+    def main(i):
+        try:
+            barrier.wait(timeout=30)
+            outcomes[i] = ("ok", work(i))
+        except Exception as exc:  # the loser's refusal, or a failure the test reports
+            outcomes[i] = ("refused", exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=main, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a thread hung"
+    return outcomes
+
+
+@pytest.fixture
+def roles_back(transactional_db):
+    restore_roles()
+
+
+def test_two_supervisors_approving_at_once_one_wins_and_nothing_is_applied_twice(roles_back):
+    supplier = SupplierFactory()
+    builder = UserFactory(roles=("finance",))
+    supervisors = [UserFactory(roles=("finance_supervisor",)) for _ in range(2)]
+    statement = build(supplier, post_entries(supplier, MIXED * 4), builder)
+    services.submit_statement(statement=statement, actor=builder)
+
+    def approve(i):
+        mine = Statement.objects.get(pk=statement.pk)  # each read it while submitted
+        return services.approve_statement(statement=mine, actor=supervisors[i])
+
+    outcomes = run_together(approve)
+
+    kinds = sorted(o[0] for o in outcomes)
+    assert kinds == ["ok", "refused"], outcomes
+    (refusal,) = [o[1] for o in outcomes if o[0] == "refused"]
+    assert isinstance(refusal, ConcurrentTransition | TransitionNotAllowed), repr(refusal)
+    winner = supervisors[[o[0] for o in outcomes].index("ok")]
+    final = Statement.objects.get(pk=statement.pk)
+    assert final.state == StatementState.APPROVED and final.approved_by == winner
+    assert TransitionLog.objects.filter(object_id=str(statement.pk), transition="approve").count() == 1
+    assert SupplierAccountEntry.objects.filter(statement=statement, reconciled_on__isnull=False).count() == 20
+    assert not SupplierAccountEntry.objects.filter(statement=statement, reconciled_on__isnull=True).exists()
+
+
+def test_two_finance_users_taking_overlapping_entries_at_once_one_gets_them_the_other_a_list(roles_back):
+    supplier = SupplierFactory()
+    clerks = [UserFactory(roles=("finance",)) for _ in range(2)]
+    entries = post_entries(supplier, MIXED * 6)  # 30 entries
+    chosen = [entries[:20], entries[10:]]  # overlap: entries 10..19
+
+    outcomes = run_together(lambda i: build(supplier, chosen[i], clerks[i], period=PERIOD))
+
+    kinds = [o[0] for o in outcomes]
+    assert sorted(kinds) == ["ok", "refused"], outcomes
+    winner, loser = (0, 1) if kinds[0] == "ok" else (1, 0)
+    refusal = outcomes[loser][1]
+    assert isinstance(refusal, EntriesTaken), repr(refusal)
+    overlap = {e.pk for e in entries[10:20]}
+    assert {entry_id for entry_id, _number in refusal.taken} == overlap
+    assert "already on another statement" in str(refusal)
+    statement = Statement.objects.get()  # the loser's statement was rolled back whole
+    assert statement.created_by == clerks[winner]
+    assert set(SupplierAccountEntry.objects.filter(statement=statement).values_list("id", flat=True)) == {
+        e.pk for e in chosen[winner]}
+    assert statement.total == sum(e.amount for e in chosen[winner])
