@@ -74,13 +74,17 @@ def supplier_entries_for(ticket):
 
 
 def reconciliation_status(ticket):
-    """(status label key, date): 'none' (nothing posted), 'reconciled' (every entry reconciled, date =
-    the latest reconciliation date), 'on_statement', or 'unreconciled'."""
+    """The check-status section's reconciliation part: {status, date, entries}. status is 'none' (no
+    supplier entries), 'reconciled' (every entry reconciled; date = the latest reconciliation date, from
+    `reconciliation.selectors.reconciliation_status_for`), 'on_statement' or 'unreconciled'."""
+    from reconciliation.selectors import reconciliation_status_for
+
     entries = supplier_entries_for(ticket)
     if not entries:
         return {"status": "none", "date": None, "entries": entries}
-    if all(e.reconciled_on for e in entries):
-        return {"status": "reconciled", "date": max(e.reconciled_on for e in entries), "entries": entries}
+    reconciled, date = reconciliation_status_for(ticket)
+    if reconciled:
+        return {"status": "reconciled", "date": date, "entries": entries}
     if all(e.statement_id for e in entries):
         return {"status": "on_statement", "date": None, "entries": entries}
     return {"status": "unreconciled", "date": None, "entries": entries}

@@ -207,3 +207,30 @@ def test_warehouse_sees_tickets_but_no_bulk_assign(client, make_user, sales):
     client.force_login(make_user("warehouse"))
     html = client.get(reverse("aftersales:ticket_list")).content.decode()
     assert 'id="ticket-assign"' not in html and 'name="ticket"' not in html and 'id="ticket-table"' in html
+
+
+def test_check_status_shows_receipt_and_the_reconciliation_of_the_supplier_entries(client, sales, approver,
+                                                                                    make_user):
+    import datetime
+
+    from reconciliation.models import SupplierAccountEntry
+    from reconciliation.services import assign_to_statement, mark_reconciled
+    from tests.reconciliation.factories import empty_statement
+
+    ticket = make_ticket(type=TicketType.COMPENSATION, quantity=0, registered_by=sales,
+                         manufacturer_amount=Decimal("9.00"))
+    services.submit_ticket(ticket, actor=sales)
+    services.approve_ticket(ticket, actor=approver)
+    client.force_login(sales)
+    html = client.get(ticket.get_absolute_url()).content.decode()
+    assert 'id="check-reconciliation" data-status="none"' in html
+    services.resolve_ticket(ticket, actor=sales)
+    html = client.get(ticket.get_absolute_url()).content.decode()
+    assert 'id="check-reconciliation" data-status="unreconciled"' in html and "-9.00" in html
+    statement = empty_statement(supplier=ticket.supplier)
+    entry = SupplierAccountEntry.objects.get()
+    assign_to_statement(entry_ids=[entry.pk], statement=statement)
+    mark_reconciled(statement=statement, on_date=datetime.date(2026, 11, 30))
+    html = client.get(ticket.get_absolute_url()).content.decode()
+    assert 'id="check-reconciliation" data-status="reconciled"' in html and "2026-11-30" in html
+    assert 'id="check-receipt" data-status="not_received"' in html
