@@ -1,0 +1,82 @@
+"""Query counts of every step, pinned for shipments of 1, 3 and 20 lines: none grows with the lines
+(approve and dispatch included: reservations, stock-out rows and supplier entries are set-based)."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from orders.models import Order
+from shipments import services
+from shipments.models import Shipment, ShipmentLine
+
+from .factories import make_world
+
+pytestmark = pytest.mark.django_db
+
+# step → queries (savepoints included), the same for 1, 3 and 20 lines. The actor is loaded anew for
+# each step (as on a new request), so its permission cache costs 2 queries where a permission is checked.
+COMPANY = {"create": 8, "submit": 11, "approve": 20, "start_picking": 11, "dispatch": 25,
+           "mark_delivered": 15, "mark_received": 15}
+DROP_SHIP = {"create": 8, "submit": 11, "approve": 16, "dispatch": 19, "mark_delivered": 15,
+             "mark_received": 15}
+
+
+def fresh(user):
+    """The user loaded anew: its permission cache is empty, as on a new request."""
+    return type(user).objects.get(pk=user.pk)
+
+
+def steps(world, kind):
+    """(step, acting user, run(actor)) in the order of the flow, each step by its default role."""
+    dispatcher = world.warehouse_user if kind == "company_dispatch" else world.sales
+    tracking = {"carrier": world.carrier, "tracking_number": "SF1"}
+    flow = [
+        ("create", world.sales, lambda actor: setattr(world, "shipment", world.ship(kind, actor=actor))),
+        ("submit", world.sales, lambda actor: services.submit_shipment(world.shipment, actor=actor)),
+        ("approve", world.approver, lambda actor: services.approve_shipment(world.shipment, actor=actor)),
+        ("start_picking", world.warehouse_user, lambda actor: services.start_picking(world.shipment, actor=actor)),
+        ("dispatch", dispatcher, lambda actor: services.dispatch_shipment(world.shipment, actor=actor, **tracking)),
+        ("mark_delivered", world.sales, lambda actor: services.mark_delivered(world.shipment, actor=actor)),
+        ("mark_received", world.sales, lambda actor: services.mark_received(world.shipment, actor=actor)),
+    ]
+    return [step for step in flow if kind == "company_dispatch" or step[0] != "start_picking"]
+
+
+def measure(kind, lines):
+    world = make_world(lines=lines, quantity=2)
+    ContentType.objects.get_for_models(Shipment, ShipmentLine, Order)  # the cache every process warms once
+    counts = {}
+    for name, user, run in steps(world, kind):
+        actor = fresh(user)
+        with CaptureQueriesContext(connection) as captured:
+            run(actor)
+        counts[name] = len(captured)
+    return counts
+
+
+@pytest.mark.parametrize("lines", [1, 3, 20])
+def test_company_dispatch_query_counts_do_not_grow_with_lines(lines):
+    counts = measure("company_dispatch", lines)
+    assert counts == COMPANY
+
+
+@pytest.mark.parametrize("lines", [1, 3, 20])
+def test_drop_ship_query_counts_do_not_grow_with_lines(lines):
+    counts = measure("drop_ship", lines)
+    assert counts == DROP_SHIP
+
+
+@pytest.mark.parametrize("lines", [1, 3, 20])
+def test_approve_and_dispatch_pinned_with_django_assert_num_queries(lines, django_assert_num_queries):
+    world = make_world(lines=lines, quantity=2)
+    ContentType.objects.get_for_models(Shipment, ShipmentLine, Order)
+    shipment = world.ship()
+    services.submit_shipment(shipment, actor=world.sales)
+    approver = fresh(world.approver)
+    with django_assert_num_queries(COMPANY["approve"]):
+        services.approve_shipment(shipment, actor=approver)
+    services.start_picking(shipment, actor=world.warehouse_user)
+    warehouse_user = fresh(world.warehouse_user)
+    with django_assert_num_queries(COMPANY["dispatch"]):
+        services.dispatch_shipment(shipment, actor=warehouse_user, carrier=world.carrier, tracking_number="X")
