@@ -63,3 +63,9 @@ def list_entries(request, filters: Query[EntryFilters]):
     rows = list(qs[filters.offset:filters.offset + filters.limit + 1])
     more = len(rows) > filters.limit
     return {"items": rows[:filters.limit], "next_offset": filters.offset + filters.limit if more else None}
+
+
+# Statements: /api/v1/statements (reconciliation/statement_api.py), registered in config/api.py.
+from .statement_api import router as statements_router  # noqa: E402
+
+__all__ = ["router", "statements_router"]

@@ -1,0 +1,264 @@
+"""Reconciliation statements over the API: /api/v1/statements — a supplier's open entries, build a
+statement from entry ids or from filters, add/remove entries, transitions, payments. The same services
+and permissions as the pages (a transition needs its permission; approve/reject never by the builder)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from catalog.models import Supplier
+from core.api import require_permissions
+
+from . import selectors, services
+from .models import EntryKind, Statement, StatementState
+from .statements import EntriesTaken, EntryFilters, StatementError
+
+router = Router(tags=["reconciliation statements"])
+VIEW = "reconciliation.view_statement"
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] | None = None
+    taken: list[dict] | None = None
+
+
+class OpenEntryOut(Schema):
+    id: int
+    kind: str
+    amount: Decimal
+    description: str
+    entry_date: date
+
+
+class Subtotal(Schema):
+    kind: str
+    count: int
+    amount: Decimal
+
+
+class OpenEntriesPage(Schema):
+    count: int
+    total: Decimal
+    subtotals: list[Subtotal]
+    items: list[OpenEntryOut]
+    next_offset: int | None
+
+
+class OpenEntriesQuery(Schema):
+    supplier: int
+    period_from: date
+    period_to: date
+    kinds: list[EntryKind] = Field(default_factory=list)
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+class FiltersIn(Schema):
+    kinds: list[EntryKind] = Field(default_factory=list)
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+
+
+class StatementIn(Schema):
+    supplier: int
+    period_from: date
+    period_to: date
+    kinds: list[EntryKind] = Field(default_factory=list)
+    entry_ids: list[int] | None = None
+    filters: FiltersIn | None = None
+    expected_count: int | None = None
+    note: str = ""
+
+
+class EntriesIn(Schema):
+    entry_ids: list[int] | None = None
+    filters: FiltersIn | None = None
+
+
+class TransitionIn(Schema):
+    comment: str = ""
+    reason: str = ""
+    method: str = ""
+    note: str = ""
+
+
+class PaymentIn(Schema):
+    amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
+    paid_on: date
+    method: str
+    reference: str = ""
+
+
+class PaymentOut(Schema):
+    id: int
+    amount: Decimal
+    direction: str
+    paid_on: date
+    method: str
+    reference: str
+    recorded_by: int = Field(..., alias="recorded_by_id")
+    created_at: datetime
+
+
+class StatementOut(Schema):
+    id: int
+    number: str
+    supplier: int = Field(..., alias="supplier_id")
+    period_from: date
+    period_to: date
+    kinds: list[str]
+    state: str
+    entry_count: int
+    total: Decimal
+    paid: Decimal
+    remaining: Decimal
+    direction: str
+    created_by: int | None = Field(None, alias="created_by_id")
+    approved_by: int | None = Field(None, alias="approved_by_id")
+    approved_at: datetime | None
+    rejection_reason: str
+    confirmation_method: str
+    confirmed_at: datetime | None
+
+
+def _filters(f):
+    return None if f is None else EntryFilters(kinds=list(f.kinds), date_from=f.date_from, date_to=f.date_to, q=f.q)
+
+
+def _refused(exc):
+    if isinstance(exc, EntriesTaken):
+        return Status(409, {"detail": str(exc), "taken": [{"entry": e, "statement": s} for e, s in exc.taken]})
+    return Status(400, {"detail": str(exc)})
+
+
+@router.get("/open-entries", response=OpenEntriesPage)
+def open_entries(request, query: Query[OpenEntriesQuery]):
+    """A supplier's entries on no statement in the period (optionally of some kinds, narrowed by date
+    and description words): count, total and subtotals of every matching entry, then one page."""
+    require_permissions(request, "reconciliation.view_supplieraccountentry")
+    supplier = get_object_or_404(Supplier, pk=query.supplier)
+    qs = selectors.filter_entries(
+        selectors.open_entries(supplier=supplier, period_from=query.period_from, period_to=query.period_to,
+                               kinds=list(query.kinds)),
+        date_from=query.date_from, date_to=query.date_to, q=query.q)
+    totals = selectors.entry_totals(qs)
+    rows = list(qs.order_by("entry_date", "id")[query.offset:query.offset + query.limit + 1])
+    more = len(rows) > query.limit
+    return {"count": totals["count"], "total": totals["amount"], "subtotals": selectors.subtotals_by_kind(qs),
+            "items": rows[:query.limit], "next_offset": query.offset + query.limit if more else None}
+
+
+@router.get("", response=list[StatementOut])
+def list_statements(request, supplier: int | None = None, state: StatementState | None = None,
+                    limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0)):
+    require_permissions(request, VIEW)
+    qs = selectors.statement_list().order_by("-id")
+    if supplier is not None:
+        qs = qs.filter(supplier_id=supplier)
+    if state:
+        qs = qs.filter(state=state)
+    return list(qs[offset:offset + limit])
+
+
+@router.post("", response={201: StatementOut, 400: ErrorOut, 409: ErrorOut})
+def create_statement(request, payload: StatementIn):
+    """Build a draft statement from `entry_ids`, or from `filters` (every open entry matching them;
+    `expected_count` refuses if the number changed). 409 lists entries already on another statement."""
+    require_permissions(request, VIEW, "reconciliation.build_statement")
+    supplier = Supplier.objects.filter(pk=payload.supplier).first()
+    if supplier is None:
+        return Status(400, {"detail": _("The request has invalid values."),
+                            "errors": {"supplier": [_("No supplier has id %(id)s.") % {"id": payload.supplier}]}})
+    try:
+        statement = services.build_statement(
+            supplier=supplier, period_from=payload.period_from, period_to=payload.period_to,
+            kinds=[str(k.value) for k in payload.kinds], entry_ids=payload.entry_ids, filters=_filters(payload.filters),
+            expected_count=payload.expected_count, note=payload.note, actor=request.user)
+    except StatementError as exc:
+        return _refused(exc)
+    return Status(201, Statement.objects.get(pk=statement.pk))
+
+
+@router.get("/{statement_id}", response=StatementOut)
+def get_statement(request, statement_id: int):
+    require_permissions(request, VIEW)
+    return get_object_or_404(Statement, pk=statement_id)
+
+
+@router.post("/{statement_id}/entries", response={200: StatementOut, 400: ErrorOut, 409: ErrorOut})
+def add_entries(request, statement_id: int, payload: EntriesIn):
+    require_permissions(request, VIEW)
+    statement = get_object_or_404(Statement, pk=statement_id)
+    try:
+        services.add_entries(statement=statement, entry_ids=payload.entry_ids, filters=_filters(payload.filters),
+                             actor=request.user)
+    except StatementError as exc:
+        return _refused(exc)
+    return Status(200, Statement.objects.get(pk=statement_id))
+
+
+@router.post("/{statement_id}/entries/remove", response={200: StatementOut, 400: ErrorOut})
+def remove_entries(request, statement_id: int, payload: EntriesIn):
+    require_permissions(request, VIEW)
+    statement = get_object_or_404(Statement, pk=statement_id)
+    try:
+        services.remove_entries(statement=statement, entry_ids=payload.entry_ids or [], actor=request.user)
+    except StatementError as exc:
+        return _refused(exc)
+    return Status(200, Statement.objects.get(pk=statement_id))
+
+
+@router.post("/{statement_id}/transitions/{name}", response={200: StatementOut, 400: ErrorOut})
+def run_transition(request, statement_id: int, name: Literal["submit", "approve", "reject", "void", "confirm"],
+                   payload: TransitionIn):
+    """submit · approve · reject (`reason`) · void (`reason`) · confirm (`method`, `note`). 409 when the
+    state does not allow it now (or someone else changed it first); 403 without the permission or
+    when approving/rejecting a statement you built."""
+    require_permissions(request, VIEW)
+    statement = get_object_or_404(Statement, pk=statement_id)
+    user = request.user
+    try:
+        if name == "submit":
+            services.submit_statement(statement=statement, actor=user, comment=payload.comment)
+        elif name == "approve":
+            services.approve_statement(statement=statement, actor=user, comment=payload.comment)
+        elif name == "reject":
+            services.reject_statement(statement=statement, reason=payload.reason or payload.comment, actor=user)
+        elif name == "void":
+            services.void_statement(statement=statement, reason=payload.reason or payload.comment, actor=user)
+        else:
+            services.record_supplier_confirmation(statement=statement, method=payload.method, note=payload.note,
+                                                  actor=user)
+    except StatementError as exc:
+        return _refused(exc)
+    return Status(200, Statement.objects.get(pk=statement_id))
+
+
+@router.get("/{statement_id}/payments", response=list[PaymentOut])
+def list_payments(request, statement_id: int):
+    require_permissions(request, VIEW)
+    return list(get_object_or_404(Statement, pk=statement_id).payments.all())
+
+
+@router.post("/{statement_id}/payments", response={201: PaymentOut, 400: ErrorOut})
+def record_payment(request, statement_id: int, payload: PaymentIn):
+    """Record a payment (amount > 0; its direction follows the sign of the total). 400 when it would
+    exceed what remains; 409 when the statement is not approved."""
+    require_permissions(request, VIEW)
+    statement = get_object_or_404(Statement, pk=statement_id)
+    try:
+        payment = services.record_payment(statement=statement, amount=payload.amount, paid_on=payload.paid_on,
+                                          method=payload.method, reference=payload.reference, actor=request.user)
+    except StatementError as exc:
+        return _refused(exc)
+    return Status(201, payment)
