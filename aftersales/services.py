@@ -13,12 +13,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed, can_proceed
+from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
 
 from accounts.roles import Role
 from core.transitions import perform
@@ -439,6 +440,8 @@ def resolve_ticket(ticket, *, actor, refund: Refund | None = None, comment=""):
         if ticket.state in (TicketState.RESOLVED, TicketState.CLOSED):
             ticket.was_already_resolved = True
             return ticket
+        if not can_proceed(ticket.resolve) or not has_transition_perm(ticket.resolve, actor or AnonymousUser()):
+            perform(ticket, "resolve", actor=actor)  # raises the clear refusal before the refund is checked
         clean = _clean_refund(ticket, refund)
         perform(ticket, "resolve", actor=actor, comment=comment,
                 update_fields=["refund_amount", "refund_date", "refund_reference", "resolved_at"],

@@ -1,0 +1,258 @@
+"""After-sales tickets over the API (/api/v1/aftersales/): create a ticket, read tickets, add a note,
+run a transition. The same services, permissions (the transition's own permission, maker-checker)
+and validation as the pages: 400 with field errors, 403, 404, 409 (wrong state, someone else first)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.responses import Status
+
+from catalog.models import Carrier, Supplier, Warehouse
+from core.api import require_permissions
+from orders.models import Order, OrderLine
+
+from . import selectors, services
+from .models import USER_TRANSITIONS, Ticket, TicketState, TicketType
+
+router = Router(tags=["aftersales"])
+MAX_LIMIT = 200
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+class LineIn(Schema):
+    order_line: int = Field(..., description="Order line id")
+    quantity: int
+
+
+class TicketIn(Schema):
+    type: TicketType
+    order: int = Field(..., description="Order id")
+    handler: int | None = Field(None, description="User id of the handler (default: the caller)")
+    reason: str
+    lines: list[LineIn] = []
+    supplier: int | None = None
+    description: str = ""
+    return_carrier: int | None = None
+    return_tracking_no: str = ""
+    return_destination: str = ""
+    return_warehouse: int | None = None
+    charge_back: bool = False
+    charge_back_amount: Decimal | None = None
+    compensate: bool = False
+    manufacturer_amount: Decimal = Decimal("0")
+    seller_amount: Decimal = Decimal("0")
+
+
+class LineOut(Schema):
+    order_line: int = Field(..., alias="order_line_id")
+    sku: str = Field(..., alias="order_line.product.sku")
+    quantity: int
+
+
+class TicketOut(Schema):
+    id: int
+    number: str
+    type: str
+    state: str
+    receipt_status: str
+    order: int = Field(..., alias="order_id")
+    store: int = Field(..., alias="store_id")
+    supplier: int | None = Field(None, alias="supplier_id")
+    handler: int = Field(..., alias="handler_id")
+    registered_by: int = Field(..., alias="registered_by_id")
+    reason: str
+    description: str
+    return_destination: str
+    return_warehouse: int | None = Field(None, alias="return_warehouse_id")
+    charge_back: bool
+    charge_back_amount: Decimal
+    compensate: bool
+    manufacturer_amount: Decimal
+    seller_amount: Decimal
+    total_amount: Decimal
+    refund_amount: Decimal | None
+    refund_date: date | None
+    refund_reference: str
+    outbound_shipment: int | None = Field(None, alias="outbound_shipment_id")
+    created_at: datetime
+    resolved_at: datetime | None
+    overdue: bool = Field(..., alias="is_overdue")
+    lines: list[LineOut]
+
+    @staticmethod
+    def resolve_lines(obj):
+        return list(obj.lines.all())
+
+
+class TicketRow(Schema):
+    id: int
+    number: str
+    type: str
+    state: str
+    order: int = Field(..., alias="order_id")
+    handler: int = Field(..., alias="handler_id")
+    total_amount: Decimal
+    created_at: datetime
+    overdue: bool
+
+
+class TicketPage(Schema):
+    items: list[TicketRow]
+    next_offset: int | None
+
+
+class TicketFilters(Schema):
+    type: TicketType | None = None
+    state: TicketState | None = None
+    order: int | None = None
+    handler: int | None = None
+    overdue: bool | None = None
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=100_000)
+
+
+class NoteOut(Schema):
+    id: int
+    text: str
+    channel: str
+    author: int = Field(..., alias="author_id")
+    created_at: datetime
+    attachments: list[str]
+
+    @staticmethod
+    def resolve_attachments(obj):
+        return [a.original_name for a in obj.attachments.all()]
+
+
+class TransitionIn(Schema):
+    comment: str = Field("", max_length=300, description="Comment; the reason when rejecting")
+    refund_amount: Decimal | None = None
+    refund_date: date | None = None
+    refund_reference: str = ""
+
+
+def _invalid(errors):
+    return Status(400, {"detail": _("The request has invalid values."), "errors": errors})
+
+
+def _errors(exc):
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
+def _ticket(ticket_id):
+    try:
+        return selectors.ticket_detail(ticket_id)
+    except Ticket.DoesNotExist:
+        raise Http404 from None
+
+
+def _get(model, pk, field, errors, label):
+    if pk is None:
+        return None
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        errors[field] = [_("No %(what)s with id %(id)s.") % {"what": label, "id": pk}]
+    return obj
+
+
+@router.get("/tickets", response=TicketPage)
+def list_tickets(request, filters: Query[TicketFilters]):
+    require_permissions(request, "aftersales.view_ticket")
+    qs = selectors.ticket_list()
+    for name in ("type", "state"):
+        if getattr(filters, name):
+            qs = qs.filter(**{name: getattr(filters, name)})
+    if filters.order:
+        qs = qs.filter(order_id=filters.order)
+    if filters.handler:
+        qs = qs.filter(handler_id=filters.handler)
+    if filters.overdue is not None:
+        qs = qs.filter(overdue=filters.overdue)
+    rows = list(qs[filters.offset:filters.offset + filters.limit + 1])
+    more = len(rows) > filters.limit
+    return {"items": rows[:filters.limit], "next_offset": filters.offset + filters.limit if more else None}
+
+
+@router.get("/tickets/{ticket_id}", response=TicketOut)
+def get_ticket(request, ticket_id: int):
+    require_permissions(request, "aftersales.view_ticket")
+    return _ticket(ticket_id)
+
+
+@router.post("/tickets", response={201: TicketOut, 400: ErrorOut})
+def create_ticket(request, payload: TicketIn):
+    """Register a ticket (state registered), as the registration form does."""
+    require_permissions(request, "aftersales.add_ticket")
+    errors = {}
+    order = _get(Order, payload.order, "order", errors, _("order"))
+    handler = _get(get_user_model(), payload.handler, "handler", errors, _("user")) if payload.handler else request.user
+    lines = []
+    if order is not None:
+        by_id = {line.pk: line for line in OrderLine.objects.filter(order=order).select_related("product")}
+        for number, line in enumerate(payload.lines, start=1):
+            order_line = by_id.get(line.order_line)
+            if order_line is None:
+                errors.setdefault("lines", []).append(
+                    _("Line %(n)d: order line %(id)s is not a line of the order.") % {"n": number, "id": line.order_line})
+            else:
+                lines.append((order_line, line.quantity))
+    data = services.TicketData(
+        type=payload.type, order=order, handler=handler, reason=payload.reason, lines=lines,
+        supplier=_get(Supplier, payload.supplier, "supplier", errors, _("supplier")),
+        description=payload.description,
+        return_carrier=_get(Carrier, payload.return_carrier, "return_carrier", errors, _("carrier")),
+        return_tracking_no=payload.return_tracking_no, return_destination=payload.return_destination,
+        return_warehouse=_get(Warehouse, payload.return_warehouse, "return_warehouse", errors, _("warehouse")),
+        charge_back=payload.charge_back, charge_back_amount=payload.charge_back_amount,
+        compensate=payload.compensate, manufacturer_amount=payload.manufacturer_amount,
+        seller_amount=payload.seller_amount,
+    )
+    if errors:
+        return _invalid(errors)
+    try:
+        ticket = services.register_ticket(data=data, actor=request.user)
+    except ValidationError as exc:
+        return _invalid(_errors(exc))
+    return Status(201, _ticket(ticket.pk))
+
+
+@router.post("/tickets/{ticket_id}/notes", response={201: NoteOut, 400: ErrorOut})
+def add_note(request, ticket_id: int, text: Form[str], channel: Form[str] = "other",
+             files: File[list[UploadedFile]] = None):
+    """Append a note (multipart form: text, channel, files…) to the ticket's thread."""
+    require_permissions(request, "aftersales.view_ticket", "aftersales.add_ticketnote")
+    ticket = _ticket(ticket_id)
+    try:
+        note = services.add_note(ticket, text=text, channel=channel, files=files or [], actor=request.user)
+    except ValidationError as exc:
+        return _invalid(_errors(exc))
+    return Status(201, note)
+
+
+@router.post("/tickets/{ticket_id}/transitions/{name}", response={200: TicketOut, 400: ErrorOut})
+def run_transition(request, ticket_id: int, name: str, payload: TransitionIn = None):
+    """Run one of submit, approve, reject, await_return, receive_return, resolve, close. Resolving is
+    idempotent: a retry answers 200 with the resolved ticket and posts nothing again."""
+    require_permissions(request, "aftersales.view_ticket")
+    if name not in USER_TRANSITIONS:
+        raise Http404
+    ticket = _ticket(ticket_id)
+    payload = payload or TransitionIn()
+    refund = services.Refund(amount=payload.refund_amount, date=payload.refund_date,
+                             reference=payload.refund_reference)
+    try:
+        services.run_transition(ticket, name, actor=request.user, comment=payload.comment,
+                                reason=payload.comment, refund=refund)
+    except ValidationError as exc:
+        return _invalid(_errors(exc))
+    return _ticket(ticket_id)
