@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 
 from reconciliation.models import EntryKind, Statement, StatementState, SupplierAccountEntry
-from tests.api.conftest import api_client  # noqa: F401  (the API tests' token client fixture)
 from tests.factories import SupplierFactory
 from tests.reconciliation.factories import MIXED, MIXED_TOTAL, build, post_entries
 
@@ -14,6 +13,21 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/statements"
 PERIOD = {"period_from": "2026-01-01", "period_to": "2026-03-31"}
+
+
+@pytest.fixture
+def api_client(make_user):
+    """api_client("finance") → (client sending that user's fresh token, user), as in tests/api."""
+    from django.test import Client
+
+    from accounts.tokens import create_token
+
+    def make(*roles):
+        user = make_user(*roles)
+        _token, key = create_token(user=user, name="tests", actor=user)
+        return Client(HTTP_AUTHORIZATION=f"Bearer {key}"), user
+
+    return make
 
 
 @pytest.fixture
