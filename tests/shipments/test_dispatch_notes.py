@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from pypdf import PdfReader
 
 from core.models import PdfJob, PdfJobState, TransitionLog
@@ -174,3 +175,24 @@ def test_slip_contexts_read_a_batch_in_a_fixed_number_of_queries(world, django_a
     with django_assert_num_queries(2):  # shipments with order/store/warehouse/carrier, then lines
         contexts = list(slip_contexts([s.pk for s in batch]))
     assert len(contexts) == 12
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_renders_the_batch_and_the_clerk_downloads_it(celery_worker_process, client):
+    """PostgreSQL + Redis + a real `celery worker`: the job queued on commit is rendered in the background,
+    its page shows it done, and the download holds every order number."""
+    world = make_world(lines=2, quantity=1)
+    batch = [approved(world), *more_approved(world, 3)]
+
+    job, _skipped = print_dispatch_notes(shipment_ids=[s.pk for s in batch], layout="a4",
+                                         actor=world.warehouse_user)
+
+    celery_worker_process.wait_for(lambda: PdfJob.objects.get(pk=job.pk).state == PdfJobState.DONE,
+                                   timeout=60, message="the dispatch notes to be rendered")
+    client.force_login(world.warehouse_user)
+    assert 'data-state="done"' in client.get(reverse("core:job_detail", args=[job.pk])).content.decode()
+    download = client.get(reverse("core:job_download", args=[job.pk]))
+    text = text_of(b"".join(download.streaming_content))
+    for shipment in batch:
+        assert shipment.order.external_order_no in text
