@@ -15,6 +15,7 @@ class WorkQueue:
     empty_text: str
     rows: list = field(default_factory=list)
     link_name: str | None = None
+    more: list = field(default_factory=list)  # further queues of the same role (EXTRA_QUEUES)
 
 
 QUEUE_TITLES = {
@@ -67,6 +68,43 @@ QUEUE_ROWS[Role.FINANCE] = (_statements_in_progress, "reconciliation:statement_l
 QUEUE_ROWS[Role.FINANCE_SUPERVISOR] = (_statements_to_approve, "reconciliation:statement_list")
 
 
+def _ticket_row(ticket):
+    overdue = " · " + str(_("overdue")) if ticket.is_overdue else ""
+    return f"{ticket.number} · {ticket.order.external_order_no} · {ticket.get_type_display()} · " \
+           f"{ticket.get_state_display()} · {ticket.age_days}d{overdue}"
+
+
+def _my_open_tickets(user):
+    """The handler's open after-sales tickets, oldest first, overdue ones marked."""
+    from aftersales.selectors import open_tickets_for_handler
+
+    return [_ticket_row(t) for t in open_tickets_for_handler(user)]
+
+
+def _tickets_to_approve(user):
+    """Submitted after-sales tickets the approver may decide: never those they registered."""
+    from aftersales.selectors import tickets_awaiting_approval
+
+    return [_ticket_row(t) for t in tickets_awaiting_approval(user)]
+
+
+def _returns_to_receive(user):
+    from aftersales.selectors import returns_awaiting_receipt
+
+    return [_ticket_row(t) for t in returns_awaiting_receipt()]
+
+
+# Further queues of a role, shown in its card under the main one: (role, title, empty text, rows for the user, list URL name).
+EXTRA_QUEUES = [
+    (Role.SALES, _("My open after-sales tickets"), _("No open after-sales ticket."), _my_open_tickets,
+     "aftersales:ticket_list"),
+    (Role.APPROVER, _("After-sales tickets to approve"), _("No after-sales ticket is waiting for approval."),
+     _tickets_to_approve, "aftersales:ticket_list"),
+    (Role.WAREHOUSE, _("Returns to receive"), _("No return is expected."), _returns_to_receive,
+     "aftersales:ticket_list"),
+]
+
+
 def work_queues_for(user):
     roles = [role for role in QUEUE_TITLES if user.is_superuser or user.has_role(role)]
     queues = []
@@ -76,4 +114,8 @@ def work_queues_for(user):
             rows_for, queue.link_name = QUEUE_ROWS[role]
             queue.rows = rows_for(user)
         queues.append(queue)
+        for extra_role, title, empty_text, rows_for, link_name in EXTRA_QUEUES:
+            if extra_role == role:  # shown inside the role's card, under its main queue
+                queue.more.append(WorkQueue(role=role, title=title, empty_text=empty_text, rows=rows_for(user),
+                                            link_name=link_name))
     return queues
