@@ -4,13 +4,17 @@ PDF job (or one note at once); only the warehouse (and the superuser) works it."
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from core.models import PdfJob, PdfJobState
 from shipments import services
 from shipments.dispatch_notes import warehouse_queue
 from shipments.models import Shipment, ShipmentState
+from tests.browser.helpers import login, wider_than_viewport
 from tests.factories import UserFactory, WarehouseFactory
 
 from .factories import make_world, stock_in
@@ -166,10 +170,7 @@ def test_a_note_that_cannot_be_printed_goes_back_with_the_reason(client, world):
     assert state(draft) == S.DRAFT
 
 
-def test_the_queue_page_costs_the_same_queries_for_1_and_20_shipments(client, world, django_assert_max_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def test_the_queue_page_costs_the_same_queries_for_1_and_20_shipments(client, world):
     client.force_login(world.warehouse_user)
     more_approved(world, 1)
     with CaptureQueriesContext(connection) as one:
@@ -178,3 +179,39 @@ def test_the_queue_page_costs_the_same_queries_for_1_and_20_shipments(client, wo
     with CaptureQueriesContext(connection) as twenty:
         assert client.get(reverse("shipments:queue")).content.decode().count("data-shipment=") == 20
     assert len(twenty.captured_queries) == len(one.captured_queries)
+
+
+# ---- in Chromium, on a phone ----------------------------------------------------------------------
+
+@pytest.mark.browser
+def test_warehouse_ticks_two_shipments_prints_them_and_one_more_on_demand(phone_page):
+    page = phone_page
+    world = make_world(lines=2, quantity=2)
+    world.warehouse_user.username = "wang"
+    world.warehouse_user.save(update_fields=["username"])
+    first, second = more_approved(world, 2)
+    third = approved(world)
+    login(page, "wang")
+    page.goto(reverse("shipments:queue"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, wider_than_viewport(page)
+    for shipment in (first, second):
+        page.locator(f"tr[data-shipment='{shipment.number}'] input[name=shipment]").check()
+    page.locator("#print-layout").select_option("label")
+    page.locator("#print-ticked").click()
+
+    expect(page.locator("#job-progress")).to_have_attribute("data-state", "done", timeout=30_000)
+    with page.expect_download() as download:
+        page.locator("#job-download").click()
+    text = PdfReader(download.value.path()).pages[0].extract_text() + PdfReader(
+        download.value.path()).pages[1].extract_text()
+    for shipment, name in ((first, "收件人0号"), (second, "收件人1号")):
+        assert shipment.order.external_order_no in text and name in text
+    assert state(first) == S.PICKING and state(second) == S.PICKING and state(third) == S.APPROVED
+
+    page.goto(third.get_absolute_url())
+    with page.expect_download() as download:
+        page.locator(f"#print-dispatch-note-{third.pk}").click()
+    text = PdfReader(download.value.path()).pages[0].extract_text()
+    assert world.order.external_order_no in text and "张三" in text
+    assert state(third) == S.PICKING
+    assert not page.js_errors
