@@ -76,8 +76,10 @@ class StatementCreateView(PermissionRequiredMixin, TemplateView):
             data.setlist("period_from", [target.period_from.isoformat()])
             data.setlist("period_to", [target.period_to.isoformat()])
             data.setlist("kinds", target.kinds)
-        form = StatementScopeForm(data if data.get("supplier") else None)
-        return form, target
+        if data.get("period_from") or data.get("period_to"):
+            return StatementScopeForm(data), target
+        # First visit (perhaps from a supplier's page with ?supplier=…): nothing to check yet.
+        return StatementScopeForm(initial={"supplier": data.get("supplier")}), target
 
     def matching(self, form):
         d = form.cleaned_data
