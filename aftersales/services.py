@@ -288,7 +288,7 @@ def update_ticket(ticket, *, data: TicketData, actor):
         raise PermissionDenied(_("You may not change after-sales tickets."))
     validate_ticket_data(data, ticket=ticket)
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        ticket = _locked(ticket)
         if ticket.state != TicketState.REGISTERED:
             raise ValidationError(_("Only a registered ticket can be changed; this one is %(state)s.")
                                   % {"state": ticket.get_state_display()})
@@ -307,7 +307,10 @@ def update_ticket(ticket, *, data: TicketData, actor):
 # ---- transitions -----------------------------------------------------------------------------------------
 
 def _locked(ticket):
-    return Ticket.objects.select_for_update().select_related("order", "handler").get(pk=ticket.pk)
+    """Lock the order row, then the ticket row (the order the shipments app locks in, so a ticket transition
+    and the dispatch of its outbound shipment cannot deadlock); return the fresh ticket."""
+    list(Order.objects.select_for_update().filter(pk=ticket.order_id).values_list("pk", flat=True))
+    return Ticket.objects.select_for_update(of=("self",)).select_related("order", "handler").get(pk=ticket.pk)
 
 
 def submit_ticket(ticket, *, actor, comment=""):
@@ -499,7 +502,7 @@ def create_outbound_shipment(ticket, *, kind, actor, supplier=None, warehouse=No
     from shipments.services import LineInput, create_shipment
 
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().select_related("outbound_shipment").get(pk=ticket.pk)
+        ticket = _locked(ticket)
         if not may_create_outbound_shipment(ticket, actor):
             if ticket.type not in (TicketType.EXCHANGE, TicketType.RESHIP):
                 raise ValidationError(_("Only exchange and reship tickets send goods out."))

@@ -1,0 +1,67 @@
+"""PostgreSQL: six clicks on "Resolve" at the same moment resolve the ticket once and post its supplier
+entries once (the ticket row lock serialises them; the later ones see it resolved and change nothing).
+The notes thread refuses UPDATE and DELETE in the database itself."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from aftersales import services
+from aftersales.models import Ticket, TicketState, TicketType
+from core.transitions import timeline_for
+from reconciliation.models import SupplierAccountEntry
+from tests.aftersales.factories import make_ticket
+from tests.factories import UserFactory
+from tests.worker_support import restore_roles
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+THREADS = 6
+
+
+def test_concurrent_resolves_post_the_supplier_entries_once():
+    restore_roles()
+    sales, approver = UserFactory(roles=("sales",)), UserFactory(roles=("approver",))
+    ticket = make_ticket(type=TicketType.REFUND_ONLY, registered_by=sales, charge_back=True,
+                         charge_back_amount=Decimal("7.00"), manufacturer_amount=Decimal("3.00"))
+    services.submit_ticket(ticket, actor=sales)
+    services.approve_ticket(ticket, actor=approver)
+    barrier = threading.Barrier(THREADS)
+    outcomes, errors = [], []
+
+    def resolve():
+        try:
+            barrier.wait(timeout=10)
+            result = services.resolve_ticket(
+                ticket, actor=sales,
+                refund=services.Refund(amount=Decimal("50.00"), date=timezone.localdate(), reference="R-1"))
+            outcomes.append(result.was_already_resolved)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=resolve) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sorted(outcomes) == [False] + [True] * (THREADS - 1)
+    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.RESOLVED
+    assert SupplierAccountEntry.objects.count() == 2
+    assert [e.transition for e in timeline_for(ticket)].count("resolve") == 1
+
+
+def test_the_notes_thread_refuses_update_and_delete_in_the_database():
+    restore_roles()
+    sales = UserFactory(roles=("sales",))
+    note = services.add_note(make_ticket(registered_by=sales), text="called", channel="phone", actor=sales)
+    for sql in ("UPDATE aftersales_ticketnote SET text = 'changed' WHERE id = %s",
+                "DELETE FROM aftersales_ticketnote WHERE id = %s"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [note.pk])
+    assert type(note).objects.get(pk=note.pk).text == "called"
