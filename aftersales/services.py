@@ -131,11 +131,24 @@ def _money(value, field, errors, *, required=False):
     return amount
 
 
+def supplier_unit_prices(order_lines):
+    """{order line id: supplier unit price}: the agreed price of the line's latest drop-ship sale shipment
+    line where there is one, else the product's supplier unit cost."""
+    from shipments.models import ShipmentLine
+
+    prices = {line.pk: line.product.supplier_unit_cost for line in order_lines}
+    agreed = (ShipmentLine.objects.filter(order_line_id__in=list(prices), supplier_unit_price__isnull=False,
+                                          shipment__purpose="sale")
+              .exclude(shipment__state__in=("rejected", "cancelled"))
+              .order_by("order_line_id", "id").values_list("order_line_id", "supplier_unit_price"))
+    prices.update(dict(agreed))  # the latest line of each order line wins
+    return prices
+
+
 def default_charge_back_amount(lines):
-    """Returned quantity × supplier unit price (the product's supplier unit cost) over the lines."""
-    total = Decimal("0.00")
-    for order_line, quantity in lines:
-        total += quantity * order_line.product.supplier_unit_cost
+    """Returned quantity × supplier unit price over the lines (see supplier_unit_prices)."""
+    prices = supplier_unit_prices([order_line for order_line, _quantity in lines])
+    total = sum((quantity * prices[order_line.pk] for order_line, quantity in lines), Decimal("0.00"))
     return total.quantize(CENT)
 
 

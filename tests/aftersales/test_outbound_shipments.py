@@ -2,6 +2,8 @@
 the outbound shipment uses no open quantity and leaves the order's fulfilment status alone, and its
 dispatch resolves the ticket (aftersales' own post_transition receiver; shipments knows nothing of it)."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -113,3 +115,13 @@ def test_the_ticket_page_enters_the_reship_shipment(client):
     assert (shipment.purpose, shipment.state) == (ShipmentPurpose.RESHIP, ShipmentState.DRAFT)
     html = client.get(ticket.get_absolute_url()).content.decode()
     assert 'id="outbound-shipment-form"' not in html and shipment.number in html
+
+
+def test_the_default_charge_back_uses_the_agreed_drop_ship_price():
+    world = make_world(quantity=3, stock=0)
+    line = world.lines[0]
+    world.ship("drop_ship", prices=[Decimal("8.50")])
+    ticket = make_ticket(order_line=line, quantity=2, registered_by=world.sales, charge_back=True,
+                         destination=ReturnDestination.MANUFACTURER)
+    assert fresh(ticket).charge_back_amount == Decimal("17.00")
+    assert fresh(ticket).supplier == line.product.default_supplier
