@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -234,3 +236,25 @@ def test_check_status_shows_receipt_and_the_reconciliation_of_the_supplier_entri
     html = client.get(ticket.get_absolute_url()).content.decode()
     assert 'id="check-reconciliation" data-status="reconciled"' in html and "2026-11-30" in html
     assert 'id="check-receipt" data-status="not_received"' in html
+
+
+def test_the_admin_shows_tickets_read_only(client, make_user, sales):
+    ticket = make_ticket(type=TicketType.REFUND_ONLY, registered_by=sales)
+    client.force_login(make_user(username="root", is_superuser=True, is_staff=True))
+    assert ticket.number in client.get(reverse("admin:aftersales_ticket_changelist")).content.decode()
+    page = client.get(reverse("admin:aftersales_ticket_change", args=[ticket.pk]))
+    assert page.status_code == 200 and 'name="description"' not in page.content.decode()
+    assert client.get(reverse("admin:aftersales_ticket_add")).status_code == 403
+
+
+def test_the_list_page_reads_a_constant_number_of_queries(client, sales):
+    client.force_login(sales)
+    url = reverse("aftersales:ticket_list")
+    make_ticket(type=TicketType.REFUND_ONLY, registered_by=sales)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(10):
+        make_ticket(type=TicketType.REFUND_ONLY, registered_by=sales)
+    with CaptureQueriesContext(connection) as eleven:
+        client.get(url)
+    assert len(eleven) == len(one)
