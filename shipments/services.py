@@ -210,8 +210,15 @@ def derive_order_status(order, *, actor=None, comment=""):
     return set_fulfilment_status(order, status, actor=actor, comment=comment)
 
 
+# Only these states move units into "dispatched or later", so only transitions into them can change the
+# order's derived status; submit, approve, reject, reopen, start picking and cancel (all before dispatch)
+# never can, and skip the recomputation.
+MOVES_ORDER_STATUS = (S.DISPATCHED, S.DELIVERED, S.RECEIVED)
+
+
 def _finish(order, shipment, *, actor):
-    if shipment.purpose == ShipmentPurpose.SALE:
+    """After a transition: re-derive the order's fulfilment status from its sale shipments."""
+    if shipment.purpose == ShipmentPurpose.SALE and shipment.state in MOVES_ORDER_STATUS:
         derive_order_status(order, actor=actor, comment=_("Shipment %(no)s") % {"no": shipment.number})
     return shipment
 

@@ -1,0 +1,239 @@
+"""Shipments from submit to dispatched on PostgreSQL, durable commits, notifications written.
+
+Creates its own database (`consign_bench_shipments`, dropped first and afterwards), migrates it, enters
+N company-dispatch shipments of L lines each (not timed: `create_seconds` is reported beside), then
+times every shipment through the services as the people would run them, one durable transaction per
+step (autocommit between steps, so each step ends in its own COMMIT, synchronous_commit as the server
+has it): submit (sales) → approve (approver: reserves stock, writes the warehouse's notifications) →
+start picking (warehouse) → dispatch with carrier + tracking no. (warehouse: stock-out rows). The
+notifications' e-mail tasks are queued to a Redis broker (db 7 by default; BENCH_BROKER_URL) on commit
+and not run; the queue is emptied afterwards. Queries per shipment (the four steps) are counted for
+shipments of 1, 3 and 20 lines.
+
+Not measured here (other parts of issue 5's benchmark, built by other people): the order list over
+1M orders, the 100k-row XLSX import (benchmarks/import_xlsx.py) and the dispatch-note PDFs.
+
+Run alone: `.venv/bin/python benchmarks/shipment_flow.py [--shipments 5000] [--lines 3] [--keep]`
+PG_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server. Last line: JSON."""
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+BENCH_DB = "consign_bench_shipments"
+SERVER = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/7")
+STEPS = ("submit", "approve", "start_picking", "dispatch")
+
+
+def server_url(dbname):
+    return SERVER.rsplit("/", 1)[0] + "/" + dbname
+
+
+def recreate_database():
+    with psycopg.connect(SERVER, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+
+
+def drop_database():
+    with psycopg.connect(SERVER, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--shipments", type=int, default=5_000)
+    parser.add_argument("--lines", type=int, default=3)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--no-broker", action="store_true", help="run Celery eagerly instead of queueing")
+    args = parser.parse_args()
+
+    recreate_database()
+    os.environ["DATABASE_URL"] = server_url(BENCH_DB)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    if not args.no_broker:
+        os.environ["CELERY_BROKER_URL"] = BROKER
+    import django
+
+    django.setup()
+    try:
+        result = run(args)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            drop_database()
+        if not args.no_broker:
+            purge_broker()
+    print(json.dumps(result))
+
+
+def purge_broker():
+    try:
+        import redis
+
+        redis.Redis.from_url(BROKER).flushdb()
+    except Exception as exc:  # noqa: BLE001 - a benchmark's clean-up must not hide its result
+        print(f"could not empty the broker queue {BROKER}: {exc}", file=sys.stderr)
+
+
+class World:
+    """Master data, people and stock for the run."""
+
+    def __init__(self, n_products):
+        from decimal import Decimal
+
+        from django.contrib.auth.models import Group
+
+        from accounts.models import User
+        from catalog.models import Carrier, Platform, Product, Store, Supplier, Warehouse
+        from inventory.models import MoveKind
+        from inventory.services import StockMove, move_stock
+
+        def user(name, role):
+            u = User.objects.create(username=name, email=f"{name}@bench.example")
+            u.groups.add(Group.objects.get(name=role))
+            return User.objects.get(pk=u.pk)
+
+        self.sales = user("bench-sales", "sales")
+        self.approver = user("bench-approver", "approver")
+        self.warehouse_user = user("bench-warehouse", "warehouse")
+        user("bench-warehouse-2", "warehouse")  # warehouse notifications go to two people
+        supplier = Supplier.objects.create(name="Bench supplier", code="bench")
+        self.store = Store.objects.create(name="Bench store", platform=Platform.TMALL, salesperson=self.sales)
+        self.warehouse = Warehouse.objects.create(code="bench", name="Bench warehouse")
+        self.carrier = Carrier.objects.create(code="sf", name="SF", tracking_url_pattern="https://t/{tracking_number}")
+        self.products = [
+            Product.objects.create(sku=f"BENCH-{i}", name=f"Bench {i}", default_supplier=supplier,
+                                   supplier_unit_cost=Decimal("1"), list_price=Decimal("2"))
+            for i in range(n_products)
+        ]
+        move_stock(moves=[StockMove(p.pk, self.warehouse.pk, "in", 10_000_000, MoveKind.PURCHASE_RECEIPT)
+                          for p in self.products], actor=self.warehouse_user)
+
+    def orders(self, count, lines, prefix):
+        """`count` orders of `lines` lines (1 unit each), bulk-inserted (orders are not what is timed)."""
+        from decimal import Decimal
+
+        from django.utils import timezone
+
+        from orders.models import Order, OrderLine
+
+        now = timezone.now()
+        orders = Order.objects.bulk_create([
+            Order(store=self.store, external_order_no=f"{prefix}{i:07d}", recipient_name="张三",
+                  recipient_phone="13800138000", recipient_address="上海市浦东新区世纪大道 100 号", ordered_at=now)
+            for i in range(count)], batch_size=2000)
+        OrderLine.objects.bulk_create([
+            OrderLine(order=o, product=self.products[j % len(self.products)], quantity=1,
+                      unit_price=Decimal("2.00"))
+            for o in orders for j in range(lines)], batch_size=5000)
+        return orders
+
+    def enter(self, order):
+        from shipments.services import LineInput, create_shipment
+
+        return create_shipment(order=order, kind="company_dispatch", warehouse=self.warehouse, actor=self.sales,
+                               lines=[LineInput(line.pk, 1) for line in order.lines.all()])
+
+    def flow(self, shipment, number, timings=None):
+        """The four timed steps, each its own durable transaction (the services' atomic blocks)."""
+        from shipments import services
+
+        steps = (
+            lambda: services.submit_shipment(shipment, actor=self.sales),
+            lambda: services.approve_shipment(shipment, actor=self.approver),
+            lambda: services.start_picking(shipment, actor=self.warehouse_user),
+            lambda: services.dispatch_shipment(shipment, actor=self.warehouse_user, carrier=self.carrier,
+                                               tracking_number=f"SF{number:010d}"),
+        )
+        for name, step in zip(STEPS, steps, strict=True):
+            started = time.perf_counter()
+            step()
+            if timings is not None:
+                timings[name] += time.perf_counter() - started
+
+
+def run(args):
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from inventory.models import StockBalance, StockLedgerEntry
+    from notifications.models import Notification
+    from shipments.models import Shipment, ShipmentState
+
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        synchronous_commit = cursor.fetchone()[0]
+        cursor.execute("SHOW fsync")
+        fsync = cursor.fetchone()[0]
+
+    world = World(n_products=20)
+
+    # Queries per shipment (submit → dispatched) at 1, 3 and 20 lines, after a warm-up shipment.
+    queries = {}
+    for lines in (1, 3, 20):
+        warm, measured = world.orders(2, lines, prefix=f"Q{lines}-")
+        world.flow(world.enter(warm), 0)
+        shipment = world.enter(measured)
+        with CaptureQueriesContext(connection) as captured:
+            world.flow(shipment, 1)
+        queries[str(lines)] = len(captured)
+        if lines == 3:
+            kinds = {}
+            for query in captured.captured_queries:
+                word = query["sql"].split(None, 1)[0].upper()
+                kinds[word] = kinds.get(word, 0) + 1
+
+    n = args.shipments
+    orders = world.orders(n, args.lines, prefix="B-")
+    started = time.perf_counter()
+    shipments = [world.enter(order) for order in orders]
+    create_seconds = time.perf_counter() - started
+    notifications_before = Notification.objects.count()
+
+    timings = dict.fromkeys(STEPS, 0.0)
+    started = time.perf_counter()
+    for number, shipment in enumerate(shipments, start=1):
+        world.flow(shipment, number, timings)
+    seconds = time.perf_counter() - started
+
+    dispatched = Shipment.objects.filter(pk__in=[s.pk for s in shipments], state=ShipmentState.DISPATCHED).count()
+    out_rows = StockLedgerEntry.objects.filter(direction="out").count()
+    reserved = sum(StockBalance.objects.values_list("reserved", flat=True))
+    return {
+        "benchmark": "shipment_flow",
+        "shipments": n,
+        "lines_per_shipment": args.lines,
+        "steps": list(STEPS),
+        "seconds": round(seconds, 3),
+        "shipments_per_second": round(n / seconds, 1),
+        "target_shipments_per_second": 100,
+        "ms_per_step": {name: round(1000 * t / n, 2) for name, t in timings.items()},
+        "create_seconds_untimed_part": round(create_seconds, 3),
+        "queries_per_shipment": queries,
+        "statement_kinds_at_3_lines": kinds,
+        "dispatched": dispatched,
+        "stock_out_rows": out_rows,
+        "reserved_left": reserved,
+        "notifications_written": Notification.objects.count() - notifications_before,
+        "notification_tasks": "queued to " + BROKER if not args.no_broker else "eager",
+        "synchronous_commit": synchronous_commit,
+        "fsync": fsync,
+        "not_measured_here": ["order list over 1M orders", "100k-row XLSX import", "dispatch-note PDFs"],
+    }
+
+
+if __name__ == "__main__":
+    main()
