@@ -607,7 +607,33 @@ def validate_attachment(upload):
             "name": name, "size": size / 1024 / 1024, "max": MAX_ATTACHMENT_BYTES // (1024 * 1024)})
     if size == 0:
         raise ValidationError(_("%(name)s is empty.") % {"name": name})
+    if not _content_matches(upload, extension):
+        raise ValidationError(_("%(name)s does not look like a %(ext)s file; it is not accepted.")
+                              % {"name": name, "ext": extension})
     return name, extension
+
+
+# What the first bytes of each accepted type look like (a renamed program is refused).
+_SIGNATURES = {
+    ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".gif": (b"GIF87a", b"GIF89a"), ".pdf": (b"%PDF-",),
+    ".docx": (b"PK\x03\x04",), ".xlsx": (b"PK\x03\x04",), ".pptx": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0",), ".xls": (b"\xd0\xcf\x11\xe0",), ".ppt": (b"\xd0\xcf\x11\xe0",),
+}
+
+
+def _content_matches(upload, extension):
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    if extension in _SIGNATURES:
+        return head.startswith(_SIGNATURES[extension])
+    if extension == ".webp":
+        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    if extension == ".heic":
+        return head[4:8] == b"ftyp"
+    # .txt / .csv: text, not a binary in disguise
+    return b"\x00" not in head
 
 
 def add_note(ticket, *, text, channel, actor, files=()):
@@ -632,11 +658,18 @@ def add_note(ticket, *, text, channel, actor, files=()):
             errors.setdefault("files", []).extend(exc.messages)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        note = TicketNote.objects.create(ticket=ticket, text=text, channel=channel, author=actor)
-        for upload, name, extension in checked:
-            attachment = TicketAttachment(note=note, original_name=name[:255], size=upload.size,
-                                          content_type=ALLOWED_EXTENSIONS[extension])
-            attachment.file.save(name, upload, save=False)
-            attachment.save()
+    stored = []
+    try:
+        with transaction.atomic():
+            note = TicketNote.objects.create(ticket=ticket, text=text, channel=channel, author=actor)
+            for upload, name, extension in checked:
+                attachment = TicketAttachment(note=note, original_name=name[:255], size=upload.size,
+                                              content_type=ALLOWED_EXTENSIONS[extension])
+                attachment.file.save(name, upload, save=False)
+                stored.append(attachment.file)
+                attachment.save()
+    except BaseException:
+        for file in stored:  # the rows were rolled back: leave no orphan files behind
+            file.storage.delete(file.name)
+        raise
     return note

@@ -79,7 +79,7 @@ def test_notes_over_the_api_with_attachment_checks(api_client, settings, tmp_pat
                                                    "files": [SimpleUploadedFile("a.exe", b"MZ")]})
     assert bad.status_code == 400 and "not accepted" in " ".join(bad.json()["errors"]["files"])
     good = client.post(f"{BASE}/{ticket_id}/notes", {"text": "客户来电", "channel": "phone",
-                                                    "files": [SimpleUploadedFile("a.png", b"\x89PNG")]})
+                                                    "files": [SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n")]})
     assert good.status_code == 201 and good.json()["attachments"] == ["a.png"]
     assert TicketNote.objects.count() == 1
     listing = client.get(BASE, {"state": TicketState.REGISTERED})

@@ -392,8 +392,12 @@ def test_bulk_assign_moves_open_tickets_to_a_salesperson_and_tells_them(make_use
 
 # ---- notes and attachments ----------------------------------------------------------------------------
 
-def upload(name, size=100, content=b"x"):
-    return SimpleUploadedFile(name, (content * size)[:size], content_type="application/octet-stream")
+SIGNATURES = {".jpg": b"\xff\xd8\xff\xe0", ".png": b"\x89PNG\r\n\x1a\n", ".pdf": b"%PDF-1.7\n"}
+
+
+def upload(name, size=100, content=None):
+    head = content if content is not None else SIGNATURES.get(name[name.rfind("."):].lower(), b"")
+    return SimpleUploadedFile(name, (head + b"x" * size)[:size], content_type="application/octet-stream")
 
 
 def test_a_note_with_attachments_is_kept(people, settings, tmp_path):
@@ -432,3 +436,27 @@ def test_oversized_attachments_are_refused_with_a_clear_message(people, settings
 
 def test_the_default_attachment_limit_is_ten_megabytes():
     assert services.MAX_ATTACHMENT_BYTES == 10 * 1024 * 1024
+
+
+def test_a_program_renamed_to_an_image_is_refused(people, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    ticket = make_ticket(registered_by=people.sales)
+    with pytest.raises(ValidationError) as error:
+        services.add_note(ticket, text="photo", channel="chat", actor=people.sales,
+                          files=[upload("photo.png", content=b"MZ\x90\x00")])
+    assert "does not look like a .png file" in " ".join(error.value.message_dict["files"])
+    assert not TicketNote.objects.exists()
+
+
+def test_if_saving_the_note_fails_no_file_is_left_behind(people, settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+    ticket = make_ticket(registered_by=people.sales)
+
+    def broken_save(self, *args, **kwargs):
+        raise IntegrityError("disk full of rows")
+
+    monkeypatch.setattr(TicketAttachment, "save", broken_save)
+    with pytest.raises(IntegrityError):
+        services.add_note(ticket, text="scan", channel="email", actor=people.sales, files=[upload("scan.pdf")])
+    assert not TicketNote.objects.exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]

@@ -153,13 +153,13 @@ def test_notes_with_attachments_and_refused_files(client, sales, settings, tmp_p
     assert "this type of file is not accepted" in response.content.decode()
     assert not TicketNote.objects.exists()
     client.post(url, {"text": "客户发来照片 photo of the damage", "channel": "chat",
-                      "files": [SimpleUploadedFile("damage.png", b"\x89PNG....")]})
+                      "files": [SimpleUploadedFile("damage.png", b"\x89PNG\r\n\x1a\n....")]})
     note = TicketNote.objects.get()
     attachment = note.attachments.get()
     page = client.get(ticket.get_absolute_url()).content.decode()
     assert "photo of the damage" in page and attachment.get_absolute_url() in page
     download = client.get(attachment.get_absolute_url())
-    assert download.status_code == 200 and b"".join(download.streaming_content) == b"\x89PNG...."
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"\x89PNG\r\n\x1a\n...."
 
 
 def test_the_list_filters_searches_notes_shows_age_and_overdue(client, sales, settings):
