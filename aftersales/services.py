@@ -25,7 +25,7 @@ from accounts.roles import Role
 from core.transitions import perform
 from inventory.models import Direction, MoveKind
 from inventory.services import StockMove, move_stock
-from notifications.services import notify
+from notifications.services import notify, notify_role
 from orders.models import AftersalesStatus, Order
 from orders.services import set_aftersales_status
 from reconciliation.models import EntryKind, SupplierAccountEntry
@@ -327,9 +327,13 @@ def _locked(ticket):
 
 
 def submit_ticket(ticket, *, actor, comment=""):
+    """Submit for approval (sales); the approvers are told."""
     with transaction.atomic():
         ticket = _locked(ticket)
         perform(ticket, "submit", actor=actor, comment=comment)
+        notify_role(Role.APPROVER, subject=_("After-sales ticket %(no)s waits for approval") % {"no": ticket},
+                    body=f"{ticket.get_type_display()} · {ticket.order.external_order_no}",
+                    link=ticket.get_absolute_url(), event="ticket_submitted")
     return ticket
 
 

@@ -93,6 +93,7 @@ def test_refund_only_path(people):
     assert ticket.number == f"AS{ticket.pk:07d}"
     assert fresh(ticket).state == TicketState.REGISTERED
     ticket = approved(ticket, people)
+    assert Notification.objects.filter(recipient=people.approver, event="ticket_submitted").count() == 1
     with pytest.raises(TransitionNotAllowed):
         services.start_awaiting_return(ticket, actor=people.sales)  # nothing comes back
     with pytest.raises(ValidationError) as error:
