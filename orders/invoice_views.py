@@ -2,6 +2,8 @@
 (finance), and the invoice file (the uploaded e-invoice, or the commercial invoice's PDF).
 Thin: orders.invoices validates and writes."""
 
+import io
+
 import django_filters
 import django_tables2 as tables
 from django import forms
@@ -112,10 +114,8 @@ def invoice_file(request, pk):
     invoice = get_object_or_404(Invoice.objects.select_related("order__store"), pk=pk)
     if invoice.is_commercial:
         data = invoices.commercial_invoice_pdf(invoice)
-        response = FileResponse(iter([data]), content_type="application/pdf", as_attachment=True,
-                                filename=f"{invoice.number}.pdf")
-        response["Content-Length"] = str(len(data))
-        return response
+        return FileResponse(io.BytesIO(data), content_type="application/pdf", as_attachment=True,
+                            filename=f"{invoice.number}.pdf")
     if not invoice.file:
         raise Http404("This invoice has no file")
     name = invoice.file.name.rsplit("/", 1)[-1]

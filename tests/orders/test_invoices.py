@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from core.models import TransitionLog
@@ -21,6 +22,7 @@ from orders import invoices
 from orders.invoices import issue_commercial_invoice, record_vat_invoice
 from orders.models import FulfilmentStatus, Invoice, InvoiceKind, InvoiceNumberSequence, Order
 from orders.services import set_fulfilment_status
+from tests.browser.helpers import login, wider_than_viewport
 from tests.factories import UserFactory
 from tests.orders.factories import OrderFactory, OrderLineFactory
 
@@ -270,6 +272,7 @@ def test_finance_issues_a_commercial_invoice_on_the_page_and_downloads_its_pdf(c
     download = client.get(reverse("orders:invoice_file", args=[invoice.pk]))
 
     assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"] == f'attachment; filename="{invoice.number}.pdf"'
     text = PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages[0].extract_text()
     assert "李雷" in text and invoice.number in text
 
@@ -368,3 +371,28 @@ def test_concurrent_commercial_invoices_get_numbers_1_to_n_without_gaps_or_dupli
     assert sorted(Invoice.objects.values_list("number", flat=True)) == sorted(numbers)
     assert InvoiceNumberSequence.objects.get(prefix="CI", year=year).last_number == ok
     assert Order.objects.filter(fulfilment_status=FulfilmentStatus.INVOICED).count() == ok
+
+
+# ---- in Chromium, on a phone ----------------------------------------------------------------------
+
+@pytest.mark.browser
+def test_finance_invoices_a_received_order_on_a_phone_and_downloads_the_pdf(phone_page):
+    page = phone_page
+    UserFactory(username="fang", roles=("finance",))
+    order = received_order(recipient_name="司马光")
+    login(page, "fang")
+
+    page.goto(order.get_absolute_url())
+    page.locator("#order-invoice a", has_text="Record invoice").click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, wider_than_viewport(page)
+    page.get_by_label("Commercial invoice").check()
+    page.get_by_role("button", name="Record invoice").click()
+
+    expect(page.locator("#fulfilment-status")).to_have_attribute("data-status", "invoiced")
+    invoice = Invoice.objects.get(order=order)
+    expect(page.locator("#invoice-number")).to_have_text(invoice.number)
+    with page.expect_download() as download:
+        page.locator("#order-invoice a", has_text="Download").click()
+    text = PdfReader(download.value.path()).pages[0].extract_text()
+    assert "司马光" in text and invoice.number in text
+    assert not page.js_errors
