@@ -256,3 +256,37 @@ def run_transition(request, ticket_id: int, name: str, payload: TransitionIn = N
     except ValidationError as exc:
         return _invalid(_errors(exc))
     return _ticket(ticket_id)
+
+
+class OutboundShipmentIn(Schema):
+    kind: str = Field(..., description="drop_ship or company_dispatch")
+    supplier: int | None = None
+    warehouse: int | None = None
+    freight: Decimal = Decimal("0")
+
+
+class ShipmentRef(Schema):
+    id: int
+    number: str
+    purpose: str
+    state: str
+
+
+@router.post("/tickets/{ticket_id}/shipment", response={201: ShipmentRef, 400: ErrorOut})
+def create_outbound_shipment(request, ticket_id: int, payload: OutboundShipmentIn):
+    """Enter the exchange/reship shipment of the ticket's lines (then /api/v1/shipments runs its flow; its
+    dispatch resolves the ticket)."""
+    require_permissions(request, "aftersales.view_ticket", "shipments.add_shipment")
+    ticket = _ticket(ticket_id)
+    errors = {}
+    supplier = _get(Supplier, payload.supplier, "supplier", errors, _("supplier"))
+    warehouse = _get(Warehouse, payload.warehouse, "warehouse", errors, _("warehouse"))
+    if errors:
+        return _invalid(errors)
+    try:
+        shipment = services.create_outbound_shipment(ticket, kind=payload.kind, supplier=supplier,
+                                                     warehouse=warehouse, freight=payload.freight,
+                                                     actor=request.user)
+    except ValidationError as exc:
+        return _invalid(_errors(exc))
+    return Status(201, shipment)

@@ -84,3 +84,22 @@ def test_notes_over_the_api_with_attachment_checks(api_client, settings, tmp_pat
     assert TicketNote.objects.count() == 1
     listing = client.get(BASE, {"state": TicketState.REGISTERED})
     assert [row["id"] for row in listing.json()["items"]] == [ticket_id]
+
+
+def test_the_reship_shipment_over_the_api(api_client):  # noqa: F811
+    from aftersales import services
+    from tests.aftersales.factories import make_ticket
+    from tests.factories import UserFactory
+
+    client, sales = api_client("sales")
+    line = OrderLineFactory(quantity=1)
+    ticket = make_ticket(type="reship", order_line=line, registered_by=sales)
+    url = f"{BASE}/{ticket.pk}/shipment"
+    body = {"kind": "drop_ship", "supplier": line.product.default_supplier_id}
+    assert post(client, url, body).status_code == 409  # not approved yet
+    services.submit_ticket(ticket, actor=sales)
+    services.approve_ticket(ticket, actor=UserFactory(roles=("approver",)))
+    created = post(client, url, body)
+    assert created.status_code == 201 and created.json()["purpose"] == "reship"
+    assert post(client, url, body).status_code == 400  # one live outbound shipment
+    assert Ticket.objects.get(pk=ticket.pk).outbound_shipment_id == created.json()["id"]
