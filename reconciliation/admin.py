@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Statement, SupplierAccountEntry
+from .models import Statement, StatementPayment, SupplierAccountEntry
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -26,5 +26,15 @@ class SupplierAccountEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(Statement)
 class StatementAdmin(ReadOnlyAdmin):
-    list_display = ("id", "supplier", "created_at")
-    list_select_related = ("supplier",)
+    """Statements change only through reconciliation.services (the statement page and the API)."""
+
+    list_display = ("number", "supplier", "period_from", "period_to", "state", "entry_count", "total", "paid",
+                    "created_by", "approved_by")
+    list_filter = ("state",)
+    list_select_related = ("supplier", "created_by", "approved_by")
+
+
+@admin.register(StatementPayment)
+class StatementPaymentAdmin(ReadOnlyAdmin):
+    list_display = ("statement", "paid_on", "amount", "direction", "method", "reference", "recorded_by")
+    list_select_related = ("statement", "recorded_by")

@@ -190,3 +190,19 @@ def test_a_posted_goods_receipt_shows_its_reconciliation_status(client, make_use
     client.force_login(warehouse)
     html = client.get(receipt.get_absolute_url()).content.decode()
     assert 'id="reconciliation-status"' in html and 'data-reconciled="no"' in html
+
+
+def test_the_pdf_job_renders_the_statement(finance, supplier, django_capture_on_commit_callbacks):
+    """The job runs the "statement" builder (eagerly here; by the Celery worker in production)."""
+    from pypdf import PdfReader
+
+    from core.pdf import request_pdf_job
+
+    statement = build(supplier, post_entries(supplier, MIXED), finance)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = request_pdf_job(kind="statement", parameters={"statement": statement.pk}, actor=finance)
+    job = PdfJob.objects.get(pk=job.pk)
+    assert job.state == "done", job.error
+    with job.file.open("rb") as handle:
+        text = "".join(p.extract_text() for p in PdfReader(handle).pages)
+    assert statement.number in text and "1,267.00" in text and "ticket 7 compensation" in text

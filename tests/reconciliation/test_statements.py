@@ -178,6 +178,21 @@ def test_approval_costs_the_same_few_queries_at_every_size(supplier, finance, su
     assert counts[0] == counts[1] <= 10
 
 
+def test_building_costs_the_same_few_queries_at_every_size(supplier, finance):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for entries in (post_entries(supplier, MIXED[:1]), post_entries(supplier, MIXED * 8)):
+        actor = type(finance).objects.get(pk=finance.pk)
+        with CaptureQueriesContext(connection) as captured:
+            build(supplier, entries, actor)
+        sql = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+        assert sum(s.startswith('UPDATE "reconciliation_supplieraccountentry"') for s in sql) == 1
+        counts.append(len(sql))
+    assert counts[0] == counts[1] <= 8
+
+
 def test_the_builder_cannot_approve_or_reject_their_own_statement(supplier, make_user, entries):
     both = make_user("finance", "finance_supervisor")
     statement = build(supplier, entries, both)
