@@ -278,6 +278,7 @@ def test_payments_settle_it_and_never_exceed_the_total(supplier, finance, superv
     services.record_payment(statement=statement, amount=Decimal("267.00"), reference="TT-2", **pay)
     statement = fresh(statement)
     assert statement.state == StatementState.PAID and statement.paid == MIXED_TOTAL
+    assert statement.paid == sum(p.amount for p in statement.payments.all()), "the cached paid is the payments' sum"
     assert [p.direction for p in statement.payments.all()] == [PaymentDirection.TO_SUPPLIER] * 2
     with pytest.raises(TransitionNotAllowed):
         services.record_payment(statement=statement, amount=Decimal("0.01"), **pay)
