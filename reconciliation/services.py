@@ -90,23 +90,22 @@ def mark_reconciled(*, statement: Statement, on_date: datetime.date, actor=None)
         return SupplierAccountEntry.objects.filter(statement=statement).update(reconciled_on=on_date)
 
 
-# Statement services (reconciliation/statements.py), re-exported: callers import them from here.
-from .statements import (  # noqa: E402
-    EntriesTaken,
-    EntryFilters,
-    StatementError,
-    add_entries,
-    approve_statement,
-    build_statement,
-    record_payment,
-    record_supplier_confirmation,
-    reject_statement,
-    remove_entries,
-    submit_statement,
-    void_statement,
-)
+# Statement services live in reconciliation/statements.py; they are re-exported here lazily (PEP 562),
+# so either module may be imported first without a circular import.
+STATEMENT_SERVICES = frozenset({
+    "EntriesTaken", "EntryFilters", "StatementError", "add_entries", "approve_statement", "build_statement",
+    "record_payment", "record_supplier_confirmation", "reject_statement", "remove_entries", "submit_statement",
+    "void_statement",
+})
 
-__all__ = ["CENT", "EntriesTaken", "EntryDraft", "EntryFilters", "StatementError", "SupplierEntryError",
-           "add_entries", "approve_statement", "assign_to_statement", "build_statement", "mark_reconciled",
-           "post_supplier_entries", "record_payment", "record_supplier_confirmation", "reject_statement",
-           "remove_entries", "submit_statement", "void_statement"]
+
+def __getattr__(name):
+    if name in STATEMENT_SERVICES:
+        from . import statements
+
+        return getattr(statements, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["CENT", "EntryDraft", "SupplierEntryError", "assign_to_statement", "mark_reconciled",
+           "post_supplier_entries", *sorted(STATEMENT_SERVICES)]
