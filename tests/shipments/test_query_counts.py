@@ -80,3 +80,19 @@ def test_approve_and_dispatch_pinned_with_django_assert_num_queries(lines, djang
     warehouse_user = fresh(world.warehouse_user)
     with django_assert_num_queries(COMPANY["dispatch"]):
         services.dispatch_shipment(shipment, actor=warehouse_user, carrier=world.carrier, tracking_number="X")
+
+
+def list_page_queries(client, rows):
+    world = make_world(quantity=50)
+    for _ in range(rows):
+        world.ship(quantities=[1])
+    client.force_login(world.manager)
+    client.get("/shipments/")  # the session and permission caches, as on any later visit
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/shipments/").status_code == 200
+    Shipment.objects.all().delete()
+    return len(captured)
+
+
+def test_the_shipment_list_page_does_not_grow_with_its_rows(client):
+    assert list_page_queries(client, 1) == list_page_queries(client, 25)
