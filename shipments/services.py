@@ -122,7 +122,9 @@ def create_shipment(*, order, kind, lines, actor, purpose=ShipmentPurpose.SALE, 
 
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
-        if order.fulfilment_status in (FulfilmentStatus.CANCELLED, FulfilmentStatus.INVOICED):
+        closed = (FulfilmentStatus.CANCELLED, FulfilmentStatus.INVOICED) if purpose == ShipmentPurpose.SALE \
+            else (FulfilmentStatus.CANCELLED,)  # an exchange or reship may follow an invoiced order
+        if order.fulfilment_status in closed:
             raise ValidationError({"order": [_("Order %(o)s is %(s)s; it takes no more shipments.")
                                              % {"o": order, "s": order.get_fulfilment_status_display()}]})
         order_lines = {line.pk: line for line in selectors.order_lines_with_open_quantity(order.pk)}

@@ -14,7 +14,6 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
 
-from core.transitions import timeline_for  # noqa: F401  (the template include reads it)
 from core.views import ConsignListView
 from inventory.models import StockBalance
 from orders.models import Order

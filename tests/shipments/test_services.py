@@ -382,3 +382,17 @@ def test_an_order_with_a_dispatched_shipment_cannot_be_cancelled():
     run_to(world, world.ship(quantities=[1]), S.DISPATCHED)
     with pytest.raises(TransitionNotAllowed):
         cancel_order(Order.objects.get(pk=world.order.pk), actor=world.sales, reason="too late")
+
+
+def test_an_invoiced_order_takes_no_more_sale_shipments_but_an_exchange_still_goes_out():
+    from orders.services import set_fulfilment_status
+
+    world = make_world(quantity=2)
+    run_to(world, world.ship(quantities=[1]), S.RECEIVED)
+    set_fulfilment_status(Order.objects.get(pk=world.order.pk), FulfilmentStatus.INVOICED)
+    with pytest.raises(ValidationError) as exc:
+        world.ship(quantities=[1])
+    assert "order" in exc.value.message_dict
+    exchange = world.ship(quantities=[1], purpose="exchange")
+    run_to(world, exchange, S.DISPATCHED)
+    assert order_status(world) == FulfilmentStatus.INVOICED
