@@ -211,6 +211,7 @@ ALLOWED = {
     "mark_received": (S.DELIVERED, "company_dispatch", {"sales", "warehouse_user"}),
     "cancel_before_approval": (S.SUBMITTED, "company_dispatch", {"sales"}),
     "cancel_after_approval": (S.APPROVED, "company_dispatch", {"approver"}),
+    "reopen": (S.REJECTED, "company_dispatch", {"sales"}),
 }
 
 
@@ -227,6 +228,7 @@ def act(world, name, shipment, actor):
         "mark_received": lambda: services.mark_received(shipment, actor=actor),
         "cancel_before_approval": lambda: services.cancel_shipment(shipment, actor=actor, reason="x"),
         "cancel_after_approval": lambda: services.cancel_shipment(shipment, actor=actor, reason="x"),
+        "reopen": lambda: services.reopen_shipment(shipment, actor=actor),
     }[name]()
 
 
@@ -235,7 +237,11 @@ def act(world, name, shipment, actor):
 def test_every_transition_is_allowed_to_its_roles_and_refused_to_the_others(name, role):
     state, kind, roles = ALLOWED[name]
     world = make_world()
-    shipment = run_to(world, world.ship(kind), state) if state != S.DRAFT else world.ship(kind)
+    if state == S.REJECTED:
+        shipment = run_to(world, world.ship(kind), S.SUBMITTED)
+        services.reject_shipment(shipment, actor=world.approver, reason="wrong warehouse")
+    else:
+        shipment = run_to(world, world.ship(kind), state) if state != S.DRAFT else world.ship(kind)
     actor = getattr(world, role)
     if role in roles:
         act(world, name, shipment, actor)
