@@ -1,0 +1,24 @@
+"""Every default grant in accounts/roles.py reaches its role after migrate. grant_default_permissions
+skips codenames whose model an earlier migration does not have yet, so a mistyped codename would
+otherwise vanish silently."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from accounts.roles import DEFAULT_GRANTS
+
+pytestmark = pytest.mark.django_db
+
+GRANTS = [(app, role, codename) for app, roles in DEFAULT_GRANTS.items()
+          for role, codenames in roles.items() for codename in codenames]
+
+
+def test_every_default_grant_names_a_real_permission_held_by_its_role():
+    missing = [f"{role}: {app}.{codename}" for app, role, codename in GRANTS
+               if not Group.objects.filter(name=role, permissions__content_type__app_label=app,
+                                           permissions__codename=codename).exists()]
+    assert not missing, "default grants not applied: " + ", ".join(missing)
+
+
+def test_suppliers_hold_no_internal_permission():
+    assert not Permission.objects.filter(group__name="supplier").exists()
