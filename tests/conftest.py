@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from tests.factories import UserFactory
-from tests.worker_support import _celery_worker_session, celery_worker_process  # noqa: F401
+from tests.worker_support import _celery_worker_session, celery_worker_process, restore_roles  # noqa: F401
 
 # Browser fixtures (page, phone_page, browser) for any test; browser tests get the `browser` marker.
 pytest_plugins = ["tests.browser.fixtures"]
@@ -29,6 +29,18 @@ def _service_markers(request):
     if marker_names & {"postgres", "worker"} and connection.vendor != "postgresql":
         # Deselected by `make test`'s SQLite pass; reaching here means pytest was run by hand.
         skip_or_fail("needs PostgreSQL (set DATABASE_URL=postgres://…)")
+
+
+@pytest.fixture(autouse=True)
+def _roles_in_transactional_tests(request):
+    """Transactional tests (races, live server, worker) run after a flush that also emptied what the data
+    migrations wrote: put the role groups and their default grants back before each of them."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames))
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        restore_roles()
 
 
 @pytest.fixture

@@ -15,14 +15,12 @@ from core.transitions import timeline_for
 from reconciliation.models import SupplierAccountEntry
 from tests.aftersales.factories import make_ticket
 from tests.factories import UserFactory
-from tests.worker_support import restore_roles
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 THREADS = 6
 
 
 def test_concurrent_resolves_post_the_supplier_entries_once():
-    restore_roles()
     sales, approver = UserFactory(roles=("sales",)), UserFactory(roles=("approver",))
     ticket = make_ticket(type=TicketType.REFUND_ONLY, registered_by=sales, charge_back=True,
                          charge_back_amount=Decimal("7.00"), manufacturer_amount=Decimal("3.00"))
@@ -57,7 +55,6 @@ def test_concurrent_resolves_post_the_supplier_entries_once():
 
 
 def test_the_notes_thread_refuses_update_and_delete_in_the_database():
-    restore_roles()
     sales = UserFactory(roles=("sales",))
     note = services.add_note(make_ticket(registered_by=sales), text="called", channel="phone", actor=sales)
     for sql in ("UPDATE aftersales_ticketnote SET text = 'changed' WHERE id = %s",

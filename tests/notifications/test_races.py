@@ -9,7 +9,6 @@ from django.db import connection
 from notifications import services
 from notifications.models import DeliveryStatus, Notification
 from tests.notifications.factories import NotificationFactory
-from tests.worker_support import restore_roles
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +16,6 @@ THREADS = 6
 
 
 def test_concurrent_deliveries_of_one_row_send_one_email():
-    restore_roles()
     notification = NotificationFactory()
     barrier = threading.Barrier(THREADS)
     results, errors = [], []

@@ -332,9 +332,7 @@ FAILING = 3  # of those, the ones whose transaction fails after taking a number
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_commercial_invoices_get_numbers_1_to_n_without_gaps_or_duplicates(monkeypatch):
-    from tests.worker_support import restore_roles
 
-    restore_roles()
     finance = UserFactory(roles=("finance",))
     orders = [received_order() for _ in range(THREADS)]
     failing_ids = {order.pk for order in orders[:FAILING]}

@@ -13,7 +13,6 @@ from reconciliation.models import Statement, StatementState, SupplierAccountEntr
 from reconciliation.services import EntriesTaken
 from tests.factories import SupplierFactory, UserFactory
 from tests.reconciliation.factories import MIXED, PERIOD, build, post_entries
-from tests.worker_support import restore_roles
 
 pytestmark = pytest.mark.postgres
 
@@ -40,12 +39,7 @@ def run_together(work, count=2):
     return outcomes
 
 
-@pytest.fixture
-def roles_back(transactional_db):
-    restore_roles()
-
-
-def test_two_supervisors_approving_at_once_one_wins_and_nothing_is_applied_twice(roles_back):
+def test_two_supervisors_approving_at_once_one_wins_and_nothing_is_applied_twice(transactional_db):
     supplier = SupplierFactory()
     builder = UserFactory(roles=("finance",))
     supervisors = [UserFactory(roles=("finance_supervisor",)) for _ in range(2)]
@@ -70,7 +64,7 @@ def test_two_supervisors_approving_at_once_one_wins_and_nothing_is_applied_twice
     assert not SupplierAccountEntry.objects.filter(statement=statement, reconciled_on__isnull=True).exists()
 
 
-def test_two_finance_users_taking_overlapping_entries_at_once_one_gets_them_the_other_a_list(roles_back):
+def test_two_finance_users_taking_overlapping_entries_at_once_one_gets_them_the_other_a_list(transactional_db):
     supplier = SupplierFactory()
     clerks = [UserFactory(roles=("finance",)) for _ in range(2)]
     entries = post_entries(supplier, MIXED * 6)  # 30 entries

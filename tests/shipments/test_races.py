@@ -11,7 +11,6 @@ from inventory.models import StockBalance
 from shipments import services
 from shipments.models import Shipment, ShipmentLine
 from tests.factories import UserFactory
-from tests.worker_support import restore_roles
 
 from .factories import make_world
 
@@ -41,7 +40,6 @@ def run_together(target, n=THREADS):
 
 
 def test_people_entering_shipments_for_the_same_last_units_one_wins():
-    restore_roles()
     world = make_world(quantity=2)
     people = [world.sales] + [UserFactory(roles=("sales",)) for _ in range(THREADS - 1)]
     line = world.lines[0]
@@ -57,7 +55,6 @@ def test_people_entering_shipments_for_the_same_last_units_one_wins():
 
 
 def test_two_approvers_approving_one_shipment_reserve_once():
-    restore_roles()
     world = make_world(quantity=2, stock=10)
     shipment = world.ship()
     services.submit_shipment(shipment, actor=world.sales)
