@@ -52,3 +52,57 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(
             _("%(model)s rows are append-only: a row cannot be deleted.") % {"model": self._meta.verbose_name}
         )
+
+
+# ---- the database half: one PostgreSQL trigger function for every append-only table -------------------
+
+TRIGGER_FUNCTION = """
+CREATE OR REPLACE FUNCTION consign_append_only() RETURNS trigger AS $$
+DECLARE
+    new_row jsonb;
+    old_row jsonb;
+    col text;
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION USING ERRCODE = 'restrict_violation',
+            MESSAGE = TG_TABLE_NAME || ' rows are append-only: DELETE refused';
+    END IF;
+    new_row := to_jsonb(NEW);
+    old_row := to_jsonb(OLD);
+    IF TG_NARGS > 0 THEN
+        FOREACH col IN ARRAY TG_ARGV LOOP
+            new_row := new_row - col;
+            old_row := old_row - col;
+        END LOOP;
+    END IF;
+    IF new_row IS DISTINCT FROM old_row THEN
+        RAISE EXCEPTION USING ERRCODE = 'restrict_violation',
+            MESSAGE = TG_TABLE_NAME || ' rows are append-only: UPDATE refused';
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def append_only_trigger(table, *, mutable_columns=()):
+    """A migration operation: on PostgreSQL, refuse DELETE on `table`, and UPDATE unless only
+    `mutable_columns` change. Other databases rely on AppendOnlyModel's guards."""
+    from django.db import migrations
+
+    name = f"{table}_append_only"
+    args = ", ".join(f"'{column}'" for column in mutable_columns)
+    create = (TRIGGER_FUNCTION + f"DROP TRIGGER IF EXISTS {name} ON {table};\n"
+              f"CREATE TRIGGER {name} BEFORE UPDATE OR DELETE ON {table} "
+              f"FOR EACH ROW EXECUTE FUNCTION consign_append_only({args});\n")
+    drop = f"DROP TRIGGER IF EXISTS {name} ON {table};\n"
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(create, params=None)
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(drop, params=None)
+
+    return migrations.RunPython(forwards, backwards, elidable=False)

@@ -59,7 +59,7 @@ def test_the_admin_shows_ledger_rows_but_offers_no_add_change_or_delete(client, 
     "DELETE FROM inventory_stockledgerentry WHERE id = %s",
 ])
 def test_postgresql_refuses_update_and_delete_in_raw_sql(row, sql):
-    with pytest.raises(DatabaseError, match="stock ledger rows are append-only"), transaction.atomic(), \
+    with pytest.raises(DatabaseError, match="inventory_stockledgerentry rows are append-only"), transaction.atomic(), \
             connection.cursor() as cursor:
         cursor.execute(sql, [row.pk])
     fresh = StockLedgerEntry.objects.get(pk=row.pk)
