@@ -1,11 +1,11 @@
 """In a real browser: finance builds a statement for a supplier with drop-ship goods, freight and an
 after-sales deduction, submits it; the finance supervisor approves it; the supplier's remaining amount
-drops by the statement's total and its entries show reconciled with today's date.
+drops by the statement's total, and the drop-ship shipment's page and the after-sales ticket's page show
+reconciled with today's date (read through their supplier account entries).
 
-Note: the shipment and after-sales ticket pages were being built in parallel, so the entries are
-posted here with post_supplier_entries (warehouses stand in for their sources) and the reconciliation
-status is read on the supplier balance page through the same include those pages use
-(reconciliation/includes/reconciliation_status.html)."""
+The drop-ship and the ticket are made through their services (shipments.services, aftersales.services),
+so the entries are the ones the app posts: goods per shipment line, freight on the shipment, the
+manufacturer compensation on the ticket."""
 
 import datetime
 import re
@@ -16,10 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from aftersales import services as ticket_services
+from aftersales.models import TicketType
 from reconciliation.models import EntryKind, Statement
+from shipments import services as shipment_services
+from tests.aftersales.factories import make_ticket
 from tests.browser.helpers import horizontal_overflow, login, logout, screenshot
 from tests.factories import SupplierFactory
 from tests.reconciliation.factories import post_entries
+from tests.shipments.factories import make_world
 
 pytestmark = pytest.mark.browser
 
@@ -32,13 +37,20 @@ def test_finance_builds_the_supervisor_approves_and_the_remaining_amount_drops(p
     page.on("dialog", lambda dialog: dialog.accept())
     make_user("finance", username="fang")
     make_user("finance_supervisor", username="sun")
-    supplier = SupplierFactory(name="宁波厂 Ningbo Works")
+    world = make_world(lines=1, quantity=2, stock=0)
+    supplier = world.lines[0].product.default_supplier
+    supplier.name = "宁波厂 Ningbo Works"
+    supplier.save(update_fields=["name"])
     today = timezone.localdate()
-    post_entries(supplier, [
-        (EntryKind.DROP_SHIP_GOODS, "300.00", today, "drop-ship order 1001"),
-        (EntryKind.FREIGHT, "12.50", today, "freight order 1001"),
-        (EntryKind.MANUFACTURER_COMPENSATION, "-45.35", today, "after-sales ticket 7 compensation"),
-    ])
+    shipment = world.ship("drop_ship", freight="12.50", prices=[Decimal("150.00")])  # goods 2 × 150.00
+    shipment_services.submit_shipment(shipment, actor=world.sales)
+    shipment_services.approve_shipment(shipment, actor=world.approver)
+    shipment_services.dispatch_shipment(shipment, actor=world.sales, carrier=world.carrier, tracking_number="SF1001")
+    ticket = make_ticket(type=TicketType.COMPENSATION, quantity=0, order_line=world.lines[0],
+                         registered_by=world.sales, supplier=supplier, manufacturer_amount=Decimal("45.35"))
+    ticket_services.submit_ticket(ticket, actor=world.sales)
+    ticket_services.approve_ticket(ticket, actor=world.approver)
+    ticket_services.resolve_ticket(ticket, actor=world.sales)
     post_entries(supplier, [(EntryKind.GOODS_RECEIPT, "1000.00", today + datetime.timedelta(days=40), "later receipt")])
     balance_url = reverse("reconciliation:supplier_balance", args=[supplier.pk])
 
@@ -81,6 +93,18 @@ def test_finance_builds_the_supervisor_approves_and_the_remaining_amount_drops(p
     expect(page.locator("#balance-chart")).to_be_visible()
     assert not page.js_errors, page.js_errors
     screenshot(page, "reconciliation-supplier-balance")
+    logout(page)
+
+    login(page, "fang")  # finance reads shipments and tickets (the supervisor does not)
+    page.goto(shipment.get_absolute_url())
+    status = page.locator("#reconciliation-status .reconciliation-status")
+    expect(status).to_have_attribute("data-reconciled", "yes")
+    expect(status).to_have_attribute("data-reconciled-on", today.isoformat())
+    expect(status).to_contain_text(today.isoformat())
+    page.goto(ticket.get_absolute_url())
+    expect(page.locator("#check-reconciliation")).to_have_attribute("data-status", "reconciled")
+    expect(page.locator("#check-reconciliation")).to_contain_text(today.isoformat())
+    assert not page.js_errors, page.js_errors
 
 
 def test_the_statement_pages_fit_a_phone(phone_page, make_user):

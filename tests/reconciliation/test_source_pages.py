@@ -1,0 +1,60 @@
+"""The reconciliation status on the source documents' pages (issue 7, item 3): a drop-ship shipment
+shows it through its entries (goods per line, freight on the shipment); a company dispatch owes the
+supplier nothing, so its page says "not applicable" rather than "not reconciled"."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from reconciliation import services as reconciliation_services
+from shipments import services as shipment_services
+from tests.shipments.factories import make_world
+
+pytestmark = pytest.mark.django_db
+
+
+def status_of(client, shipment):
+    page = client.get(shipment.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    start = html.index('id="reconciliation-status"')
+    return html[start:html.index("</dd>", start)]
+
+
+def dispatched_drop_ship(world):
+    shipment = world.ship("drop_ship", freight="8.00")
+    shipment_services.submit_shipment(shipment, actor=world.sales)
+    shipment_services.approve_shipment(shipment, actor=world.approver)
+    shipment_services.dispatch_shipment(shipment, actor=world.sales, carrier=world.carrier, tracking_number="SF9")
+    return shipment
+
+
+def test_a_company_dispatch_page_says_reconciliation_does_not_apply(client):
+    world = make_world()
+    shipment = world.ship("company_dispatch")
+    client.force_login(world.finance)
+    html = status_of(client, shipment)
+    assert 'data-reconciled="n/a"' in html
+    assert "Not applicable" in html
+
+
+def test_a_drop_ship_page_shows_reconciled_with_the_date_once_its_statement_is_approved(client, make_user):
+    world = make_world(lines=2)
+    shipment = dispatched_drop_ship(world)
+    client.force_login(world.finance)
+    assert 'data-reconciled="no"' in status_of(client, shipment)
+
+    builder, supervisor = make_user("finance"), make_user("finance_supervisor")
+    today = timezone.localdate()
+    statement = reconciliation_services.build_statement(
+        supplier=shipment.supplier, period_from=today - datetime.timedelta(days=1), period_to=today,
+        filters=reconciliation_services.EntryFilters(), actor=builder)
+    assert statement.entry_count == 3  # two goods lines + the freight
+    reconciliation_services.submit_statement(statement=statement, actor=builder)
+    on = today - datetime.timedelta(days=1)
+    reconciliation_services.approve_statement(statement=statement, actor=supervisor, on_date=on)
+
+    html = status_of(client, shipment)
+    assert 'data-reconciled="yes"' in html
+    assert f'data-reconciled-on="{on.isoformat()}"' in html
