@@ -2,7 +2,6 @@
 entries once (the ticket row lock serialises them; the later ones see it resolved and change nothing).
 The notes thread refuses UPDATE and DELETE in the database itself."""
 
-import threading
 from decimal import Decimal
 
 import pytest
@@ -15,6 +14,7 @@ from core.transitions import timeline_for
 from reconciliation.models import SupplierAccountEntry
 from tests.aftersales.factories import make_ticket
 from tests.factories import UserFactory
+from tests.races import errors, run_together, successes
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 THREADS = 6
@@ -26,29 +26,17 @@ def test_concurrent_resolves_post_the_supplier_entries_once():
                          charge_back_amount=Decimal("7.00"), manufacturer_amount=Decimal("3.00"))
     services.submit_ticket(ticket, actor=sales)
     services.approve_ticket(ticket, actor=approver)
-    barrier = threading.Barrier(THREADS)
-    outcomes, errors = [], []
 
-    def resolve():
-        try:
-            barrier.wait(timeout=10)
-            result = services.resolve_ticket(
-                ticket, actor=sales,
-                refund=services.Refund(amount=Decimal("50.00"), date=timezone.localdate(), reference="R-1"))
-            outcomes.append(result.was_already_resolved)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
+    def resolve(i):
+        return services.resolve_ticket(
+            ticket, actor=sales,
+            refund=services.Refund(amount=Decimal("50.00"), date=timezone.localdate(), reference="R-1"),
+        ).was_already_resolved
 
-    threads = [threading.Thread(target=resolve) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_together(resolve, THREADS)
 
-    assert errors == []
-    assert sorted(outcomes) == [False] + [True] * (THREADS - 1)
+    assert errors(outcomes) == []
+    assert sorted(successes(outcomes)) == [False] + [True] * (THREADS - 1)
     assert Ticket.objects.get(pk=ticket.pk).state == TicketState.RESOLVED
     assert SupplierAccountEntry.objects.count() == 2
     assert [e.transition for e in timeline_for(ticket)].count("resolve") == 1

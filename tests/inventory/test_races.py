@@ -2,10 +2,7 @@
 barrier. Exactly as many takes and reservations succeed as there is stock; opposite line orders do not
 deadlock."""
 
-import threading
-
 import pytest
-from django.db import connections
 
 from inventory import services
 from inventory.models import Direction, MoveKind, StockLedgerEntry, StockReservation
@@ -13,40 +10,23 @@ from inventory.services import InsufficientStock, ReservationRequest, StockMove
 from tests.factories import ProductFactory, UserFactory, WarehouseFactory
 from tests.inventory.factories import document_lines
 from tests.inventory.helpers import assert_ledger_matches, balance
+from tests.races import errors, run_together, successes
 
 pytestmark = pytest.mark.postgres
 
 THREADS = 50  # PostgreSQL allows 100 connections; leave room for the test's own and other runs
 
 
-def run_together(count, work):
-    """Run work(i) in `count` threads started together; → list of ("ok", result) / ("short", exc) /
-    ("error", exc) in thread order. Each thread closes its connection when done."""
-    barrier = threading.Barrier(count)
-    outcomes = [None] * count
-
-    def thread_main(i):
-        try:
-            barrier.wait(timeout=30)
-            outcomes[i] = ("ok", work(i))
-        except InsufficientStock as exc:
-            outcomes[i] = ("short", exc)
-        except Exception as exc:  # a deadlock or anything else is a failure the test reports
-            outcomes[i] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=thread_main, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    return outcomes
+def kind(outcome):
+    """"ok", "short" (InsufficientStock: the refusal a race is expected to produce) or "error" (anything
+    else: a deadlock or another failure the test reports)."""
+    if outcome.ok:
+        return "ok"
+    return "short" if isinstance(outcome.error, InsufficientStock) else "error"
 
 
 def kinds(outcomes):
-    return [o[0] for o in outcomes]
+    return [kind(o) for o in outcomes]
 
 
 @pytest.fixture
@@ -63,12 +43,12 @@ def test_fifty_takes_of_one_unit_from_ten_leave_exactly_ten_out_rows(stocked):
     product, wh, actor = stocked
     take = StockMove(product.pk, wh.pk, Direction.OUT, 1, MoveKind.DISPATCH)
 
-    outcomes = run_together(THREADS, lambda i: services.move_stock(moves=[take], actor=actor))
+    outcomes = run_together(lambda i: services.move_stock(moves=[take], actor=actor), THREADS)
 
-    assert kinds(outcomes).count("error") == 0, [o for o in outcomes if o[0] == "error"]
+    assert kinds(outcomes).count("error") == 0, [o for o in outcomes if kind(o) == "error"]
     assert kinds(outcomes).count("ok") == 10
     assert kinds(outcomes).count("short") == 40
-    assert all("1 wanted, 0 available" in str(exc) for kind, exc in outcomes if kind == "short")
+    assert all("1 wanted, 0 available" in str(exc) for exc in errors(outcomes, of_type=InsufficientStock))
     assert balance(product, wh).on_hand == 0
     assert StockLedgerEntry.objects.filter(product=product, direction=Direction.OUT).count() == 10
     assert sorted(r.balance_after for r in StockLedgerEntry.objects.filter(direction=Direction.OUT)) == list(
@@ -80,10 +60,10 @@ def test_fifty_reservations_of_one_against_ten_available_reserve_exactly_ten(sto
     product, wh, actor = stocked
     lines = document_lines(THREADS, product)
 
-    outcomes = run_together(THREADS, lambda i: services.reserve(
-        requests=[ReservationRequest(product.pk, wh.pk, 1, lines[i])], actor=actor))
+    outcomes = run_together(lambda i: services.reserve(
+        requests=[ReservationRequest(product.pk, wh.pk, 1, lines[i])], actor=actor), THREADS)
 
-    assert kinds(outcomes).count("error") == 0, [o for o in outcomes if o[0] == "error"]
+    assert kinds(outcomes).count("error") == 0, [o for o in outcomes if kind(o) == "error"]
     assert kinds(outcomes).count("ok") == 10
     assert kinds(outcomes).count("short") == 40
     b = assert_ledger_matches(product, wh)
@@ -100,10 +80,10 @@ def test_multi_line_moves_in_opposite_line_order_do_not_deadlock(transactional_d
     forward = [StockMove(p.pk, wh.pk, Direction.OUT, 1, MoveKind.ADJUSTMENT) for p in (a, b, c)]
     backward = list(reversed(forward))
 
-    outcomes = run_together(THREADS, lambda i: services.move_stock(
-        moves=forward if i % 2 else backward, actor=actor))
+    outcomes = run_together(lambda i: services.move_stock(
+        moves=forward if i % 2 else backward, actor=actor), THREADS)
 
-    assert kinds(outcomes) == ["ok"] * THREADS, [o for o in outcomes if o[0] != "ok"]
+    assert kinds(outcomes) == ["ok"] * THREADS, [o for o in outcomes if not o.ok]
     for p in (a, b, c):
         assert assert_ledger_matches(p, wh).on_hand == 1000 - THREADS
 
@@ -113,9 +93,9 @@ def test_concurrent_first_moves_create_one_balance_row(transactional_db):
     product, wh = ProductFactory(), WarehouseFactory()
     arrive = StockMove(product.pk, wh.pk, Direction.IN, 1, MoveKind.PURCHASE_RECEIPT)
 
-    outcomes = run_together(20, lambda i: services.move_stock(moves=[arrive], actor=actor))
+    outcomes = run_together(lambda i: services.move_stock(moves=[arrive], actor=actor), 20)
 
-    assert kinds(outcomes) == ["ok"] * 20, [o for o in outcomes if o[0] != "ok"]
+    assert kinds(outcomes) == ["ok"] * 20, [o for o in outcomes if not o.ok]
     assert assert_ledger_matches(product, wh).on_hand == 20
 
 
@@ -141,9 +121,9 @@ def test_two_clerks_posting_one_receipt_at_once_post_it_once(transactional_db):
             return type(exc).__name__
         return "posted"
 
-    outcomes = run_together(10, post)
+    outcomes = run_together(post, 10)
 
-    assert [o[0] for o in outcomes] == ["ok"] * 10, outcomes
-    assert [o[1] for o in outcomes].count("posted") == 1
+    assert kinds(outcomes) == ["ok"] * 10, outcomes
+    assert successes(outcomes).count("posted") == 1
     assert assert_ledger_matches(product, wh).on_hand == 5
     assert SupplierAccountEntry.objects.count() == 1

@@ -2,7 +2,6 @@
 commercial invoices numbered by Consign from a gap-free sequence; an invoiced order is complete."""
 
 import io
-import threading
 import zipfile
 from datetime import timedelta
 from decimal import Decimal
@@ -11,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -25,6 +24,7 @@ from orders.services import set_fulfilment_status
 from tests.browser.helpers import login, wider_than_viewport
 from tests.factories import UserFactory
 from tests.orders.factories import OrderFactory, OrderLineFactory
+from tests.races import errors, run_together, successes
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -344,27 +344,13 @@ def test_concurrent_commercial_invoices_get_numbers_1_to_n_without_gaps_or_dupli
         real_finish(order, invoice, actor)
 
     monkeypatch.setattr(invoices, "_finish", finish_or_fail)
-    barrier = threading.Barrier(THREADS)
-    numbers, errors = [], []
 
-    def issue(order):
-        try:
-            barrier.wait(timeout=10)
-            numbers.append(issue_commercial_invoice(order=order, actor=finance).number)
-        except Exception as exc:  # noqa: BLE001 - counted below
-            errors.append(exc)
-        finally:
-            connection.close()
+    outcomes = run_together(lambda i: issue_commercial_invoice(order=orders[i], actor=finance).number, THREADS)
 
-    threads = [threading.Thread(target=issue, args=(order,)) for order in orders]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    numbers, failures = successes(outcomes), errors(outcomes)
     year = timezone.localdate().year
     ok = THREADS - FAILING
-    assert len(errors) == FAILING and all(isinstance(e, RuntimeError) for e in errors), errors
+    assert len(failures) == FAILING and all(isinstance(e, RuntimeError) for e in failures), failures
     assert sorted(numbers) == [f"CI{year}-{n:06d}" for n in range(1, ok + 1)]
     assert sorted(Invoice.objects.values_list("number", flat=True)) == sorted(numbers)
     assert InvoiceNumberSequence.objects.get(prefix="CI", year=year).last_number == ok

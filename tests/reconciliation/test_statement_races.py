@@ -1,10 +1,7 @@
 """Two people acting on statements at the same moment, on PostgreSQL: real threads, each with its own
 connection, released together by a barrier. One wins; the other is told; nothing is applied twice."""
 
-import threading
-
 import pytest
-from django.db import connections
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core.models import TransitionLog
@@ -12,31 +9,10 @@ from reconciliation import services
 from reconciliation.models import Statement, StatementState, SupplierAccountEntry
 from reconciliation.services import EntriesTaken
 from tests.factories import SupplierFactory, UserFactory
+from tests.races import errors, run_together
 from tests.reconciliation.factories import MIXED, PERIOD, build, post_entries
 
 pytestmark = pytest.mark.postgres
-
-
-def run_together(work, count=2):
-    barrier = threading.Barrier(count)
-    outcomes = [None] * count
-
-    def main(i):
-        try:
-            barrier.wait(timeout=30)
-            outcomes[i] = ("ok", work(i))
-        except Exception as exc:  # the loser's refusal, or a failure the test reports
-            outcomes[i] = ("refused", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=main, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    return outcomes
 
 
 def test_two_supervisors_approving_at_once_one_wins_and_nothing_is_applied_twice(transactional_db):
@@ -50,13 +26,12 @@ def test_two_supervisors_approving_at_once_one_wins_and_nothing_is_applied_twice
         mine = Statement.objects.get(pk=statement.pk)  # each read it while submitted
         return services.approve_statement(statement=mine, actor=supervisors[i])
 
-    outcomes = run_together(approve)
+    outcomes = run_together(approve, 2)
 
-    kinds = sorted(o[0] for o in outcomes)
-    assert kinds == ["ok", "refused"], outcomes
-    (refusal,) = [o[1] for o in outcomes if o[0] == "refused"]
+    assert sorted(o.ok for o in outcomes) == [False, True], outcomes
+    (refusal,) = errors(outcomes)
     assert isinstance(refusal, ConcurrentTransition | TransitionNotAllowed), repr(refusal)
-    winner = supervisors[[o[0] for o in outcomes].index("ok")]
+    winner = supervisors[[o.ok for o in outcomes].index(True)]
     final = Statement.objects.get(pk=statement.pk)
     assert final.state == StatementState.APPROVED and final.approved_by == winner
     assert TransitionLog.objects.filter(object_id=str(statement.pk), transition="approve").count() == 1
@@ -70,12 +45,11 @@ def test_two_finance_users_taking_overlapping_entries_at_once_one_gets_them_the_
     entries = post_entries(supplier, MIXED * 6)  # 30 entries
     chosen = [entries[:20], entries[10:]]  # overlap: entries 10..19
 
-    outcomes = run_together(lambda i: build(supplier, chosen[i], clerks[i], period=PERIOD))
+    outcomes = run_together(lambda i: build(supplier, chosen[i], clerks[i], period=PERIOD), 2)
 
-    kinds = [o[0] for o in outcomes]
-    assert sorted(kinds) == ["ok", "refused"], outcomes
-    winner, loser = (0, 1) if kinds[0] == "ok" else (1, 0)
-    refusal = outcomes[loser][1]
+    assert sorted(o.ok for o in outcomes) == [False, True], outcomes
+    winner, loser = (0, 1) if outcomes[0].ok else (1, 0)
+    refusal = outcomes[loser].error
     assert isinstance(refusal, EntriesTaken), repr(refusal)
     overlap = {e.pk for e in entries[10:20]}
     assert {entry_id for entry_id, _number in refusal.taken} == overlap
