@@ -1,7 +1,12 @@
 """Orders over the API: `POST /api/v1/orders` (idempotent on store + order no.: the first call → 201,
 a retry → 200 with the existing order, unchanged), `GET /api/v1/orders` (filtered, newest first,
 limit/offset without a COUNT) and `GET /api/v1/orders/{id}`. The same service, permissions
-(orders.add_order / orders.view_order) and validation as the pages and the import."""
+(orders.add_order / orders.view_order) and validation as the pages and the import.
+
+`POST /api/v1/orders/{id}/cancel` `{"reason": "…"}` cancels the order (and, through shipments' receiver,
+its undispatched shipments); permission `orders.cancel_order`. 400 without a reason · 409 once something
+is dispatched · a retry on an order already cancelled → 200 with the order as it is.
+Invoices (`GET`/`POST /api/v1/orders/{id}/invoice`) are in orders/invoice_api.py, nested here."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,10 +21,12 @@ from catalog.models import Product, Store
 from core.api import require_permissions
 
 from . import selectors
+from .invoice_api import router as invoice_router
 from .models import FulfilmentStatus, Order, OrderSource
-from .services import LineData, create_order
+from .services import LineData, cancel_order, create_order
 
 router = Router(tags=["orders"])
+router.add_router("", invoice_router)
 
 MAX_LIMIT = 200
 
@@ -166,3 +173,22 @@ def list_orders(request, filters: Query[OrderFilters]):
 def get_order(request, order_id: int):
     require_permissions(request, "orders.view_order")
     return _detail(order_id)
+
+
+class CancelIn(Schema):
+    reason: str = ""
+
+
+@router.post("/{order_id}/cancel", response={200: OrderOut, 400: ErrorOut})
+def cancel(request, order_id: int, payload: CancelIn | None = None):
+    """Cancel the order while nothing is dispatched (its undispatched shipments are cancelled with it)."""
+    require_permissions(request, "orders.view_order", "orders.cancel_order")
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None:
+        raise Http404
+    if order.fulfilment_status != FulfilmentStatus.CANCELLED:  # a retried request changes nothing
+        try:
+            cancel_order(order, actor=request.user, reason=payload.reason if payload else "")
+        except ValidationError as exc:
+            return _invalid(exc.message_dict)
+    return Status(200, _detail(order_id))
