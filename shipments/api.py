@@ -1,23 +1,36 @@
 """Shipments over the API (/api/v1/shipments): create (`POST`), list and detail (`GET`), and one
 `POST /api/v1/shipments/{id}/<transition>` per transition (submit, approve, reject, start-picking,
 dispatch, deliver, receive, cancel, reopen). The same services, permissions (maker-checker → 403) and
-validation as the pages; a carrier or platform marks deliveries with `deliver` / `receive`."""
+validation as the pages; a carrier or platform marks deliveries with `deliver` / `receive`.
+
+Delivery webhooks (a carrier or platform calls them; a retried call must not fail):
+`POST /api/v1/shipments/{id}/deliver|receive`, `POST /api/v1/shipments/by-number/{number}/deliver|receive`
+(number `SH0000123`) and `POST /api/v1/shipments/by-tracking/{carrier_code}/{tracking_no}/deliver|receive`.
+Idempotent: `deliver` on a shipment already delivered (or received) and `receive` on one already received
+answer 200 with the shipment as it is — nothing is written, the first time stays. `receive` on a shipment
+only dispatched marks it delivered and received at the same moment (the platform's "signed for" implies
+the delivery; the carrier's event may be lost). Still 409 before dispatch and for a cancelled shipment;
+403 without the permission (checked before the no-op, so a repeat never hides a missing grant).
+By tracking no.: the carrier (code, case-insensitive) and the tracking no. of a dispatched-or-later
+shipment; 404 when none, 409 naming them when several shipments share that tracking no."""
 
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from catalog.models import Carrier, Supplier, Warehouse
-from core.api import require_permissions
+from core.api import Conflict, require_permissions
 from orders.models import Order
 
 from . import selectors, services
-from .models import Shipment, ShipmentKind, ShipmentPurpose, ShipmentState
+from .models import DISPATCHED_OR_LATER, Shipment, ShipmentKind, ShipmentPurpose, ShipmentState
 
 router = Router(tags=["shipments"])
 MAX_LIMIT = 200
@@ -236,16 +249,106 @@ def dispatch(request, shipment_id: int, payload: TrackingIn):
         s, actor=request.user, carrier=carrier, tracking_number=payload.tracking_number))
 
 
+def _deliver(shipment, actor, at):
+    """Mark delivered, or nothing when it already is (delivered or received): a retried webhook."""
+    if not actor.has_perm("shipments.mark_delivered_shipment"):
+        raise PermissionDenied(_("You may not mark shipments delivered."))
+    if shipment.state in (ShipmentState.DELIVERED, ShipmentState.RECEIVED):
+        return shipment
+    try:
+        return services.mark_delivered(shipment, actor=actor, at=at)
+    except (TransitionNotAllowed, ConcurrentTransition):
+        current = Shipment.objects.get(pk=shipment.pk)  # the same event, a moment earlier, on another request
+        if current.state in (ShipmentState.DELIVERED, ShipmentState.RECEIVED):
+            return current
+        raise
+
+
+def _receive(shipment, actor, at):
+    """Mark received (delivered first when it is only dispatched), or nothing when it already is."""
+    if not actor.has_perm("shipments.mark_received_shipment"):
+        raise PermissionDenied(_("You may not mark shipments received."))
+    if shipment.state == ShipmentState.RECEIVED:
+        return shipment
+    try:
+        with transaction.atomic():
+            if shipment.state == ShipmentState.DISPATCHED:
+                shipment = services.mark_delivered(shipment, actor=actor, at=at,
+                                                   comment=_("Received without a delivery event"))
+            return services.mark_received(shipment, actor=actor, at=at)
+    except (TransitionNotAllowed, ConcurrentTransition):
+        current = Shipment.objects.get(pk=shipment.pk)
+        if current.state == ShipmentState.RECEIVED:
+            return current
+        raise
+
+
 @router.post("/{shipment_id}/deliver", response=RESPONSES)
 def deliver(request, shipment_id: int, payload: TimeIn | None = None):
+    """Idempotent: a shipment already delivered or received answers 200 as it is."""
     at = payload.at if payload else None
-    return _transition(request, shipment_id, lambda s: services.mark_delivered(s, actor=request.user, at=at))
+    return _transition(request, shipment_id, lambda s: _deliver(s, request.user, at))
 
 
 @router.post("/{shipment_id}/receive", response=RESPONSES)
 def receive(request, shipment_id: int, payload: TimeIn | None = None):
+    """Idempotent: a shipment already received answers 200 as it is; a dispatched one is delivered first."""
     at = payload.at if payload else None
-    return _transition(request, shipment_id, lambda s: services.mark_received(s, actor=request.user, at=at))
+    return _transition(request, shipment_id, lambda s: _receive(s, request.user, at))
+
+
+def _by_number(number):
+    pk = Shipment.pk_from_number(number)
+    if pk is None or not Shipment.objects.filter(pk=pk).exists():
+        raise Http404
+    return pk
+
+
+@router.post("/by-number/{number}/deliver", response=RESPONSES)
+def deliver_by_number(request, number: str, payload: TimeIn | None = None):
+    at = payload.at if payload else None
+    return _transition(request, _by_number(number), lambda s: _deliver(s, request.user, at))
+
+
+@router.post("/by-number/{number}/receive", response=RESPONSES)
+def receive_by_number(request, number: str, payload: TimeIn | None = None):
+    at = payload.at if payload else None
+    return _transition(request, _by_number(number), lambda s: _receive(s, request.user, at))
+
+
+def _by_tracking(carrier_code, tracking_no):
+    tracking_no = " ".join(str(tracking_no or "").split())
+    matches = list(Shipment.objects.filter(carrier__code__iexact=carrier_code.strip(), tracking_number=tracking_no,
+                                           state__in=DISPATCHED_OR_LATER).order_by("pk")[:10])
+    if not matches:
+        return None, Status(404, {"detail": _("No dispatched shipment has tracking no. %(no)s with carrier "
+                                              "%(carrier)s.") % {"no": tracking_no, "carrier": carrier_code}})
+    if len(matches) > 1:
+        raise Conflict(_("Tracking no. %(no)s belongs to several shipments (%(numbers)s); mark them by shipment "
+                         "no.") % {"no": tracking_no, "numbers": ", ".join(s.number for s in matches)})
+    return matches[0].pk, None
+
+
+@router.post("/by-tracking/{carrier_code}/{tracking_no}/deliver", response={**RESPONSES, 404: ErrorOut})
+def deliver_by_tracking(request, carrier_code: str, tracking_no: str, payload: TimeIn | None = None):
+    """A carrier's delivery event, by its own tracking no. Idempotent."""
+    require_permissions(request, "shipments.view_shipment")
+    pk, not_found = _by_tracking(carrier_code, tracking_no)
+    if not_found:
+        return not_found
+    at = payload.at if payload else None
+    return _transition(request, pk, lambda s: _deliver(s, request.user, at))
+
+
+@router.post("/by-tracking/{carrier_code}/{tracking_no}/receive", response={**RESPONSES, 404: ErrorOut})
+def receive_by_tracking(request, carrier_code: str, tracking_no: str, payload: TimeIn | None = None):
+    """A platform's "signed for" event, by the carrier's tracking no. Idempotent."""
+    require_permissions(request, "shipments.view_shipment")
+    pk, not_found = _by_tracking(carrier_code, tracking_no)
+    if not_found:
+        return not_found
+    at = payload.at if payload else None
+    return _transition(request, pk, lambda s: _receive(s, request.user, at))
 
 
 @router.post("/{shipment_id}/cancel", response=RESPONSES)
