@@ -4,9 +4,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=static/vendor
 rm -rf "$dest" && mkdir -p "$dest/bootstrap" "$dest/htmx" "$dest/chartjs" "$dest/tom-select"
-cp node_modules/bootstrap/dist/css/bootstrap.min.css "$dest/bootstrap/"
-cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$dest/bootstrap/"
-cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx/"
-cp node_modules/chart.js/dist/chart.umd.min.js "$dest/chartjs/"
-cp node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css "$dest/tom-select/"
-cp node_modules/tom-select/dist/js/tom-select.complete.min.js "$dest/tom-select/"
+# Each file with its source map where the package ships one: the minified files name their map
+# (sourceMappingURL), and collectstatic's manifest storage refuses a reference to a missing file.
+vendor() {
+  cp "$1" "$2"
+  if [ -f "$1.map" ]; then cp "$1.map" "$2"; fi
+}
+vendor node_modules/bootstrap/dist/css/bootstrap.min.css "$dest/bootstrap/"
+vendor node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$dest/bootstrap/"
+vendor node_modules/htmx.org/dist/htmx.min.js "$dest/htmx/"
+vendor node_modules/chart.js/dist/chart.umd.min.js "$dest/chartjs/"
+vendor node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css "$dest/tom-select/"
+vendor node_modules/tom-select/dist/js/tom-select.complete.min.js "$dest/tom-select/"
