@@ -1,6 +1,8 @@
 """Bulk tracking and delivery by file, through core.importing (preview with row errors; all or
 nothing). Tracking: shipment no., carrier code, tracking no. → dispatches each shipment. Status:
-shipment no., status (delivered / received) → marks each one. The same services as the pages."""
+shipment no., status (delivered / received) → marks each one; a shipment already there is skipped (a file
+sent twice imports cleanly), and "received" for a shipment only dispatched marks it delivered first — the
+same rules as the delivery webhooks of shipments/api.py. The same services as the pages."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -8,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from catalog.models import Carrier
-from core.importing import Column, Importer, ImportRefused, ImportResult, register
+from core.importing import Column, Importer, ImportRefused, ImportResult, SkipRow, register
 
 from . import services
 from .models import Shipment, ShipmentState
@@ -109,8 +111,15 @@ class DeliveryStatusImporter(_ShipmentRows):
         if status is None:
             errors["status"] = _("Status must be delivered or received.")
         elif shipment is not None:
-            allowed_from = ShipmentState.DISPATCHED if status == ShipmentState.DELIVERED else ShipmentState.DELIVERED
-            if shipment.state != allowed_from:
+            reached = (ShipmentState.DELIVERED, ShipmentState.RECEIVED) if status == ShipmentState.DELIVERED \
+                else (ShipmentState.RECEIVED,)
+            if shipment.state in reached:  # a file sent again (or a carrier's repeated event): as the API
+                raise SkipRow(_("Shipment %(no)s is already %(state)s; it is left unchanged.")
+                              % {"no": shipment.number, "state": shipment.get_state_display()})
+            # received straight from dispatched: delivered first (the delivery event may be missing)
+            allowed_from = (ShipmentState.DISPATCHED,) if status == ShipmentState.DELIVERED \
+                else (ShipmentState.DISPATCHED, ShipmentState.DELIVERED)
+            if shipment.state not in allowed_from:
                 errors["status"] = _("Shipment %(no)s is %(state)s; it cannot become %(target)s.") % {
                     "no": shipment.number, "state": shipment.get_state_display(),
                     "target": ShipmentState(status).label}
@@ -120,8 +129,10 @@ class DeliveryStatusImporter(_ShipmentRows):
 
     def write(self, rows, actor):
         def step(shipment, row):
-            if row["status"] == ShipmentState.DELIVERED:
-                services.mark_delivered(shipment, actor=actor)
-            else:
+            if shipment.state == ShipmentState.RECEIVED or shipment.state == row["status"]:
+                return  # got there since the preview (another file, the API): nothing to do
+            if row["status"] == ShipmentState.DELIVERED or shipment.state == ShipmentState.DISPATCHED:
+                shipment = services.mark_delivered(shipment, actor=actor)
+            if row["status"] == ShipmentState.RECEIVED:
                 services.mark_received(shipment, actor=actor)
         return self.run(rows, actor, step)

@@ -148,3 +148,41 @@ def test_without_the_permission_even_a_repeat_is_403(api_client):
     assert fresh(shipment).state == S.DELIVERED
     supplier_login, _ = api_client("supplier")
     assert post(supplier_login, f"/api/v1/shipments/{shipment.pk}/deliver").status_code == 403
+
+
+# ---- the same rules for the status file (shipments:status_import) ------------------------------------
+
+def test_a_status_file_sent_twice_imports_cleanly_and_received_delivers_first(client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = tmp_path
+    world = make_world(quantity=4)
+    first, second = world.ship(quantities=[2]), world.ship(quantities=[2])
+    for shipment, tracking in ((first, "F1"), (second, "F2")):
+        services.submit_shipment(shipment, actor=world.sales)
+        services.approve_shipment(shipment, actor=world.approver)
+        services.start_picking(shipment, actor=world.warehouse_user)
+        services.dispatch_shipment(shipment, actor=world.warehouse_user, carrier=world.carrier,
+                                   tracking_number=tracking)
+    client.force_login(world.warehouse_user)
+    text = f"发货单号,状态\n{first.number},delivered\n{second.number},已签收\n"
+
+    def send():
+        upload = client.post(reverse("shipments:status_import"),
+                             {"file": SimpleUploadedFile("status.csv", text.encode(), content_type="text/csv")})
+        assert upload.status_code == 302, upload.content.decode()[:1500]
+        preview = client.get(upload["Location"])
+        assert preview.status_code == 200
+        return preview.content.decode(), client.post(upload["Location"])
+
+    _preview, confirmed = send()
+    assert confirmed.status_code == 302
+    assert (fresh(first).state, fresh(second).state) == (S.DELIVERED, S.RECEIVED)
+    assert (logged(second, "mark_delivered"), logged(second, "mark_received")) == (1, 1)
+
+    preview, confirmed = send()  # the same file again: both rows skipped, nothing refused
+    assert f"Shipment {first.number} is already" in preview and f"Shipment {second.number} is already" in preview
+    assert confirmed.status_code == 302
+    assert (fresh(first).state, fresh(second).state) == (S.DELIVERED, S.RECEIVED)
+    assert (logged(first, "mark_delivered"), logged(second, "mark_received")) == (1, 1)
