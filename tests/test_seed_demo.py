@@ -92,6 +92,8 @@ def test_the_warehouse_queue_holds_the_approved_company_dispatch(seeded, client)
     assert queued[0].number in page.content.decode()
     home = client.get(reverse("accounts:home")).content.decode()
     assert Ticket.objects.get(type="return_refund").number in home  # the return to receive
+    # the dispatch queue heads the warehouse card, each row a link to its shipment
+    assert f'href="{queued[0].get_absolute_url()}"' in home
 
 
 def test_the_approver_home_shows_the_submitted_shipment_to_approve(seeded, client):
