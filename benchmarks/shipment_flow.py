@@ -54,6 +54,8 @@ def main():
     parser.add_argument("--lines", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--no-broker", action="store_true", help="run Celery eagerly instead of queueing")
+    parser.add_argument("--profile", metavar="FILE", help="cProfile the timed loop into FILE (pstats)")
+    parser.add_argument("--show-sql", action="store_true", help="print the statements of one 3-line shipment")
     args = parser.parse_args()
 
     recreate_database()
@@ -191,6 +193,9 @@ def run(args):
             world.flow(shipment, 1)
         queries[str(lines)] = len(captured)
         if lines == 3:
+            if args.show_sql:
+                for query in captured.captured_queries:
+                    print(query["sql"][:300], file=sys.stderr)
             kinds = {}
             for query in captured.captured_queries:
                 word = query["sql"].split(None, 1)[0].upper()
@@ -204,10 +209,19 @@ def run(args):
     notifications_before = Notification.objects.count()
 
     timings = dict.fromkeys(STEPS, 0.0)
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     started = time.perf_counter()
     for number, shipment in enumerate(shipments, start=1):
         world.flow(shipment, number, timings)
     seconds = time.perf_counter() - started
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
 
     dispatched = Shipment.objects.filter(pk__in=[s.pk for s in shipments], state=ShipmentState.DISPATCHED).count()
     out_rows = StockLedgerEntry.objects.filter(direction="out").count()

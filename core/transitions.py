@@ -62,31 +62,38 @@ def perform(instance, name, *, actor, comment="", update_fields=(), **kwargs):
     if meta is None:
         raise TypeError(f"{type(instance).__name__}.{name} is not a django-fsm transition")
     field = _state_field(instance, meta)
-    with transaction.atomic():
-        current = field.get_state(instance)
-        if not can_proceed(method):
-            if meta.has_transition(current):
-                message = _("Cannot %(transition)s %(document)s now: its conditions are not met.")
-            else:
-                message = _("Cannot %(transition)s %(document)s while it is %(state)s.")
-            raise TransitionNotAllowed(
-                message
-                % {
-                    "document": f"{instance._meta.verbose_name} {instance}",
-                    "transition": transition_label(type(instance), name).lower(),
-                    "state": state_label(type(instance), current),
-                },
-                object=instance,
-                method=method,
-            )
-        if not has_transition_perm(method, actor or AnonymousUser()):
-            raise PermissionDenied(
-                _("You may not %(transition)s this %(document)s.")
-                % {
-                    "transition": transition_label(type(instance), name).lower(),
-                    "document": instance._meta.verbose_name,
-                }
-            )
+    # The checks write nothing, so they run before the atomic block: a refusal leaves the caller's
+    # transaction usable (e.g. a print run that skips a shipment changed meanwhile and goes on).
+    current = field.get_state(instance)
+    if not can_proceed(method):
+        if meta.has_transition(current):
+            message = _("Cannot %(transition)s %(document)s now: its conditions are not met.")
+        else:
+            message = _("Cannot %(transition)s %(document)s while it is %(state)s.")
+        raise TransitionNotAllowed(
+            message
+            % {
+                "document": f"{instance._meta.verbose_name} {instance}",
+                "transition": transition_label(type(instance), name).lower(),
+                "state": state_label(type(instance), current),
+            },
+            object=instance,
+            method=method,
+        )
+    if not has_transition_perm(method, actor or AnonymousUser()):
+        raise PermissionDenied(
+            _("You may not %(transition)s this %(document)s.")
+            % {
+                "transition": transition_label(type(instance), name).lower(),
+                "document": instance._meta.verbose_name,
+            }
+        )
+    # No savepoint of its own: inside a service's block the log row and the save commit or roll back
+    # with the service's other writes anyway. A failure here (ConcurrentTransition, a database error)
+    # marks the enclosing transaction for rollback; a caller that wants to go on after one wraps the
+    # service call in its own atomic block (every service has one), which is where the savepoint is.
+    # Outside any transaction this block is the transaction (log row + save together).
+    with transaction.atomic(savepoint=False):
         method(by=actor, comment=comment, **kwargs)
         fields = [field.name, *(f for f in update_fields if f != field.name)]
         instance.save(update_fields=fields)

@@ -7,15 +7,21 @@ the same balances serialise and two multi-line calls cannot deadlock. Checks hap
 database's CHECK constraints (on hand ≥ 0, 0 ≤ reserved ≤ on hand) are the backstop.
 
 Queries for a move whose balance rows exist: 3 whatever the number of lines (lock, one UPDATE, one
-INSERT of the ledger rows). A missing balance row costs two more, once."""
+INSERT of the ledger rows). A missing balance row costs two more, once.
+
+Transactions: each function runs in `transaction.atomic(savepoint=False)` — its own transaction when
+called alone, and no savepoint inside a caller's (every caller lets a failure end its transaction; the
+caller's service block holds the savepoint where one is wanted). The refusals found under the lock before
+anything is written (InsufficientStock, InvalidMove) are raised after the block, so they never leave the
+caller's transaction marked for rollback; a failure after a write does, as it must."""
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
-from django.db.models import Q
+from django.db import connection, models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,10 +107,21 @@ class _Effect:
 
 
 def _pairs_q(pairs):
+    """Exactly these (product, warehouse) pairs: one `product_id IN (…)` per warehouse (usually one), so
+    the condition does not grow with the number of lines."""
+    by_warehouse = defaultdict(set)
+    for product_id, warehouse_id in pairs:
+        by_warehouse[warehouse_id].add(product_id)
     q = Q()
-    for product_id, warehouse_id in sorted(pairs):
-        q |= Q(product_id=product_id, warehouse_id=warehouse_id)
+    for warehouse_id, product_ids in sorted(by_warehouse.items()):
+        q |= Q(warehouse_id=warehouse_id, product_id__in=sorted(product_ids))
     return q
+
+
+class _Balances(dict):
+    """{(product_id, warehouse_id): StockBalance}; `created` says whether missing rows were inserted."""
+
+    created = False
 
 
 def lock_balances(pairs, *, create_missing):
@@ -113,15 +130,19 @@ def lock_balances(pairs, *, create_missing):
     Missing rows (create_missing) are inserted with ON CONFLICT DO NOTHING, sorted by key, then all rows
     are locked again in pk order. A concurrent creator of the same row makes the INSERT wait for its
     commit, and it cannot be waiting on us: a transaction inserts only after holding every existing row
-    it needs, and both insert in the same key order."""
+    it needs, and both insert in the same key order. The result's `created` is True when rows were
+    inserted."""
     pairs = set(pairs)
     if not pairs:
-        return {}
+        return _Balances()
 
     def locked():
-        qs = (StockBalance.objects.filter(_pairs_q(pairs)).select_related("product", "warehouse")
+        # The product's low-stock threshold comes along (checked after every move); product and
+        # warehouse names are loaded only for a refusal or a low-stock notice (_load_names).
+        qs = (StockBalance.objects.filter(_pairs_q(pairs))
+              .annotate(low_stock_threshold=F("product__low_stock_threshold"))
               .order_by("pk").select_for_update(of=("self",)))
-        return {(b.product_id, b.warehouse_id): b for b in qs}
+        return _Balances(((b.product_id, b.warehouse_id), b) for b in qs)
 
     balances = locked()
     missing = pairs - balances.keys()
@@ -130,17 +151,30 @@ def lock_balances(pairs, *, create_missing):
             [StockBalance(product_id=p, warehouse_id=w) for p, w in sorted(missing)], ignore_conflicts=True
         )
         balances = locked()
+        balances.created = True
     return balances
 
 
 def _save_balances(balances, fields):
-    """One UPDATE for the locked balances: a plain one for a single row (the common case, and much
-    cheaper to build than bulk_update's CASE expression), bulk_update for several."""
+    """One UPDATE for the locked balances: a plain one for a single row; for several, one UPDATE … FROM
+    unnest(ids, values…) (bulk_update's CASE expression costs far more to build, and grows per row)."""
     if len(balances) == 1:
         (b,) = balances
         StockBalance.objects.filter(pk=b.pk).update(**{f: getattr(b, f) for f in fields})
     elif balances:
-        StockBalance.objects.bulk_update(balances, fields)
+        if connection.vendor != "postgresql":
+            StockBalance.objects.bulk_update(balances, fields)
+            return
+        table = connection.ops.quote_name(StockBalance._meta.db_table)
+        columns = [connection.ops.quote_name(StockBalance._meta.get_field(f).column) for f in fields]
+        assignments = ", ".join(f"{column} = v.{column}" for column in columns)
+        unnest = ", ".join(["%s::bigint[]"] + ["%s::integer[]"] * len(columns))
+        names = ", ".join(["id", *columns])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS b SET {assignments} FROM unnest({unnest}) AS v({names}) WHERE b.id = v.id",
+                [[b.pk for b in balances], *([getattr(b, f) for b in balances] for f in fields)],
+            )
 
 
 def _names_for(shortfalls):
@@ -181,58 +215,95 @@ def move_stock(*, moves: Sequence[StockMove], actor=None) -> list[StockLedgerEnt
     if not moves:
         return []
     _validate(moves)
-    with transaction.atomic():
+    refusal = None
+    with transaction.atomic(savepoint=False):
         balances = lock_balances({(m.product_id, m.warehouse_id) for m in moves}, create_missing=True)
+        refusal = _check_moves(moves, balances)
+        if refusal is not None and balances.created:
+            raise refusal  # rows were inserted: the refusal ends the transaction (they roll back)
+        if refusal is None:
+            rows = _apply_moves(moves, balances, actor)
+    if refusal is not None:
+        raise refusal  # nothing written: the caller's transaction stays usable
+    return rows
 
-        effects = defaultdict(_Effect)
-        for m in moves:
-            e = effects[(m.product_id, m.warehouse_id)]
-            if m.direction == Direction.IN:
-                e.on_hand += m.quantity
-                e.wanted_in += m.quantity
-            elif m.from_reserved:
-                e.on_hand -= m.quantity
-                e.reserved -= m.quantity
-                e.wanted_out_reserved += m.quantity
-            else:
-                e.on_hand -= m.quantity
-                e.wanted_out += m.quantity
-        shortfalls = []
-        for key, e in effects.items():
-            b = balances[key]
-            # In-moves of the same call count: checks are on the end state of each balance.
-            if e.wanted_out and b.on_hand + e.on_hand < b.reserved + e.reserved:
-                shortfalls.append(Shortfall(key[0], key[1], e.wanted_out, b.available + e.wanted_in,
-                                            sku=b.product.sku, warehouse_name=b.warehouse.name))
-            if e.wanted_out_reserved and b.reserved < e.wanted_out_reserved:
-                raise InvalidMove(
-                    _("%(sku)s in %(warehouse)s: %(q)s reserved units to take, only %(r)s reserved.")
-                    % {"sku": b.product.sku, "warehouse": b.warehouse.name, "q": e.wanted_out_reserved,
-                       "r": b.reserved}
-                )
-        if shortfalls:
-            raise InsufficientStock(shortfalls)
 
-        before_available = {key: b.available for key, b in balances.items()}
-        now = timezone.now()
-        rows = []
-        for m in moves:
-            b = balances[(m.product_id, m.warehouse_id)]
-            if m.direction == Direction.IN:
-                b.on_hand += m.quantity
-            else:
-                b.on_hand -= m.quantity
-                if m.from_reserved:
-                    b.reserved -= m.quantity
-            rows.append(StockLedgerEntry(
-                product_id=m.product_id, warehouse_id=m.warehouse_id, direction=m.direction, kind=m.kind,
-                quantity=m.quantity, balance_after=b.on_hand, reason=m.reason[:255], actor=actor,
-                created_at=now, **_source_fields(m.source),
-            ))
-        touched = [balances[key] for key in effects]
-        _save_balances(touched, ["on_hand", "reserved"])
-        StockLedgerEntry.objects.bulk_create(rows)
-        _notify_if_low(touched, before_available)
+def _load_names(balances):
+    """Attach product and warehouse to these balances (two queries whatever their number)."""
+    products = Product.objects.in_bulk({b.product_id for b in balances})
+    warehouses = Warehouse.objects.in_bulk({b.warehouse_id for b in balances})
+    for b in balances:
+        b.product = products[b.product_id]
+        b.warehouse = warehouses[b.warehouse_id]
+
+
+def _check_moves(moves, balances):
+    """The refusal (InsufficientStock / InvalidMove) of `moves` against the locked balances, or None."""
+    effects = _effects(moves)
+    short, over_reserved = [], []
+    for key, e in effects.items():
+        b = balances[key]
+        # In-moves of the same call count: checks are on the end state of each balance.
+        if e.wanted_out and b.on_hand + e.on_hand < b.reserved + e.reserved:
+            short.append((b, e))
+        if e.wanted_out_reserved and b.reserved < e.wanted_out_reserved:
+            over_reserved.append((b, e))
+    if not short and not over_reserved:
+        return None
+    _load_names([b for b, _e in short + over_reserved])
+    if over_reserved:
+        b, e = over_reserved[0]
+        return InvalidMove(
+            _("%(sku)s in %(warehouse)s: %(q)s reserved units to take, only %(r)s reserved.")
+            % {"sku": b.product.sku, "warehouse": b.warehouse.name, "q": e.wanted_out_reserved, "r": b.reserved}
+        )
+    return InsufficientStock([
+        Shortfall(b.product_id, b.warehouse_id, e.wanted_out, b.available + e.wanted_in,
+                  sku=b.product.sku, warehouse_name=b.warehouse.name)
+        for b, e in short
+    ])
+
+
+def _effects(moves):
+    effects = defaultdict(_Effect)
+    for m in moves:
+        e = effects[(m.product_id, m.warehouse_id)]
+        if m.direction == Direction.IN:
+            e.on_hand += m.quantity
+            e.wanted_in += m.quantity
+        elif m.from_reserved:
+            e.on_hand -= m.quantity
+            e.reserved -= m.quantity
+            e.wanted_out_reserved += m.quantity
+        else:
+            e.on_hand -= m.quantity
+            e.wanted_out += m.quantity
+    return effects
+
+
+def _apply_moves(moves, balances, actor):
+    """Update the locked balances and append the ledger rows (checks passed)."""
+    touched_keys = list(dict.fromkeys((m.product_id, m.warehouse_id) for m in moves))
+    before_available = {key: b.available for key, b in balances.items()}
+    now = timezone.now()
+    rows = []
+    for m in moves:
+        b = balances[(m.product_id, m.warehouse_id)]
+        if m.direction == Direction.IN:
+            b.on_hand += m.quantity
+        else:
+            b.on_hand -= m.quantity
+            if m.from_reserved:
+                b.reserved -= m.quantity
+        rows.append(StockLedgerEntry(
+            product_id=m.product_id, warehouse_id=m.warehouse_id, direction=m.direction, kind=m.kind,
+            quantity=m.quantity, balance_after=b.on_hand, reason=m.reason[:255], actor=actor,
+            created_at=now, **_source_fields(m.source),
+        ))
+    touched = [balances[key] for key in touched_keys]
+    _save_balances(touched, ["on_hand", "reserved"])
+    StockLedgerEntry.objects.bulk_create(rows)
+    _notify_if_low(touched, before_available)
     return rows
 
 
@@ -259,33 +330,45 @@ def reserve(*, requests: Sequence[ReservationRequest], actor=None) -> list[Stock
                               % {"q": r.quantity})
     if not requests:
         return []
-    with transaction.atomic():
+    shortfalls = []
+    with transaction.atomic(savepoint=False):
         balances = lock_balances({(r.product_id, r.warehouse_id) for r in requests}, create_missing=False)
         wanted = defaultdict(int)
         for r in requests:
             wanted[(r.product_id, r.warehouse_id)] += r.quantity
-        shortfalls = []
         for key, quantity in wanted.items():
             b = balances.get(key)
             available = b.available if b else 0
             if quantity > available:
                 shortfalls.append(Shortfall(key[0], key[1], quantity, available))
-        if shortfalls:
-            raise InsufficientStock(_names_for(shortfalls), what=_("Cannot reserve"))
-        before_available = {key: b.available for key, b in balances.items()}
-        for key, quantity in wanted.items():
-            balances[key].reserved += quantity
-        _save_balances(list(balances.values()), ["reserved"])
-        reservations = StockReservation.objects.bulk_create([
-            StockReservation(product_id=r.product_id, warehouse_id=r.warehouse_id, quantity=r.quantity,
-                             actor=actor, **_source_fields(r.source))
-            for r in requests
-        ])
-        _notify_if_low(list(balances.values()), before_available)
+        if not shortfalls:
+            reservations = _reserve(requests, balances, wanted, actor)
+    if shortfalls:  # raised after the block: nothing was written
+        raise InsufficientStock(_names_for(shortfalls), what=_("Cannot reserve"))
+    return reservations
+
+
+def _reserve(requests, balances, wanted, actor):
+    """Write the reservations (the checks passed under the lock)."""
+    before_available = {key: b.available for key, b in balances.items()}
+    for key, quantity in wanted.items():
+        balances[key].reserved += quantity
+    _save_balances(list(balances.values()), ["reserved"])
+    reservations = StockReservation.objects.bulk_create([
+        StockReservation(product_id=r.product_id, warehouse_id=r.warehouse_id, quantity=r.quantity,
+                         actor=actor, **_source_fields(r.source))
+        for r in requests
+    ])
+    _notify_if_low(list(balances.values()), before_available)
     return reservations
 
 
 def _sources_q(sources):
+    """Reservations of these source rows: model instances (any mix of types), or one QuerySet of them —
+    then matched by subquery, without loading the rows."""
+    if isinstance(sources, models.QuerySet):
+        return Q(source_type=ContentType.objects.get_for_model(sources.model),
+                 source_id__in=sources.order_by().values("pk"))
     by_type = defaultdict(set)
     for s in sources:
         by_type[ContentType.objects.get_for_model(s)].add(s.pk)
@@ -301,9 +384,12 @@ def _lock_open_reservations(sources):
 
 
 def release(*, sources: Iterable[models.Model], actor=None) -> int:
-    """Release the open reservations of these source lines (a cancelled shipment). Returns how many."""
-    with transaction.atomic():
-        reservations = _lock_open_reservations(list(sources))
+    """Release the open reservations of these source lines (a cancelled shipment; instances, or a
+    QuerySet of them). Returns how many."""
+    if not isinstance(sources, models.QuerySet):
+        sources = list(sources)
+    with transaction.atomic(savepoint=False):
+        reservations = _lock_open_reservations(sources)
         if not reservations:
             return 0
         balances = lock_balances({(r.product_id, r.warehouse_id) for r in reservations}, create_missing=False)
@@ -320,25 +406,34 @@ def consume(*, sources: Iterable[models.Model], actor=None, kind=MoveKind.DISPAT
             source: models.Model | None = None) -> list[StockLedgerEntry]:
     """Dispatch reserved stock: each open reservation of these source lines becomes an out row (its
     units leave on hand and reserved together) and is marked consumed. The rows link to `source` when
-    given (e.g. the shipment), else to the reservation's own source line."""
-    sources = list(sources)
-    with transaction.atomic():
+    given (e.g. the shipment), else to the reservation's own source line. `sources` may be a QuerySet
+    of the source lines: their reservations are then found by subquery, without loading the lines."""
+    if not isinstance(sources, models.QuerySet):
+        sources = list(sources)
+    refusal = None
+    with transaction.atomic(savepoint=False):
         reservations = _lock_open_reservations(sources)
         if not reservations:
             return []
         by_key = {(ContentType.objects.get_for_id(r.source_type_id).model_class(), r.source_id): r
                   for r in reservations}
-        line_sources = {(type(s), s.pk): s for s in sources}
+        line_sources = {(type(s), s.pk): s for s in sources} if source is None else {}
         moves = [
             StockMove(product_id=r.product_id, warehouse_id=r.warehouse_id, direction=Direction.OUT,
                       quantity=r.quantity, kind=kind, from_reserved=True,
                       source=source if source is not None else line_sources.get(key, r.source))
             for key, r in by_key.items()
         ]
-        rows = move_stock(moves=moves, actor=actor)
-        StockReservation.objects.filter(pk__in=[r.pk for r in reservations]).update(
-            status=ReservationStatus.CONSUMED, closed_at=timezone.now()
-        )
+        try:
+            rows = move_stock(moves=moves, actor=actor)
+        except StockError as exc:  # refused before writing anything (the balances exist: no rows created)
+            refusal = exc
+        else:
+            StockReservation.objects.filter(pk__in=[r.pk for r in reservations]).update(
+                status=ReservationStatus.CONSUMED, closed_at=timezone.now()
+            )
+    if refusal is not None:
+        raise refusal
     return rows
 
 
@@ -351,11 +446,12 @@ def _notify_if_low(balances, before_available):
     happens on commit (notifications.services)."""
     crossed = [
         b for b in balances
-        if b.product.low_stock_threshold
-        and b.available < b.product.low_stock_threshold <= before_available.get((b.product_id, b.warehouse_id), 0)
+        if b.low_stock_threshold
+        and b.available < b.low_stock_threshold <= before_available.get((b.product_id, b.warehouse_id), 0)
     ]
     if not crossed:
         return
+    _load_names(crossed)
     from django.urls import NoReverseMatch, reverse
 
     from notifications.services import notify_role

@@ -41,41 +41,54 @@ def notify(*, recipients, subject, body="", link="", event=""):
     ids = set(_user_ids(recipients))
     if not ids:
         return []
-    users = get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk")
+    active = get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk")
+    return _write(active.values_list("pk", flat=True), subject=subject, body=body, link=link, event=event)
+
+
+def notify_role(role, **kwargs):
+    """notify() every active user holding `role` (a Django group name): one query finds them."""
+    users = (get_user_model().objects.filter(groups__name=str(role), is_active=True)
+             .order_by("pk").values_list("pk", flat=True).distinct())
+    return _write(users, **kwargs)
+
+
+def _write(user_ids, *, subject, body="", link="", event=""):
+    """Insert one row per (active, distinct) user id; queue their delivery on commit as one batch."""
     now = timezone.now()
+    subject, body, link, event = str(subject)[:200], str(body), str(link)[:500], str(event)[:100]
     rows = [
-        Notification(
-            recipient_id=user_id, subject=str(subject)[:200], body=str(body), link=str(link)[:500],
-            event=str(event)[:100], created_at=now,
-        )
-        for user_id in users.values_list("pk", flat=True)
+        Notification(recipient_id=user_id, subject=subject, body=body, link=link, event=event, created_at=now)
+        for user_id in user_ids
     ]
+    if not rows:
+        return []
     created = Notification.objects.bulk_create(rows)
     transaction.on_commit(functools.partial(queue_delivery, [row.pk for row in created]))
     return created
 
 
-def notify_role(role, **kwargs):
-    """notify() every active user holding `role` (a Django group name)."""
-    users = get_user_model().objects.filter(groups__name=str(role), is_active=True).distinct()
-    return notify(recipients=users.values_list("pk", flat=True), **kwargs)
+# Rows per delivery task: one task per notify() batch (a shipment's approval tells every warehouse
+# person in one message); the sweep's larger batches are split so one task stays well inside its time limit.
+DELIVERY_BATCH = 50
 
 
 def queue_delivery(notification_ids):
-    """Publish one delivery task per row. Never raises: if the broker is unreachable the rows stay
-    pending for the periodic sweep, and the event that created them has already committed."""
-    from .tasks import deliver_notification
+    """Publish one delivery task per batch of rows (DELIVERY_BATCH). Never raises: if the broker is
+    unreachable the rows stay pending for the periodic sweep, and the event that created them has
+    already committed. Returns how many rows were queued."""
+    from .tasks import deliver_notifications
 
-    for position, notification_id in enumerate(notification_ids):
+    notification_ids = list(notification_ids)
+    for start in range(0, len(notification_ids), DELIVERY_BATCH):
         try:
-            deliver_notification.delay(notification_id)
+            deliver_notifications.delay(notification_ids[start:start + DELIVERY_BATCH])
         except Exception as exc:  # kombu.exceptions.OperationalError, redis errors, socket errors …
-            left = len(notification_ids) - position
+            left = len(notification_ids) - start
             logger.warning(
                 "Could not queue %d notification(s) for delivery (%s: %s); they stay pending and the "
                 "periodic sweep will deliver them.", left, type(exc).__name__, exc,
             )
-            return position
+            return start
     return len(notification_ids)
 
 

@@ -3,6 +3,7 @@
 The open quantity of an order line lives here (not in orders/): it is defined by shipments. The order
 page reads it through `lines_with_open_quantity` (a page may read a higher layer's selectors)."""
 
+from django.db import connection
 from django.db.models import IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -50,19 +51,29 @@ def lines_with_open_quantity(order):
 
 def fulfilment_totals(order_id):
     """Per order line: (ordered, dispatched, delivered, received) units on its SALE shipments.
-    Exchange and reship shipments never count. One query."""
-    sale = Q(shipment_lines__shipment__purpose=ShipmentPurpose.SALE)
+    Exchange and reship shipments never count. One query.
+
+    Written in SQL (portable: LEFT JOINs and SUM(CASE …), no FILTER): it runs on every dispatch,
+    delivery and receipt, and the same aggregate through the ORM cost ~1 ms of Python per call to
+    build — several times the query itself. Line order = order line id."""
+    sale_states = [str(state) for state in DISPATCHED_OR_LATER]
+    delivered_states = [str(state) for state in DELIVERED_OR_LATER]
 
     def units(states):
-        return Coalesce(Sum("shipment_lines__quantity",
-                            filter=sale & Q(shipment_lines__shipment__state__in=states)), Value(0))
+        marks = ", ".join(["%s"] * len(states))
+        return f"COALESCE(SUM(CASE WHEN s.state IN ({marks}) THEN sl.quantity ELSE 0 END), 0)"
 
-    return list(
-        OrderLine.objects.filter(order_id=order_id).order_by().values("pk")
-        .annotate(dispatched=units(DISPATCHED_OR_LATER), delivered=units(DELIVERED_OR_LATER),
-                  received=units([S.RECEIVED]))
-        .values_list("quantity", "dispatched", "delivered", "received")
+    sql = (
+        f"SELECT ol.quantity, {units(sale_states)}, {units(delivered_states)}, {units([str(S.RECEIVED)])} "
+        f"FROM {OrderLine._meta.db_table} ol "
+        f"LEFT JOIN {ShipmentLine._meta.db_table} sl ON sl.order_line_id = ol.id "
+        f"LEFT JOIN {Shipment._meta.db_table} s ON s.id = sl.shipment_id AND s.purpose = %s "
+        "WHERE ol.order_id = %s GROUP BY ol.id, ol.quantity ORDER BY ol.id"
     )
+    params = [*sale_states, *delivered_states, str(S.RECEIVED), str(ShipmentPurpose.SALE), order_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(int(value) for value in row) for row in cursor.fetchall()]
 
 
 def shipment_list():

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -179,26 +180,50 @@ def create_shipment(*, order, kind, lines, actor, purpose=ShipmentPurpose.SALE, 
 # ---- transitions ------------------------------------------------------------------------------------
 
 
-def _lock(shipment, *, order=True):
+def _lock(shipment, *, order=True, related=()):
     """Lock the order row (unless `order=False`), then the shipment row; return (order, fresh shipment).
 
     The order row is locked where the order is read or written: the open quantity (create, reopen) and
     the derived status (dispatch, delivered, received, cancel). Submit, approve, reject and start picking
-    change neither, so they lock only the shipment (the order comes along unlocked) — one round trip
-    less on the hot path, and still the same order (order before shipment) wherever both are locked."""
-    queryset = Shipment.objects.select_related("supplier", "warehouse")
-    if order:
-        locked_order = Order.objects.select_for_update().get(pk=shipment.order_id)
-        shipment = queryset.select_for_update(of=("self",)).get(pk=shipment.pk)
-        shipment.order = locked_order
+    change neither, so they lock only the shipment — one round trip less on the hot path, and still the
+    same order (order before shipment) wherever both are locked; `order` is then None (the shipment's
+    `order` loads on first use).
+
+    `related` names the shipment's relations the step reads ("order", "supplier", "warehouse"). A
+    relation the caller's instance already holds with the same id is reused (the order's descriptive
+    fields and the master data are not locked by any step, so this reads nothing less current than a
+    join would at the caller's moment); the others come in the locking query by select_related."""
+    held = {}
+    for name in related:
+        if name == "order" and order:
+            continue
+        descriptor = getattr(Shipment, name)
+        if descriptor.is_cached(shipment):
+            held[name] = getattr(shipment, name)
+    queryset = Shipment.objects.all()
+    joined = [name for name in related if name not in held and not (name == "order" and order)]
+    if joined:
+        queryset = queryset.select_related(*joined).select_for_update(of=("self",))
     else:
-        shipment = queryset.select_related("order").select_for_update(of=("self",)).get(pk=shipment.pk)
-    return shipment.order, shipment
+        queryset = queryset.select_for_update()
+    locked_order = Order.objects.select_for_update().get(pk=shipment.order_id) if order else None
+    fresh = queryset.get(pk=shipment.pk)
+    if locked_order is not None:
+        fresh.order = locked_order
+    for name, value in held.items():
+        if getattr(fresh, f"{name}_id") == (value.pk if value is not None else None):
+            setattr(fresh, name, value)
+    return locked_order, fresh
 
 
 def _lines(shipment):
     return list(ShipmentLine.objects.filter(shipment=shipment).select_related("order_line__product")
                 .order_by("id"))
+
+
+def _line_rows(shipment):
+    """The shipment's lines as a queryset (for a subquery: consume/release find their reservations by it)."""
+    return ShipmentLine.objects.filter(shipment=shipment)
 
 
 def derive_order_status(order, *, actor=None, comment=""):
@@ -227,7 +252,8 @@ MOVES_ORDER_STATUS = (S.DISPATCHED, S.DELIVERED, S.RECEIVED)
 
 
 def _finish(order, shipment, *, actor):
-    """After a transition: re-derive the order's fulfilment status from its sale shipments."""
+    """After a transition: re-derive the order's fulfilment status from its sale shipments (`order` is
+    the locked order; the steps that lock none never reach these states)."""
     if shipment.purpose == ShipmentPurpose.SALE and shipment.state in MOVES_ORDER_STATUS:
         derive_order_status(order, actor=actor, comment=_("Shipment %(no)s") % {"no": shipment.number})
     return shipment
@@ -270,15 +296,19 @@ def approve_shipment(shipment, *, actor, comment=""):
     (refused with the shortfall per line → ValidationError) and notifies warehouse staff; a drop-ship
     notifies the supplier's contact."""
     with transaction.atomic():
-        order, shipment = _lock(shipment, order=False)
+        _none, shipment = _lock(shipment, order=False, related=("order", "supplier", "warehouse"))
+        order = shipment.order
         if actor is not None and shipment.entered_by_id == actor.pk:
             raise PermissionDenied(_("You entered shipment %(no)s; someone else must approve it.")
                                    % {"no": shipment.number})
-        lines = _lines(shipment)
+        company = shipment.kind == ShipmentKind.COMPANY_DISPATCH
+        # A company dispatch needs each line's product id only (one join, no model per related row).
+        lines = (list(_line_rows(shipment).annotate(product_id=F("order_line__product_id")).order_by("id"))
+                 if company else _lines(shipment))
         perform(shipment, "approve", actor=actor, comment=comment, update_fields=["approved_by", "approved_at"])
-        if shipment.kind == ShipmentKind.COMPANY_DISPATCH:
+        if company:
             try:
-                reserve(requests=[ReservationRequest(product_id=line.order_line.product_id,
+                reserve(requests=[ReservationRequest(product_id=line.product_id,
                                                      warehouse_id=shipment.warehouse_id, quantity=line.quantity,
                                                      source=line) for line in lines], actor=actor)
             except InsufficientStock as exc:
@@ -294,7 +324,7 @@ def approve_shipment(shipment, *, actor, comment=""):
                         event="shipment.approved")
         else:
             _notify_supplier(shipment, lines)
-        return _finish(order, shipment, actor=actor)
+        return _finish(None, shipment, actor=actor)
 
 
 def reject_shipment(shipment, *, actor, reason):
@@ -372,8 +402,7 @@ def dispatch_shipment(shipment, *, actor, carrier, tracking_number, comment=""):
         if shipment.kind == ShipmentKind.COMPANY_DISPATCH:
             perform(shipment, "dispatch", actor=actor, comment=comment, update_fields=fields, carrier=carrier,
                     tracking_number=tracking_number)
-            lines = _lines(shipment)
-            consume(sources=lines, actor=actor, source=shipment)
+            consume(sources=_line_rows(shipment), actor=actor, source=shipment)
         else:
             perform(shipment, "dispatch_dropship", actor=actor, comment=comment, update_fields=fields,
                     carrier=carrier, tracking_number=tracking_number)
@@ -416,7 +445,7 @@ def cancel_shipment(shipment, *, actor, reason=""):
         perform(shipment, "cancel", actor=actor, comment=" ".join(str(reason or "").split()),
                 update_fields=["cancel_reason"])
         if had_reservations and shipment.kind == ShipmentKind.COMPANY_DISPATCH:
-            release(sources=_lines(shipment), actor=actor)
+            release(sources=_line_rows(shipment), actor=actor)
         return _finish(order, shipment, actor=actor)
 
 
