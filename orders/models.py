@@ -78,6 +78,9 @@ class Order(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["fulfilment_status", "-ordered_at"], name="order_status_ordered_idx"),
             models.Index(fields=["store", "-ordered_at"], name="order_store_ordered_idx"),
             models.Index(fields=["external_order_no"], name="order_external_no_idx"),
+            # The list sorts by recipient (then id): without it a 1M-order page took ~400 ms to sort
+            # (benchmarks/order_list.py); with it the first page is read off the index either way.
+            models.Index(fields=["recipient_name", "id"], name="order_recipient_idx"),
         ]
 
     def __str__(self):
