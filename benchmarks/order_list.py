@@ -81,9 +81,8 @@ def fill(n):
     """Master data through the ORM, the orders and their lines set-based in SQL."""
     from decimal import Decimal
 
-    from catalog.models import Platform, Product, Store, Supplier
-
     from accounts.models import User
+    from catalog.models import Platform, Product, Store, Supplier
 
     salesperson = User.objects.create(username="bench-sales", email="s@bench.example")
     supplier = Supplier.objects.create(name="Bench supplier", code="bench")
