@@ -10,8 +10,10 @@ notifications' e-mail tasks are queued to a Redis broker (db 7 by default; BENCH
 and not run; the queue is emptied afterwards. Queries per shipment (the four steps) are counted for
 shipments of 1, 3 and 20 lines.
 
-Not measured here (other parts of issue 5's benchmark, built by other people): the order list over
-1M orders, the 100k-row XLSX import (benchmarks/import_xlsx.py) and the dispatch-note PDFs.
+The other parts of issue 5's benchmark: benchmarks/order_list.py (the order list over 1M orders),
+benchmarks/order_import.py (the 100k-row XLSX import of orders), benchmarks/dispatch_notes.py (PDFs).
+`--server-side-binding` runs with DB_SERVER_SIDE_BINDING=1 (psycopg server-side binding and prepared
+statements; off by default in the settings). `--profile FILE` writes a cProfile of the timed loop.
 
 Run alone: `.venv/bin/python benchmarks/shipment_flow.py [--shipments 5000] [--lines 3] [--keep]`
 PG_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server. Last line: JSON."""
@@ -31,6 +33,7 @@ BENCH_DB = "consign_bench_shipments"
 SERVER = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/7")
 STEPS = ("submit", "approve", "start_picking", "dispatch")
+LOAD_BEFORE = None  # 1-minute load average when the timed part starts (other people share the machine)
 
 
 def server_url(dbname):
@@ -56,11 +59,15 @@ def main():
     parser.add_argument("--no-broker", action="store_true", help="run Celery eagerly instead of queueing")
     parser.add_argument("--profile", metavar="FILE", help="cProfile the timed loop into FILE (pstats)")
     parser.add_argument("--show-sql", action="store_true", help="print the statements of one 3-line shipment")
+    parser.add_argument("--server-side-binding", action="store_true",
+                        help="DB_SERVER_SIDE_BINDING=1: psycopg server-side binding + prepared statements")
     args = parser.parse_args()
 
     recreate_database()
     os.environ["DATABASE_URL"] = server_url(BENCH_DB)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    if args.server_side_binding:
+        os.environ["DB_SERVER_SIDE_BINDING"] = "1"
     if not args.no_broker:
         os.environ["CELERY_BROKER_URL"] = BROKER
     import django
@@ -202,6 +209,8 @@ def run(args):
                 kinds[word] = kinds.get(word, 0) + 1
 
     n = args.shipments
+    global LOAD_BEFORE
+    LOAD_BEFORE = round(os.getloadavg()[0], 2)
     orders = world.orders(n, args.lines, prefix="B-")
     started = time.perf_counter()
     shipments = [world.enter(order) for order in orders]
@@ -243,9 +252,13 @@ def run(args):
         "reserved_left": reserved,
         "notifications_written": Notification.objects.count() - notifications_before,
         "notification_tasks": "queued to " + BROKER if not args.no_broker else "eager",
+        "server_side_binding": bool(connection.settings_dict.get("OPTIONS", {}).get("server_side_binding")),
+        "load_average_before_after": [LOAD_BEFORE, round(os.getloadavg()[0], 2)],
         "synchronous_commit": synchronous_commit,
         "fsync": fsync,
-        "not_measured_here": ["order list over 1M orders", "100k-row XLSX import", "dispatch-note PDFs"],
+        "measured_elsewhere": {"order list over 1M orders": "benchmarks/order_list.py",
+                               "100k-row XLSX import": "benchmarks/order_import.py",
+                               "dispatch-note PDFs": "benchmarks/dispatch_notes.py"},
     }
 
 
