@@ -2,6 +2,7 @@
 move writes nothing."""
 
 import pytest
+from django.db import transaction
 
 from inventory import services
 from inventory.models import (
@@ -210,3 +211,29 @@ def test_low_stock_notifies_warehouse_staff_once_when_available_falls_below_thre
     with django_capture_on_commit_callbacks(execute=True):
         services.reserve(requests=[ReservationRequest(product.pk, wh.pk, 9, line)], actor=clerk)  # 4
     assert Notification.objects.count() == 4, "a reservation that makes available low notifies too"
+
+
+def test_a_refused_move_leaves_the_callers_transaction_usable_and_writes_nothing(clerk):
+    """No savepoint of their own: a refusal found before any write is raised after the function's block,
+    so the caller (here the test's transaction) goes on; nothing was written."""
+    product, wh = ProductFactory(), WarehouseFactory()
+    services.move_stock(moves=[move(product, wh, Direction.IN, 1)], actor=clerk)
+    (line,) = document_lines(1, product)
+
+    with pytest.raises(InsufficientStock):
+        services.reserve(requests=[ReservationRequest(product.pk, wh.pk, 2, line)], actor=clerk)
+    with pytest.raises(InsufficientStock):
+        services.move_stock(moves=[move(product, wh, Direction.OUT, 2)], actor=clerk)
+
+    assert (balance(product, wh).on_hand, balance(product, wh).reserved) == (1, 0)
+    assert not StockReservation.objects.exists()
+    assert StockLedgerEntry.objects.count() == 1
+
+
+def test_a_refused_move_that_created_a_balance_row_rolls_the_callers_block_back(clerk):
+    never_stocked, wh = ProductFactory(), WarehouseFactory()
+
+    with pytest.raises(InsufficientStock), transaction.atomic():
+        services.move_stock(moves=[move(never_stocked, wh, Direction.OUT, 1)], actor=clerk)
+
+    assert not StockBalance.objects.filter(product=never_stocked).exists()

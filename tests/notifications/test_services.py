@@ -171,3 +171,25 @@ class BrokenEmailBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("mail server down")
+
+
+def test_one_notify_call_queues_one_delivery_task_for_all_its_rows(
+    make_user, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A shipment's approval tells every warehouse person: one message to the broker, each row still
+    claimed (and sent) on its own."""
+    from notifications import tasks
+
+    published = []
+    real_delay = tasks.deliver_notifications.delay
+    monkeypatch.setattr(tasks.deliver_notifications, "delay",
+                        lambda ids: published.append(list(ids)) or real_delay(ids))
+    people = [make_user("warehouse") for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        created = services.notify_role("warehouse", subject="Shipment S-2 approved: ready to pick")
+
+    assert published == [sorted(n.pk for n in created)]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in people)
+    assert set(Notification.objects.values_list("delivery_status", flat=True)) == {DeliveryStatus.SENT}
+    assert tasks.deliver_notifications(published[0]) == [DeliveryStatus.SENT] * 3, "run twice: nothing sent again"
+    assert len(mail.outbox) == 3
