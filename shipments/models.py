@@ -131,6 +131,8 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["supplier", "state"], name="shipment_supplier_state_idx"),
             models.Index(fields=["warehouse", "state"], name="shipment_warehouse_state_idx"),
             models.Index(fields=["entry_date"], name="shipment_entry_date_idx"),
+            # carrier and platform webhooks find a shipment by its tracking number
+            models.Index(fields=["tracking_number", "carrier"], name="shipment_tracking_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(freight__gte=0), name="shipment_freight_not_negative"),
