@@ -33,11 +33,20 @@ Convention (every app follows it):
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models.signals import post_save
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db.models.signals import post_save, pre_save
+from django.db.models.sql import UpdateQuery
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import FSMFieldMixin, TransitionNotAllowed, can_proceed, has_transition_perm
+from django_fsm import (
+    ConcurrentTransition,
+    ConcurrentTransitionMixin,
+    FSMFieldMixin,
+    TransitionNotAllowed,
+    can_proceed,
+    has_transition_perm,
+)
 from django_fsm.signals import post_transition
 
 from .models import TransitionLog
@@ -94,10 +103,85 @@ def perform(instance, name, *, actor, comment="", update_fields=(), **kwargs):
     # service call in its own atomic block (every service has one), which is where the savepoint is.
     # Outside any transaction this block is the transaction (log row + save together).
     with transaction.atomic(savepoint=False):
-        method(by=actor, comment=comment, **kwargs)
         fields = [field.name, *(f for f in update_fields if f != field.name)]
+        if not _can_fold(instance):
+            method(by=actor, comment=comment, **kwargs)
+            instance.save(update_fields=fields)
+            return instance
+        # PostgreSQL: the log row is held back while the method runs, then written by the same statement
+        # as the conditional UPDATE (_save_with_log) — one round trip less per transition.
+        instance.__dict__["_defer_transition_log"] = True
+        try:
+            method(by=actor, comment=comment, **kwargs)
+        finally:
+            instance.__dict__.pop("_defer_transition_log", None)
+        entries = instance.__dict__.pop("_pending_transition_logs", [])
+        if len(entries) == 1 and _save_with_log(instance, fields, entries[0]):
+            return instance
+        if entries:
+            _write(instance, entries)
         instance.save(update_fields=fields)
     return instance
+
+
+def _can_fold(instance):
+    return (
+        isinstance(instance, ConcurrentTransitionMixin)
+        and instance.pk is not None
+        and not instance._meta.parents
+        and connections[instance._state.db or DEFAULT_DB_ALIAS].vendor == "postgresql"
+    )
+
+
+def _save_with_log(instance, fields, entry):
+    """Save `fields` of `instance` with the ConcurrentTransitionMixin's conditional UPDATE (pk and the
+    state(s) as loaded) and insert the log row `entry` in ONE statement:
+    WITH u AS (UPDATE … WHERE pk = … AND state = <as loaded> RETURNING 1) INSERT … SELECT … FROM u.
+    The log row exists exactly when the update matched. Sends pre_save/post_save as save() does.
+    Returns False (nothing done) when a field name is not a plain concrete field."""
+    model = type(instance)
+    meta = model._meta
+    by_name = {}
+    for f in meta.concrete_fields:
+        by_name[f.name] = by_name[f.attname] = f
+    if any(name not in by_name or by_name[name].primary_key for name in fields):
+        return False
+    using = instance._state.db or DEFAULT_DB_ALIAS
+    connection = connections[using]
+    update_fields = frozenset(by_name[name].name for name in fields)
+    pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=update_fields)
+    values = [(by_name[name], None, by_name[name].pre_save(instance, False)) for name in fields]
+    initial = instance._ConcurrentTransitionMixin__initial_states
+    state_filter = {f.attname: initial[f.attname] for f in instance.state_fields}
+    query = model._base_manager.using(using).filter(pk=instance.pk, **state_filter).query.chain(UpdateQuery)
+    query.add_update_fields(values)
+    update_sql, update_params = query.get_compiler(using).as_sql()
+    now = timezone.now()
+    content_type = ContentType.objects.db_manager(using).get_for_model(instance)
+    qn = connection.ops.quote_name
+    columns = ["content_type_id", "object_id", "transition", "source", "target", "actor_id", "comment",
+               "created_at"]
+    actor_id = entry.actor.pk if entry.actor is not None else None
+    sql = (f"WITH u AS ({update_sql} RETURNING 1) INSERT INTO {qn(TransitionLog._meta.db_table)} "
+           f"({', '.join(qn(c) for c in columns)}) SELECT {', '.join(['%s'] * len(columns))} FROM u "
+           f"RETURNING {qn('id')}")
+    params = [*update_params, content_type.pk, str(instance.pk), entry.transition, entry.source, entry.target,
+              actor_id, entry.comment, now]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        if model._base_manager.using(using).filter(pk=instance.pk).exists():
+            raise ConcurrentTransition(
+                "Cannot save object! The state has been changed since fetched from the database!"
+            )
+        raise DatabaseError("Save with update_fields did not affect any rows.")
+    entry.content_type, entry.object_id, entry.created_at, entry.pk = content_type, str(instance.pk), now, row[0]
+    entry._state.adding, entry._state.db = False, using
+    instance._update_initial_state()
+    post_save.send(sender=model, instance=instance, created=False, update_fields=update_fields, raw=False,
+                   using=using)
+    return True
 
 
 @receiver(post_transition, dispatch_uid="core.transitions.log_transition")
@@ -110,8 +194,8 @@ def log_transition(sender, instance, name, source, target, method_kwargs=None, *
         actor=method_kwargs.get("by"),
         comment=method_kwargs.get("comment", "") or "",
     )
-    if instance.pk is None:
-        # Logged once the instance has a primary key (see flush_pending_logs).
+    if instance.pk is None or instance.__dict__.get("_defer_transition_log"):
+        # Logged by perform's folded save (see _save_with_log), or once the instance has a primary key (see flush_pending_logs).
         instance.__dict__.setdefault("_pending_transition_logs", []).append(entry)
         return
     _write(instance, [entry])

@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -45,11 +45,51 @@ def notify(*, recipients, subject, body="", link="", event=""):
     return _write(active.values_list("pk", flat=True), subject=subject, body=body, link=link, event=event)
 
 
-def notify_role(role, **kwargs):
-    """notify() every active user holding `role` (a Django group name): one query finds them."""
-    users = (get_user_model().objects.filter(groups__name=str(role), is_active=True)
-             .order_by("pk").values_list("pk", flat=True).distinct())
-    return _write(users, **kwargs)
+def notify_role(role, *, subject, body="", link="", event=""):
+    """notify() every active user holding `role` (a Django group name).
+
+    Where the database returns rows from an INSERT (PostgreSQL, SQLite ≥ 3.35) the holders are found
+    and their rows written by one INSERT … SELECT … RETURNING (one round trip, not a SELECT then an
+    INSERT); otherwise one query finds them and `_write` inserts."""
+    if not connection.features.can_return_columns_from_insert:
+        users = (get_user_model().objects.filter(groups__name=str(role), is_active=True)
+                 .order_by("pk").values_list("pk", flat=True).distinct())
+        return _write(users, subject=subject, body=body, link=link, event=event)
+    now = timezone.now()
+    subject, body, link, event = str(subject)[:200], str(body), str(link)[:500], str(event)[:100]
+    user_model = get_user_model()
+    memberships = user_model.groups.through
+    group_model = user_model.groups.field.related_model
+    qn = connection.ops.quote_name
+    user_column = memberships._meta.get_field(user_model._meta.model_name).column
+    group_column = memberships._meta.get_field(group_model._meta.model_name).column
+    table = Notification._meta.db_table
+    sql = (
+        f"INSERT INTO {qn(table)} ({qn('recipient_id')}, {qn('subject')}, {qn('body')}, {qn('link')}, "
+        f"{qn('event')}, {qn('created_at')}, {qn('delivery_status')}, {qn('delivery_attempts')}, "
+        f"{qn('last_error')}) "
+        f"SELECT DISTINCT u.{qn('id')}, %s, %s, %s, %s, %s, %s, 0, '' "
+        f"FROM {qn(user_model._meta.db_table)} u "
+        f"INNER JOIN {qn(memberships._meta.db_table)} m ON m.{qn(user_column)} = u.{qn('id')} "
+        f"INNER JOIN {qn(group_model._meta.db_table)} g ON g.{qn('id')} = m.{qn(group_column)} "
+        f"WHERE g.{qn('name')} = %s AND u.{qn('is_active')} "
+        f"ORDER BY u.{qn('id')} RETURNING {qn('id')}, {qn('recipient_id')}"
+    )
+    params = [subject, body, link, event, connection.ops.adapt_datetimefield_value(now),
+              str(DeliveryStatus.PENDING), str(role)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        returned = sorted(cursor.fetchall())
+    created = []
+    for pk, recipient_id in returned:
+        row = Notification(pk=pk, recipient_id=recipient_id, subject=subject, body=body, link=link, event=event,
+                           created_at=now)
+        row._state.adding = False
+        row._state.db = connection.alias
+        created.append(row)
+    if created:
+        transaction.on_commit(functools.partial(queue_delivery, [row.pk for row in created]))
+    return created
 
 
 def _write(user_ids, *, subject, body="", link="", event=""):

@@ -237,3 +237,23 @@ def test_a_refused_move_that_created_a_balance_row_rolls_the_callers_block_back(
         services.move_stock(moves=[move(never_stocked, wh, Direction.OUT, 1)], actor=clerk)
 
     assert not StockBalance.objects.filter(product=never_stocked).exists()
+
+
+def test_a_refused_consume_leaves_its_reservations_open_and_the_transaction_usable(clerk):
+    """On PostgreSQL consume marks the reservations consumed while locking them; a refusal of the
+    stock-out undoes that marking in the same transaction, so nothing is left changed."""
+    product, wh = ProductFactory(), WarehouseFactory()
+    services.move_stock(moves=[move(product, wh, Direction.IN, 10, MoveKind.PURCHASE_RECEIPT)], actor=clerk)
+    (line,) = document_lines(1, product)
+    services.reserve(requests=[ReservationRequest(product.pk, wh.pk, 3, line)], actor=clerk)
+    StockBalance.objects.filter(product=product, warehouse=wh).update(reserved=1)  # out of step on purpose
+
+    with transaction.atomic():
+        with pytest.raises(InvalidMove):
+            services.consume(sources=[line], actor=clerk)
+        reservation = StockReservation.objects.get(source_id=line.pk)
+        assert (reservation.status, reservation.closed_at) == (ReservationStatus.OPEN, None)
+        assert StockLedgerEntry.objects.filter(direction=Direction.OUT).count() == 0
+
+    b = balance(product, wh)
+    assert (b.on_hand, b.reserved) == (10, 1)
