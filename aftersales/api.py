@@ -17,7 +17,7 @@ from catalog.models import Carrier, Supplier, Warehouse
 from core.api import require_permissions
 from orders.models import Order, OrderLine
 
-from . import selectors, services
+from . import notes, selectors, services
 from .models import USER_TRANSITIONS, Ticket, TicketState, TicketType
 
 router = Router(tags=["aftersales"])
@@ -233,7 +233,7 @@ def add_note(request, ticket_id: int, text: Form[str], channel: Form[str] = "oth
     require_permissions(request, "aftersales.view_ticket", "aftersales.add_ticketnote")
     ticket = _ticket(ticket_id)
     try:
-        note = services.add_note(ticket, text=text, channel=channel, files=files or [], actor=request.user)
+        note = notes.add_note(ticket, text=text, channel=channel, files=files or [], actor=request.user)
     except ValidationError as exc:
         return _invalid(_errors(exc))
     return Status(201, note)

@@ -1,6 +1,6 @@
 """Every write to after-sales tickets: registering and editing, the transitions (with what each implies:
-stock ledger rows, supplier account entries, notifications, the order's after-sales status), notes with
-attachments, and assigning tickets to a handler.
+stock ledger rows, supplier account entries, notifications, the order's after-sales status), and assigning
+tickets to a handler. Notes and their attachments are in `aftersales.notes`.
 
 Each function takes keyword-only arguments and the acting user, runs in one `transaction.atomic()`,
 runs its transition through `core.transitions.perform` (permission + state checks, transition log)
@@ -9,9 +9,7 @@ and finishes by recomputing the order's after-sales status (`sync_order_aftersal
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
@@ -36,12 +34,9 @@ from .models import (
     OPEN_STATES,
     REFUND_TYPES,
     RETURN_TYPES,
-    NoteChannel,
     ReturnDestination,
     Ticket,
-    TicketAttachment,
     TicketLine,
-    TicketNote,
     TicketReason,
     TicketState,
     TicketType,
@@ -49,19 +44,6 @@ from .models import (
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")
-
-# Attachments: what may be kept with a note (images, PDF, office documents, plain text), and how big.
-ALLOWED_EXTENSIONS = {
-    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
-    ".webp": "image/webp", ".heic": "image/heic", ".pdf": "application/pdf", ".txt": "text/plain",
-    ".doc": "application/msword", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".ppt": "application/vnd.ms-powerpoint",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ".csv": "text/csv",
-}
-MAX_ATTACHMENT_BYTES = getattr(settings, "AFTERSALES_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
-MAX_ATTACHMENTS_PER_NOTE = 10
 
 
 # ---- the order's after-sales status --------------------------------------------------------------------
@@ -593,87 +575,3 @@ def assign_tickets(*, tickets, handler, actor):
 def sales_handlers():
     """The users a ticket may be handed to: active salespeople."""
     return get_user_model().objects.filter(is_active=True, groups__name=Role.SALES).distinct().order_by("username")
-
-
-# ---- notes -----------------------------------------------------------------------------------------------
-
-def validate_attachment(upload):
-    """Raise ValidationError with a clear message when the upload is not a permitted file."""
-    name = Path(getattr(upload, "name", "") or "").name
-    extension = Path(name).suffix.lower()
-    if extension not in ALLOWED_EXTENSIONS:
-        raise ValidationError(
-            _("%(name)s: this type of file is not accepted. Attach images, PDF, office documents or text files "
-              "(%(types)s).") % {"name": name or "?", "types": ", ".join(sorted(ALLOWED_EXTENSIONS))})
-    size = getattr(upload, "size", None) or 0
-    if size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(_("%(name)s is %(size).1f MB; files may be at most %(max)d MB.") % {
-            "name": name, "size": size / 1024 / 1024, "max": MAX_ATTACHMENT_BYTES // (1024 * 1024)})
-    if size == 0:
-        raise ValidationError(_("%(name)s is empty.") % {"name": name})
-    if not _content_matches(upload, extension):
-        raise ValidationError(_("%(name)s does not look like a %(ext)s file; it is not accepted.")
-                              % {"name": name, "ext": extension})
-    return name, extension
-
-
-# What the first bytes of each accepted type look like (a renamed program is refused).
-_SIGNATURES = {
-    ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".gif": (b"GIF87a", b"GIF89a"), ".pdf": (b"%PDF-",),
-    ".docx": (b"PK\x03\x04",), ".xlsx": (b"PK\x03\x04",), ".pptx": (b"PK\x03\x04",),
-    ".doc": (b"\xd0\xcf\x11\xe0",), ".xls": (b"\xd0\xcf\x11\xe0",), ".ppt": (b"\xd0\xcf\x11\xe0",),
-}
-
-
-def _content_matches(upload, extension):
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    if extension in _SIGNATURES:
-        return head.startswith(_SIGNATURES[extension])
-    if extension == ".webp":
-        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
-    if extension == ".heic":
-        return head[4:8] == b"ftyp"
-    # .txt / .csv: text, not a binary in disguise
-    return b"\x00" not in head
-
-
-def add_note(ticket, *, text, channel, actor, files=()):
-    """Append a note (and its attachments) to the ticket's thread. Every file is checked before anything
-    is written: one refused file refuses the note and writes nothing."""
-    if actor is None or not actor.has_perm("aftersales.add_ticketnote"):
-        raise PermissionDenied(_("You may not add notes to after-sales tickets."))
-    text = str(text or "").strip()
-    errors = {}
-    if not text:
-        errors["text"] = [_("Write what was said or done.")]
-    if channel not in NoteChannel.values:
-        errors["channel"] = [_("Pick the channel.")]
-    files = list(files or ())
-    if len(files) > MAX_ATTACHMENTS_PER_NOTE:
-        errors["files"] = [_("At most %(n)d files per note.") % {"n": MAX_ATTACHMENTS_PER_NOTE}]
-    checked = []
-    for upload in files:
-        try:
-            checked.append((upload, *validate_attachment(upload)))
-        except ValidationError as exc:
-            errors.setdefault("files", []).extend(exc.messages)
-    if errors:
-        raise ValidationError(errors)
-    stored = []
-    try:
-        with transaction.atomic():
-            note = TicketNote.objects.create(ticket=ticket, text=text, channel=channel, author=actor)
-            for upload, name, extension in checked:
-                attachment = TicketAttachment(note=note, original_name=name[:255], size=upload.size,
-                                              content_type=ALLOWED_EXTENSIONS[extension])
-                attachment.file.save(name, upload, save=False)
-                stored.append(attachment.file)
-                attachment.save()
-    except BaseException:
-        for file in stored:  # the rows were rolled back: leave no orphan files behind
-            file.storage.delete(file.name)
-        raise
-    return note

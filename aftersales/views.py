@@ -17,7 +17,7 @@ from inventory.services import StockError
 from orders.models import Order
 from reconciliation.services import SupplierEntryError
 
-from . import selectors, services
+from . import notes, selectors, services
 from .filters import TicketFilter
 from .forms import LINE_PREFIX, ActionForm, AssignForm, NoteForm, OutboundShipmentForm, TicketForm
 from .models import USER_TRANSITIONS, Ticket, TicketAttachment, TicketState
@@ -283,7 +283,7 @@ class NoteCreateView(PermissionRequiredMixin, View):
         form = NoteForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                services.add_note(ticket, text=form.cleaned_data["text"], channel=form.cleaned_data["channel"],
+                notes.add_note(ticket, text=form.cleaned_data["text"], channel=form.cleaned_data["channel"],
                                   files=request.FILES.getlist("files"), actor=request.user)
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():

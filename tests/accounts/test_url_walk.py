@@ -24,7 +24,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.roles import CATALOG_MODELS, INTERNAL_ROLES, Role
-from aftersales.services import add_note
+from aftersales.notes import add_note
 from core.models import PdfJob, PdfJobState
 from tests.aftersales.factories import make_ticket
 from tests.factories import (

@@ -8,7 +8,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from aftersales import services
+from aftersales import notes, services
 from aftersales.models import Ticket, TicketState, TicketType
 from core.transitions import timeline_for
 from reconciliation.models import SupplierAccountEntry
@@ -44,7 +44,7 @@ def test_concurrent_resolves_post_the_supplier_entries_once():
 
 def test_the_notes_thread_refuses_update_and_delete_in_the_database():
     sales = UserFactory(roles=("sales",))
-    note = services.add_note(make_ticket(registered_by=sales), text="called", channel="phone", actor=sales)
+    note = notes.add_note(make_ticket(registered_by=sales), text="called", channel="phone", actor=sales)
     for sql in ("UPDATE aftersales_ticketnote SET text = 'changed' WHERE id = %s",
                 "DELETE FROM aftersales_ticketnote WHERE id = %s"):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:

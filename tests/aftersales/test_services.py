@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
-from aftersales import selectors, services
+from aftersales import notes, selectors, services
 from aftersales.models import (
     ReceiptStatus,
     ReturnDestination,
@@ -404,7 +404,7 @@ def upload(name, size=100, content=None):
 def test_a_note_with_attachments_is_kept(people, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     ticket = make_ticket(registered_by=people.sales)
-    note = services.add_note(ticket, text="客户来电: box crushed", channel="phone", actor=people.sales,
+    note = notes.add_note(ticket, text="客户来电: box crushed", channel="phone", actor=people.sales,
                              files=[upload("photo.JPG"), upload("receipt.pdf")])
     assert [a.original_name for a in note.attachments.all()] == ["photo.JPG", "receipt.pdf"]
     assert note.attachments.first().content_type == "image/jpeg"
@@ -417,7 +417,7 @@ def test_wrong_type_attachments_are_refused_and_nothing_is_written(people, setti
     settings.MEDIA_ROOT = tmp_path
     ticket = make_ticket(registered_by=people.sales)
     with pytest.raises(ValidationError) as error:
-        services.add_note(ticket, text="see file", channel="chat", actor=people.sales,
+        notes.add_note(ticket, text="see file", channel="chat", actor=people.sales,
                           files=[upload("ok.png"), upload(bad)])
     assert "not accepted" in " ".join(error.value.message_dict["files"])
     assert not TicketNote.objects.exists() and not TicketAttachment.objects.exists()
@@ -426,24 +426,24 @@ def test_wrong_type_attachments_are_refused_and_nothing_is_written(people, setti
 
 def test_oversized_attachments_are_refused_with_a_clear_message(people, settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(services, "MAX_ATTACHMENT_BYTES", 1024 * 1024)
+    monkeypatch.setattr(notes, "MAX_ATTACHMENT_BYTES", 1024 * 1024)
     ticket = make_ticket(registered_by=people.sales)
     with pytest.raises(ValidationError) as error:
-        services.add_note(ticket, text="big scan", channel="email", actor=people.sales,
+        notes.add_note(ticket, text="big scan", channel="email", actor=people.sales,
                           files=[upload("scan.pdf", size=1024 * 1024 + 1)])
     assert "at most 1 MB" in " ".join(error.value.message_dict["files"])
     assert not TicketNote.objects.exists()
 
 
 def test_the_default_attachment_limit_is_ten_megabytes():
-    assert services.MAX_ATTACHMENT_BYTES == 10 * 1024 * 1024
+    assert notes.MAX_ATTACHMENT_BYTES == 10 * 1024 * 1024
 
 
 def test_a_program_renamed_to_an_image_is_refused(people, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     ticket = make_ticket(registered_by=people.sales)
     with pytest.raises(ValidationError) as error:
-        services.add_note(ticket, text="photo", channel="chat", actor=people.sales,
+        notes.add_note(ticket, text="photo", channel="chat", actor=people.sales,
                           files=[upload("photo.png", content=b"MZ\x90\x00")])
     assert "does not look like a .png file" in " ".join(error.value.message_dict["files"])
     assert not TicketNote.objects.exists()
@@ -458,6 +458,6 @@ def test_if_saving_the_note_fails_no_file_is_left_behind(people, settings, tmp_p
 
     monkeypatch.setattr(TicketAttachment, "save", broken_save)
     with pytest.raises(IntegrityError):
-        services.add_note(ticket, text="scan", channel="email", actor=people.sales, files=[upload("scan.pdf")])
+        notes.add_note(ticket, text="scan", channel="email", actor=people.sales, files=[upload("scan.pdf")])
     assert not TicketNote.objects.exists()
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]

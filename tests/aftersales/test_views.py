@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from aftersales import services
+from aftersales import notes, services
 from aftersales.models import Ticket, TicketNote, TicketState, TicketType
 from orders.models import AftersalesStatus, Order
 from tests.aftersales.factories import make_ticket
@@ -167,7 +167,7 @@ def test_the_list_filters_searches_notes_shows_age_and_overdue(client, sales, se
     old = make_ticket(type=TicketType.REFUND_ONLY, registered_by=sales)
     Ticket.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=5))
     new = make_ticket(type=TicketType.COMPENSATION, quantity=0, registered_by=sales, seller_amount=Decimal("5"))
-    services.add_note(new, text="客户说 the lid was missing", channel="phone", actor=sales)
+    notes.add_note(new, text="客户说 the lid was missing", channel="phone", actor=sales)
     client.force_login(sales)
     url = reverse("aftersales:ticket_list")
 
