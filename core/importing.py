@@ -7,7 +7,8 @@ Every upload in Consign goes through here:
    or GBK/GB18030; XLSX through python-calamine), maps the header row to the importer's canonical columns
    (directly, by a column alias, or by one of its per-platform header maps), cleans every row with
    `clean_row` and stores the outcome as an `ImportBatch` (a JSON file under MEDIA_ROOT/imports/).
-   A refused file raises `ImportRefused` with one clear sentence and stores nothing.
+   A refused file raises `ImportRefused` with one clear sentence and stores nothing. The file-level
+   checks and the readers (caps, XLSX archive inspection, CSV encodings) are in `core.import_files`.
 2. The preview page shows counts (valid / errors / will skip), the first rows with their errors, and
    every error sentence ("Row 14, column price: 'abc' is not a number.").
 3. `Importer.confirm(batch, actor=…)` refuses a batch with errors; otherwise it hands the cleaned rows,
@@ -33,16 +34,12 @@ An importer for a new kind of record:
 
 from __future__ import annotations
 
-import codecs
 import contextlib
-import csv
-import io
 import json
 import os
 import re
 import time
 import uuid
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -55,24 +52,22 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-DEFAULT_MAX_BYTES = 25 * 1024 * 1024
-DEFAULT_MAX_ROWS = 200_000
-# An XLSX is a zip of XML; real workbooks expand ~5-15x. Both limits are checked before parsing.
-DEFAULT_MAX_UNCOMPRESSED_BYTES = 250 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
+from .import_files import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_MAX_UNCOMPRESSED_BYTES,
+    READ_CHUNK,
+    ImportRefused,
+    check_xlsx_archive,
+    human_size,
+    read_csv_rows,
+    read_xlsx_rows,
+    too_many_rows,
+)
+
 PREVIEW_ROWS = 50
 MAX_STORED_MESSAGES = 1000
 BATCH_MAX_AGE_SECONDS = 24 * 3600
-
-_READ_CHUNK = 1024 * 1024
-
-
-class ImportRefused(Exception):
-    """The file as a whole cannot be imported; `message` says why in one sentence."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = str(message)
 
 
 class SkipRow(Exception):  # noqa: N818 - it is a signal, not an error
@@ -119,181 +114,6 @@ def normalize_header(value):
     text = "" if value is None else str(value)
     text = text.replace("\ufeff", "").strip().lower()
     return re.sub(r"[\s_\-]+", " ", text)
-
-
-# ---- reading files ---------------------------------------------------------------------------------
-
-def _human_size(n):
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.0f} MB"
-    if n >= 1024:
-        return f"{n / 1024:.0f} KB"
-    return f"{n} bytes"
-
-
-def decode_csv_bytes(data):
-    """Text of a CSV: UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK)."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise ImportRefused(
-            _("The file could not be read as text: save it as CSV in UTF-8 (or GBK) and upload it again.")
-        ) from None
-
-
-def read_csv_rows(data, *, max_rows):
-    """[header, row, …] from CSV bytes; the delimiter (comma, semicolon, tab) is sniffed."""
-    text = decode_csv_bytes(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = []
-    try:
-        for row in csv.reader(io.StringIO(text, newline=""), dialect):
-            if not any(cell.strip() for cell in row):
-                continue
-            rows.append(row)
-            if len(rows) > max_rows + 1:
-                raise _too_many_rows(max_rows)
-    except csv.Error as exc:
-        raise ImportRefused(
-            _("The CSV file is malformed near line %(line)s (%(error)s).")
-            % {"line": len(rows) + 1, "error": exc}
-        ) from None
-    return rows
-
-
-def _too_many_rows(max_rows):
-    return ImportRefused(
-        _("The file has more than %(max)s rows; split it into smaller files and import them one by one.")
-        % {"max": number_format(max_rows, force_grouping=True)}
-    )
-
-
-# The `r` attribute of a cell ("B7") or a row ("7"); no other sheet element has one.
-_REF = re.compile(rb'\sr="([A-Z]{0,3})([0-9]{1,7})"')
-MAX_XLSX_COLUMNS = 200
-MAX_XLSX_CELLS = 8_000_000  # the reader allocates rows x columns of the used range (~32 bytes a cell)
-
-
-def _column_number(letters):
-    number = 0
-    for char in letters:
-        number = number * 26 + (char - 64)
-    return number
-
-
-def check_xlsx_archive(path, *, max_uncompressed, max_rows=DEFAULT_MAX_ROWS):
-    """Refuse a file that is not a zip, not a workbook, expands too much, or whose used range is
-    huge — before parsing it.
-
-    First the sizes the zip declares (cheap); then the members are streamed through the decompressor
-    counting real bytes, stopping at the limit, so a zip whose headers lie is caught too. While the
-    worksheets stream by, their cell references give the used range: the XLSX reader allocates the
-    whole rectangle, so one cell in XFD1048576 of a 10 KB file would otherwise exhaust the memory."""
-    if not zipfile.is_zipfile(path):
-        raise ImportRefused(
-            _("The file is not a valid Excel workbook (.xlsx); open it in Excel and save it as .xlsx or CSV.")
-        )
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            names = {info.filename for info in infos}
-            if "xl/workbook.xml" not in names:
-                raise ImportRefused(_("The file is a zip archive but not an Excel workbook (.xlsx)."))
-            declared = sum(info.file_size for info in infos)
-            compressed = sum(info.compress_size for info in infos) or 1
-            too_dense = declared / compressed > MAX_COMPRESSION_RATIO and declared > 10 * 1024 * 1024
-            if declared > max_uncompressed or too_dense:
-                raise _expands_too_much(max_uncompressed)
-            total = 0
-            max_row = max_col = 0
-            for info in infos:
-                is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
-                tail = b""
-                with archive.open(info) as member:
-                    while chunk := member.read(_READ_CHUNK):
-                        total += len(chunk)
-                        if total > max_uncompressed:
-                            raise _expands_too_much(max_uncompressed)
-                        if is_sheet:
-                            text = tail + chunk
-                            refs = _REF.findall(text)
-                            if refs:
-                                max_row = max(max_row, max(int(digits) for _letters, digits in refs))
-                                columns = {letters for letters, _digits in refs if letters}
-                                max_col = max(max_col, *(_column_number(c) for c in columns), 0)
-                            tail = text[-200:]
-            if max_row > max_rows + 1:
-                raise ImportRefused(
-                    _("The sheet reaches row %(row)s; files up to %(max)s rows can be imported. "
-                      "Delete the unused rows or split the file.")
-                    % {"row": number_format(max_row, force_grouping=True),
-                       "max": number_format(max_rows, force_grouping=True)}
-                )
-            if max_col > MAX_XLSX_COLUMNS or max_row * max(max_col, 1) > MAX_XLSX_CELLS:
-                raise ImportRefused(
-                    _("The sheet uses %(cols)s columns; delete the unused columns (or save it as CSV) "
-                      "and upload it again.") % {"cols": number_format(max_col, force_grouping=True)}
-                )
-    except ImportRefused:
-        raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError, ValueError):
-        raise ImportRefused(
-            _("The Excel file is damaged and cannot be read; open it in Excel and save it again.")
-        ) from None
-
-
-def _expands_too_much(limit):
-    return ImportRefused(
-        _("The Excel file expands to more than %(size)s when unpacked; it is refused as unsafe. "
-          "Remove unused sheets or save it as CSV.") % {"size": _human_size(limit)}
-    )
-
-
-def _cell_value(value):
-    """Calamine gives floats for every number; whole numbers come back as ints, dates as ISO text."""
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return int(value)
-        return value
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
-
-
-def read_xlsx_rows(path, *, max_rows):
-    """[header, row, …] of the first sheet, through python-calamine (see benchmarks/import_xlsx.py)."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        if not workbook.sheet_names:
-            raise ImportRefused(_("The Excel workbook has no sheet."))
-        sheet = workbook.get_sheet_by_index(0)
-        rows = []
-        for raw in sheet.iter_rows():
-            if not any(v != "" for v in raw):  # calamine gives "" for an empty cell
-                continue
-            row = [v if type(v) is str else _cell_value(v) for v in raw]
-            rows.append(row)
-            if len(rows) > max_rows + 1:
-                raise _too_many_rows(max_rows)
-        return rows
-    except ImportRefused:
-        raise
-    except Exception as exc:  # calamine raises its own error types (CalamineError, ZipError, XmlError …)
-        raise ImportRefused(
-            _("The Excel file could not be read (%(error)s); open it in Excel and save it again as .xlsx.")
-            % {"error": str(exc)[:200]}
-        ) from None
 
 
 # ---- batches: the parsed rows kept between preview and confirm ---------------------------------------
@@ -444,7 +264,7 @@ class Importer:
         if size > self.max_bytes:
             raise ImportRefused(
                 _("The file is %(size)s; files up to %(max)s can be imported. Split it into smaller files.")
-                % {"size": _human_size(size), "max": _human_size(self.max_bytes)}
+                % {"size": human_size(size), "max": human_size(self.max_bytes)}
             )
         if size == 0:
             raise ImportRefused(_("The file is empty."))
@@ -461,7 +281,7 @@ class Importer:
 
         upload.seek(0)
         with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
-            for chunk in iter(lambda: upload.read(_READ_CHUNK), b""):
+            for chunk in iter(lambda: upload.read(READ_CHUNK), b""):
                 tmp.write(chunk)
             tmp.flush()
             return self._read_xlsx_path(tmp.name)
@@ -510,7 +330,7 @@ class Importer:
         if not body:
             raise ImportRefused(_("The file has a header row but no data rows."))
         if len(body) > self.max_rows:
-            raise _too_many_rows(self.max_rows)
+            raise too_many_rows(self.max_rows)
         mapping = self.map_header(header)
         titles = {c.name: c.title for c in self.columns}
         mapped = []

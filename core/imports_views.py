@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
 from .forms import BootstrapFormMixin
-from .importing import ImportBatch, ImportRefused
+from .import_files import ImportRefused
+from .importing import ImportBatch
 
 
 class ImportUploadForm(BootstrapFormMixin, forms.Form):

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import Product, Warehouse
-from core.importing import Column, Importer, ImportRefused, ImportResult, register
+from core.import_files import ImportRefused
+from core.importing import Column, Importer, ImportResult, register
 
 from .documents import CountData, create_stocktake
 

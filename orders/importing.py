@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import Product, Store
-from core.importing import Column, Importer, ImportRefused, ImportResult, SkipRow, register
+from core.import_files import ImportRefused
+from core.importing import Column, Importer, ImportResult, SkipRow, register
 
 from .models import Order, OrderSource
 from .services import LineData, OrderData, create_orders_in_bulk

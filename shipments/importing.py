@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from catalog.models import Carrier
-from core.importing import Column, Importer, ImportRefused, ImportResult, SkipRow, register
+from core.import_files import ImportRefused
+from core.importing import Column, Importer, ImportResult, SkipRow, register
 
 from . import services
 from .models import Shipment, ShipmentState

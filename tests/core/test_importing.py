@@ -10,7 +10,8 @@ from openpyxl import Workbook
 
 from catalog.importers import ProductImporter
 from catalog.models import Product
-from core.importing import ImportBatch, ImportRefused, decode_csv_bytes
+from core.import_files import ImportRefused, decode_csv_bytes
+from core.importing import ImportBatch
 from tests.factories import ProductFactory, SupplierFactory
 
 HEADER = ["sku", "name", "supplier code", "unit cost", "list price", "low-stock threshold"]
