@@ -17,7 +17,7 @@ from catalog.models import Carrier, Supplier, Warehouse
 from core.api import require_permissions
 from orders.models import Order, OrderLine
 
-from . import notes, selectors, services
+from . import notes, outbound, selectors, services
 from .models import USER_TRANSITIONS, Ticket, TicketState, TicketType
 
 router = Router(tags=["aftersales"])
@@ -284,7 +284,7 @@ def create_outbound_shipment(request, ticket_id: int, payload: OutboundShipmentI
     if errors:
         return _invalid(errors)
     try:
-        shipment = services.create_outbound_shipment(ticket, kind=payload.kind, supplier=supplier,
+        shipment = outbound.create_outbound_shipment(ticket, kind=payload.kind, supplier=supplier,
                                                      warehouse=warehouse, freight=payload.freight,
                                                      actor=request.user)
     except ValidationError as exc:

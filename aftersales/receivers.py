@@ -15,7 +15,7 @@ def resolve_on_dispatch(sender, instance, name, source, target, method_kwargs=No
     if name not in DISPATCH_TRANSITIONS or instance.purpose == ShipmentPurpose.SALE:
         return
     from .models import Ticket
-    from .services import resolve_by_dispatch
+    from .outbound import resolve_by_dispatch
 
     for ticket in Ticket.objects.filter(outbound_shipment_id=instance.pk):
         resolve_by_dispatch(ticket, shipment=instance, actor=None)

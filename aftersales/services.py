@@ -1,6 +1,7 @@
 """Every write to after-sales tickets: registering and editing, the transitions (with what each implies:
 stock ledger rows, supplier account entries, notifications, the order's after-sales status), and assigning
-tickets to a handler. Notes and their attachments are in `aftersales.notes`.
+tickets to a handler. Notes and their attachments are in `aftersales.notes`; the exchange/reship
+outbound shipment and its resolve-on-dispatch in `aftersales.outbound`.
 
 Each function takes keyword-only arguments and the acting user, runs in one `transaction.atomic()`,
 runs its transition through `core.transitions.perform` (permission + state checks, transition log)
@@ -17,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
+from django_fsm import can_proceed, has_transition_perm
 
 from accounts.roles import Role
 from core.transitions import perform
@@ -30,7 +31,6 @@ from reconciliation.models import EntryKind, SupplierAccountEntry
 from reconciliation.services import EntryDraft, post_supplier_entries
 
 from .models import (
-    DONE_STATES,
     OPEN_STATES,
     REFUND_TYPES,
     RETURN_TYPES,
@@ -452,74 +452,6 @@ def resolve_ticket(ticket, *, actor, refund: Refund | None = None, comment=""):
         sync_order_aftersales_status(ticket.order)
     ticket.was_already_resolved = False
     return ticket
-
-
-def resolve_by_dispatch(ticket, *, shipment, actor=None):
-    """An exchange/reship ticket's outbound shipment was dispatched: resolve the ticket (system) and post
-    its supplier entries. Does nothing when the ticket is not waiting for that (already resolved …)."""
-    with transaction.atomic():
-        ticket = _locked(ticket)
-        if ticket.state in DONE_STATES or not can_proceed(ticket.resolve_by_dispatch):
-            return ticket
-        perform(ticket, "resolve_by_dispatch", actor=actor,
-                comment=_("Shipment %(no)s dispatched") % {"no": shipment}, update_fields=["resolved_at"])
-        _post_supplier_entries(ticket, actor)
-        sync_order_aftersales_status(ticket.order)
-        notify(recipients=[ticket.handler_id], subject=_("After-sales ticket %(no)s resolved: shipment dispatched")
-               % {"no": ticket}, link=ticket.get_absolute_url(), event="ticket_resolved")
-    return ticket
-
-
-# ---- exchange / reship: the outbound shipment ----------------------------------------------------------
-
-def outbound_shipment_is_live(ticket):
-    """True while the ticket has an outbound shipment that is not rejected or cancelled."""
-    shipment = ticket.outbound_shipment
-    return shipment is not None and shipment.state not in ("rejected", "cancelled")
-
-
-def may_create_outbound_shipment(ticket, user):
-    """Exchange: once the return is in; reship: once approved. The handler or an approver who may enter
-    shipments; only while no live outbound shipment exists."""
-    if ticket.type == TicketType.RESHIP:
-        ready = ticket.state == TicketState.APPROVED
-    elif ticket.type == TicketType.EXCHANGE:
-        ready = ticket.state == TicketState.RETURN_RECEIVED
-    else:
-        return False
-    if not ready or outbound_shipment_is_live(ticket):
-        return False
-    return user.has_perm("shipments.add_shipment") and (
-        user.pk == ticket.handler_id or user.has_perm("aftersales.approve_ticket"))
-
-
-def create_outbound_shipment(ticket, *, kind, actor, supplier=None, warehouse=None, freight=Decimal("0")):
-    """Enter the exchange/reship shipment of the ticket's lines through the shipments service (purpose
-    exchange / reship: no open quantity used, the order's fulfilment status untouched). It then follows
-    the normal shipment flow; its dispatch resolves the ticket (aftersales.receivers)."""
-    from shipments.models import ShipmentPurpose
-    from shipments.services import LineInput, create_shipment
-
-    with transaction.atomic():
-        ticket = _locked(ticket)
-        if not may_create_outbound_shipment(ticket, actor):
-            if ticket.type not in (TicketType.EXCHANGE, TicketType.RESHIP):
-                raise ValidationError(_("Only exchange and reship tickets send goods out."))
-            if outbound_shipment_is_live(ticket):
-                raise ValidationError(_("Ticket %(no)s already has its outbound shipment %(s)s.")
-                                      % {"no": ticket, "s": ticket.outbound_shipment})
-            if ticket.state not in (TicketState.APPROVED, TicketState.RETURN_RECEIVED):
-                raise TransitionNotAllowed(_("Ticket %(no)s is %(state)s: no outbound shipment yet.")
-                                           % {"no": ticket, "state": ticket.get_state_display()})
-            raise PermissionDenied(_("You may not enter the outbound shipment of this ticket."))
-        purpose = ShipmentPurpose.EXCHANGE if ticket.type == TicketType.EXCHANGE else ShipmentPurpose.RESHIP
-        lines = [LineInput(order_line=line.order_line, quantity=line.quantity)
-                 for line in ticket.lines.select_related("order_line__product")]
-        shipment = create_shipment(order=ticket.order, kind=kind, lines=lines, actor=actor, purpose=purpose,
-                                   supplier=supplier, warehouse=warehouse, freight=freight)
-        ticket.outbound_shipment = shipment
-        ticket.save(update_fields=["outbound_shipment"])
-    return shipment
 
 
 def close_ticket(ticket, *, actor, comment=""):

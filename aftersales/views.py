@@ -17,7 +17,7 @@ from inventory.services import StockError
 from orders.models import Order
 from reconciliation.services import SupplierEntryError
 
-from . import notes, selectors, services
+from . import notes, outbound, selectors, services
 from .filters import TicketFilter
 from .forms import LINE_PREFIX, ActionForm, AssignForm, NoteForm, OutboundShipmentForm, TicketForm
 from .models import USER_TRANSITIONS, Ticket, TicketAttachment, TicketState
@@ -199,7 +199,7 @@ class TicketDetailView(PermissionRequiredMixin, TemplateView):
             may_note=user.has_perm("aftersales.add_ticketnote"),
             may_edit=ticket.state == TicketState.REGISTERED and user.has_perm("aftersales.change_ticket"),
             check=selectors.reconciliation_status(ticket),
-            may_ship=services.may_create_outbound_shipment(ticket, user),
+            may_ship=outbound.may_create_outbound_shipment(ticket, user),
             shipment_form=OutboundShipmentForm(initial={"supplier": ticket.supplier_id,
                                                         "warehouse": ticket.return_warehouse_id}),
             shipments=selectors.order_shipments(ticket.order),
@@ -263,7 +263,7 @@ class OutboundShipmentView(PermissionRequiredMixin, View):
             return redirect(ticket)
         data = form.cleaned_data
         try:
-            shipment = services.create_outbound_shipment(
+            shipment = outbound.create_outbound_shipment(
                 ticket, kind=data["kind"], supplier=data.get("supplier"), warehouse=data.get("warehouse"),
                 freight=data.get("freight") or 0, actor=request.user)
         except (ValidationError, TransitionNotAllowed, PermissionDenied) as exc:

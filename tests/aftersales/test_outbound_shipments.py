@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django_fsm import TransitionNotAllowed
 
-from aftersales import services
+from aftersales import outbound, services
 from aftersales.models import ReturnDestination, Ticket, TicketState, TicketType
 from inventory.models import MoveKind, StockBalance, StockLedgerEntry
 from orders.models import AftersalesStatus, FulfilmentStatus, Order
@@ -42,19 +42,19 @@ def test_an_exchange_ships_its_replacement_without_touching_fulfilment_or_open_q
     ticket = make_ticket(type=TicketType.EXCHANGE, order_line=line, quantity=1, registered_by=world.sales,
                          warehouse=world.warehouse, destination=ReturnDestination.WAREHOUSE)
     with pytest.raises(TransitionNotAllowed):  # nothing goes out before approval
-        services.create_outbound_shipment(ticket, kind="company_dispatch", warehouse=world.warehouse,
+        outbound.create_outbound_shipment(ticket, kind="company_dispatch", warehouse=world.warehouse,
                                           actor=world.sales)
     services.submit_ticket(ticket, actor=world.sales)
     services.approve_ticket(ticket, actor=world.approver)
     services.start_awaiting_return(ticket, actor=world.sales)
     services.confirm_return_received(ticket, actor=world.warehouse_user)
 
-    shipment = services.create_outbound_shipment(ticket, kind="company_dispatch", warehouse=world.warehouse,
+    shipment = outbound.create_outbound_shipment(ticket, kind="company_dispatch", warehouse=world.warehouse,
                                                  actor=world.sales)
     assert shipment.purpose == ShipmentPurpose.EXCHANGE
     assert fresh(ticket).outbound_shipment == shipment
     with pytest.raises(ValidationError):  # one live outbound shipment per ticket
-        services.create_outbound_shipment(ticket, kind="company_dispatch", warehouse=world.warehouse,
+        outbound.create_outbound_shipment(ticket, kind="company_dispatch", warehouse=world.warehouse,
                                           actor=world.sales)
     dispatch_company(world, shipment)
 
@@ -77,7 +77,7 @@ def test_a_reship_drop_ship_resolves_the_ticket_when_the_supplier_dispatches_it(
     ticket = make_ticket(type=TicketType.RESHIP, order_line=line, quantity=2, registered_by=world.sales)
     services.submit_ticket(ticket, actor=world.sales)
     services.approve_ticket(ticket, actor=world.approver)
-    shipment = services.create_outbound_shipment(ticket, kind="drop_ship",
+    shipment = outbound.create_outbound_shipment(ticket, kind="drop_ship",
                                                  supplier=line.product.default_supplier, actor=world.sales)
     assert shipment.purpose == ShipmentPurpose.RESHIP
     # reship units never count against open quantity

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
-from aftersales import notes, selectors, services
+from aftersales import notes, outbound, selectors, services
 from aftersales.models import (
     ReceiptStatus,
     ReturnDestination,
@@ -137,11 +137,11 @@ def test_exchange_path_is_resolved_by_the_dispatch_of_its_shipment_not_by_hand(p
     ticket = approved(ticket, people)
     services.start_awaiting_return(ticket, actor=people.sales)
     # the replacement leaves only once the return is in
-    assert services.resolve_by_dispatch(ticket, shipment="SH0000001").state == TicketState.AWAITING_RETURN
+    assert outbound.resolve_by_dispatch(ticket, shipment="SH0000001").state == TicketState.AWAITING_RETURN
     services.confirm_return_received(ticket, actor=people.warehouse)
     with pytest.raises(TransitionNotAllowed):
         services.resolve_ticket(ticket, actor=people.sales)
-    services.resolve_by_dispatch(ticket, shipment="SH0000001")
+    outbound.resolve_by_dispatch(ticket, shipment="SH0000001")
     assert fresh(ticket).state == TicketState.RESOLVED
     services.close_ticket(ticket, actor=people.sales)
     assert fresh(ticket).state == TicketState.CLOSED
@@ -154,7 +154,7 @@ def test_reship_path_skips_the_return_and_resolves_on_dispatch(people):
         services.start_awaiting_return(ticket, actor=people.sales)
     with pytest.raises(TransitionNotAllowed):
         services.resolve_ticket(ticket, actor=people.sales)
-    services.resolve_by_dispatch(ticket, shipment="SH0000002")
+    outbound.resolve_by_dispatch(ticket, shipment="SH0000002")
     assert fresh(ticket).state == TicketState.RESOLVED
     assert fresh(ticket).resolved_at is not None
 
