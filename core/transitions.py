@@ -241,11 +241,14 @@ def state_label(model, value):
 
 
 def transition_label(model, name):
-    """`custom={"label": …}` of the transition method if given, else its name made readable."""
+    """`custom={"label": …}` of the transition method if given, then the model's `log_labels` (for log
+    rows written without a transition method, such as a statement's build), else the name made readable."""
     method = getattr(model, name, None)
     meta = getattr(method, "_django_fsm", None)
     if meta is not None:
         for transition in meta.transitions.values():
             if transition.custom.get("label"):
                 return str(transition.custom["label"])
+    if name in getattr(model, "log_labels", {}):
+        return str(model.log_labels[name])
     return name.replace("_", " ").capitalize()

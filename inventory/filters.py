@@ -1,4 +1,5 @@
 import django_filters
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Supplier, Warehouse
@@ -21,7 +22,7 @@ class BalanceFilter(django_filters.FilterSet):
     supplier = django_filters.ModelChoiceFilter(label=_("Supplier"), field_name="product__default_supplier",
                                                 queryset=Supplier.objects.order_by("name"))
     low = django_filters.BooleanFilter(label=_("Low stock only"), method="filter_low",
-                                       widget=django_filters.widgets.BooleanWidget())
+                                       widget=django_filters.widgets.BooleanWidget)
 
     class Meta:
         model = StockBalance
@@ -54,7 +55,7 @@ class LedgerFilter(django_filters.FilterSet):
 def document_filter(model, warehouse_fields):
     attrs = {"state": django_filters.ChoiceFilter(label=_("State"), choices=DocumentState.choices)}
     for name in warehouse_fields:
-        attrs[name] = django_filters.ModelChoiceFilter(label=model._meta.get_field(name).verbose_name.capitalize(),
+        attrs[name] = django_filters.ModelChoiceFilter(label=capfirst(model._meta.get_field(name).verbose_name),
                                                        queryset=Warehouse.objects.order_by("name"))
     if model is GoodsReceipt:
         attrs["supplier"] = django_filters.ModelChoiceFilter(label=_("Supplier"),

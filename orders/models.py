@@ -91,11 +91,13 @@ class Order(ConcurrentTransitionMixin, models.Model):
 
     # ---- transitions (called by orders.services only) -------------------------------------------
     @transition(field=fulfilment_status, source=FulfilmentStatus.AWAITING_SHIPMENT,
-                target=FulfilmentStatus.CANCELLED, permission="orders.cancel_order")
+                target=FulfilmentStatus.CANCELLED, permission="orders.cancel_order",
+                custom={"label": _("Cancel order")})
     def cancel(self, *, by=None, comment=""):
         """Only while nothing is dispatched; the shipments app cancels undispatched shipments with it."""
 
-    @transition(field=fulfilment_status, source=LIVE_STATUSES, target=RETURN_VALUE(*DERIVABLE_STATUSES))
+    @transition(field=fulfilment_status, source=LIVE_STATUSES, target=RETURN_VALUE(*DERIVABLE_STATUSES),
+                custom={"label": _("Fulfilment status updated")})
     def derive_fulfilment_status(self, status, *, by=None, comment=""):
         """Write the status derived from the shipments (orders.services.set_fulfilment_status)."""
         return status

@@ -56,6 +56,9 @@ class PaymentDirection(models.TextChoices):
 class Statement(ConcurrentTransitionMixin, models.Model):
     """对账单: a supplier's entries of a period, approved by a finance supervisor, then paid."""
 
+    # Timeline labels of log rows written without a transition method (statements.build_statement).
+    log_labels = {"build": _("Build statement")}
+
     supplier = models.ForeignKey(Supplier, verbose_name=_("supplier"), on_delete=models.PROTECT,
                                  related_name="statements")
     period_from = models.DateField(_("period from"), default=timezone.localdate)

@@ -16,7 +16,7 @@ from django_fsm import (
 )
 
 from core.append_only import AppendOnlyError
-from core.transitions import TransitionLog, perform, timeline_for
+from core.transitions import TransitionLog, perform, timeline_for, transition_label
 
 
 class Ticket(ConcurrentTransitionMixin, models.Model):
@@ -225,3 +225,15 @@ def test_the_timeline_of_a_document_without_transitions_says_so(ticket_table, db
         Context({"t": Ticket.objects.create()})
     )
     assert "No changes of state yet." in html
+
+
+def test_timeline_labels_come_from_the_transition_or_the_models_log_labels_and_are_translated():
+    from django.utils import translation
+
+    from orders.models import Order
+    from reconciliation.models import Statement
+
+    assert transition_label(Order, "cancel") == "Cancel order"
+    assert transition_label(Statement, "build") == "Build statement"  # a log row with no transition method
+    with translation.override("zh-hans"):
+        assert transition_label(Order, "derive_fulfilment_status") == "发货状态已更新"
