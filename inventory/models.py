@@ -185,6 +185,13 @@ class StockDocument(ConcurrentTransitionMixin, models.Model):
     def number(self):
         return f"{self.number_prefix}-{self.pk:06d}" if self.pk else ""
 
+    @transition(field=state, source=DocumentState.DRAFT, target=DocumentState.POSTED,
+                permission=lambda document, user: user.has_perm(f"inventory.post_{document._meta.model_name}"),
+                custom={"label": _("Post")})
+    def post(self, *, by=None, comment=""):
+        """Side effects (ledger rows, supplier entries) live in inventory.documents.post_<document>."""
+        self.posted_at = timezone.now()
+
 
 class GoodsReceipt(StockDocument):
     """入库单: goods bought from a supplier arrive in a warehouse. Posting writes in rows and one
@@ -201,12 +208,6 @@ class GoodsReceipt(StockDocument):
         verbose_name = _("goods receipt")
         verbose_name_plural = _("goods receipts")
         permissions = [("post_goodsreceipt", _("Can post goods receipt"))]
-
-    @transition(field="state", source=DocumentState.DRAFT, target=DocumentState.POSTED,
-                permission="inventory.post_goodsreceipt", custom={"label": _("Post")})
-    def post(self, *, by=None, comment=""):
-        """Side effects (in rows, supplier entries) live in inventory.documents.post_goods_receipt."""
-        self.posted_at = timezone.now()
 
 
 class GoodsReceiptLine(models.Model):
@@ -248,12 +249,6 @@ class Stocktake(StockDocument):
         verbose_name = _("stocktake")
         verbose_name_plural = _("stocktakes")
         permissions = [("post_stocktake", _("Can post stocktake"))]
-
-    @transition(field="state", source=DocumentState.DRAFT, target=DocumentState.POSTED,
-                permission="inventory.post_stocktake", custom={"label": _("Post")})
-    def post(self, *, by=None, comment=""):
-        """Side effects (adjustment rows) live in inventory.documents.post_stocktake."""
-        self.posted_at = timezone.now()
 
 
 class StocktakeLine(models.Model):
@@ -299,12 +294,6 @@ class Transfer(StockDocument):
             models.CheckConstraint(condition=~Q(from_warehouse=F("to_warehouse")),
                                    name="transfer_between_different_warehouses"),
         ]
-
-    @transition(field="state", source=DocumentState.DRAFT, target=DocumentState.POSTED,
-                permission="inventory.post_transfer", custom={"label": _("Post")})
-    def post(self, *, by=None, comment=""):
-        """Side effects (out and in rows) live in inventory.documents.post_transfer."""
-        self.posted_at = timezone.now()
 
 
 class TransferLine(models.Model):
