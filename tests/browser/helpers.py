@@ -30,6 +30,7 @@ def logout(page: Page):
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
+        expect(page.locator("#mainnav")).to_have_class(re.compile(r"\bshow\b"))  # opened, not mid-slide
     page.locator("nav form[action$='/accounts/logout/'] button").click()
     expect(page).to_have_url(re.compile(re.escape(reverse("accounts:login"))))
     return page
