@@ -35,7 +35,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models.signals import post_save, pre_save
-from django.db.models.sql import UpdateQuery
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,7 +50,7 @@ from django_fsm.signals import post_transition
 
 from .models import TransitionLog
 
-__all__ = ["TransitionLog", "perform", "timeline_for", "state_label", "transition_label"]
+__all__ = ["TransitionLog", "perform", "perform_many", "timeline_for", "state_label", "transition_label"]
 
 
 def _state_field(instance, meta):
@@ -61,18 +60,14 @@ def _state_field(instance, meta):
     return field
 
 
-def perform(instance, name, *, actor, comment="", update_fields=(), **kwargs):
-    """Run transition `name` on `instance` as `actor`, save it, and return it (see module docstring).
-
-    Extra keyword arguments go to the transition method; `update_fields` names the fields, besides
-    the state field, that the method sets and that must be saved."""
+def _checked(instance, name, actor):
+    """The transition method `name` of `instance`, after its checks: `can_proceed` (→ TransitionNotAllowed)
+    and `has_transition_perm` (→ PermissionDenied). Returns (method, state field)."""
     method = getattr(instance, name, None)
     meta = getattr(method, "_django_fsm", None)
     if meta is None:
         raise TypeError(f"{type(instance).__name__}.{name} is not a django-fsm transition")
     field = _state_field(instance, meta)
-    # The checks write nothing, so they run before the atomic block: a refusal leaves the caller's
-    # transaction usable (e.g. a print run that skips a shipment changed meanwhile and goes on).
     current = field.get_state(instance)
     if not can_proceed(method):
         if meta.has_transition(current):
@@ -97,31 +92,62 @@ def perform(instance, name, *, actor, comment="", update_fields=(), **kwargs):
                 "document": instance._meta.verbose_name,
             }
         )
-    # No savepoint of its own: inside a service's block the log row and the save commit or roll back
+    return method, field
+
+
+def perform(instance, name, *, actor, comment="", update_fields=(), **kwargs):
+    """Run transition `name` on `instance` as `actor`, save it, and return it (see module docstring).
+
+    Extra keyword arguments go to the transition method; `update_fields` names the fields, besides
+    the state field, that the method sets and that must be saved."""
+    perform_many([instance], name, actor=actor, comment=comment, update_fields=update_fields,
+                 kwargs_for=lambda _instance: kwargs)
+    return instance
+
+
+def perform_many(instances, name, *, actor, comment="", update_fields=(), kwargs_for=None):
+    """`perform` for several instances of one model at once (a bulk action: approve the ticked
+    shipments, a print run, a tracking file): every instance is checked first — the first refusal
+    raises, naming its instance, and nothing is written —, then each method runs (with
+    `kwargs_for(instance)` as extra keyword arguments, if given) and, on PostgreSQL, ONE statement saves
+    them all with their log rows (_save_with_logs); elsewhere each is saved in turn. Returns the
+    instances. The caller holds their rows locked, inside its own atomic block, as for `perform`."""
+    instances = list(instances)
+    if not instances:
+        return instances
+    # The checks write nothing, so they run before the atomic block: a refusal leaves the caller's
+    # transaction usable (a caller may catch it and go on).
+    checked = [_checked(instance, name, actor) for instance in instances]
+    fields = [checked[0][1].name, *(f for f in update_fields if f != checked[0][1].name)]
+    # No savepoint of its own: inside a service's block the log rows and the saves commit or roll back
     # with the service's other writes anyway. A failure here (ConcurrentTransition, a database error)
     # marks the enclosing transaction for rollback; a caller that wants to go on after one wraps the
     # service call in its own atomic block (every service has one), which is where the savepoint is.
-    # Outside any transaction this block is the transaction (log row + save together).
+    # Outside any transaction this block is the transaction (log rows + saves together).
     with transaction.atomic(savepoint=False):
-        fields = [field.name, *(f for f in update_fields if f != field.name)]
-        if not _can_fold(instance):
-            method(by=actor, comment=comment, **kwargs)
+        if not all(_can_fold(instance) for instance in instances):
+            for instance, (method, _field) in zip(instances, checked, strict=True):
+                method(by=actor, comment=comment, **(kwargs_for(instance) if kwargs_for else {}))
+                instance.save(update_fields=fields)
+            return instances
+        # PostgreSQL: the log rows are held back while the methods run, then written by the same
+        # statement as the conditional UPDATE (_save_with_logs) — one round trip for the lot.
+        entries = []
+        for instance, (method, _field) in zip(instances, checked, strict=True):
+            instance.__dict__["_defer_transition_log"] = True
+            try:
+                method(by=actor, comment=comment, **(kwargs_for(instance) if kwargs_for else {}))
+            finally:
+                instance.__dict__.pop("_defer_transition_log", None)
+            entries.append(instance.__dict__.pop("_pending_transition_logs", []))
+        if all(len(pending) == 1 for pending in entries) and _save_with_logs(
+                instances, fields, [pending[0] for pending in entries]):
+            return instances
+        for instance, pending in zip(instances, entries, strict=True):
+            if pending:
+                _write(instance, pending)
             instance.save(update_fields=fields)
-            return instance
-        # PostgreSQL: the log row is held back while the method runs, then written by the same statement
-        # as the conditional UPDATE (_save_with_log) — one round trip less per transition.
-        instance.__dict__["_defer_transition_log"] = True
-        try:
-            method(by=actor, comment=comment, **kwargs)
-        finally:
-            instance.__dict__.pop("_defer_transition_log", None)
-        entries = instance.__dict__.pop("_pending_transition_logs", [])
-        if len(entries) == 1 and _save_with_log(instance, fields, entries[0]):
-            return instance
-        if entries:
-            _write(instance, entries)
-        instance.save(update_fields=fields)
-    return instance
+    return instances
 
 
 def _can_fold(instance):
@@ -133,54 +159,79 @@ def _can_fold(instance):
     )
 
 
-def _save_with_log(instance, fields, entry):
-    """Save `fields` of `instance` with the ConcurrentTransitionMixin's conditional UPDATE (pk and the
-    state(s) as loaded) and insert the log row `entry` in ONE statement:
-    WITH u AS (UPDATE … WHERE pk = … AND state = <as loaded> RETURNING 1) INSERT … SELECT … FROM u.
-    The log row exists exactly when the update matched. Sends pre_save/post_save as save() does.
+def _save_with_logs(instances, fields, entries):
+    """Save `fields` of `instances` (one model, one database) with the ConcurrentTransitionMixin's
+    conditional UPDATE (pk and the state(s) as loaded) and insert their log rows `entries`, in ONE
+    statement:
+      WITH v(pk, loaded states…, new values…, log source, log target) AS (VALUES …),
+           u AS (UPDATE … FROM v WHERE pk = v.pk AND state = v.<as loaded> RETURNING pk)
+      INSERT INTO log … SELECT … FROM u JOIN v …
+    A log row exists exactly for each row the update matched; fewer matches than instances raise
+    ConcurrentTransition (the caller's block rolls back). Sends pre_save/post_save as save() does.
     Returns False (nothing done) when a field name is not a plain concrete field."""
-    model = type(instance)
+    model = type(instances[0])
     meta = model._meta
     by_name = {}
     for f in meta.concrete_fields:
         by_name[f.name] = by_name[f.attname] = f
     if any(name not in by_name or by_name[name].primary_key for name in fields):
         return False
-    using = instance._state.db or DEFAULT_DB_ALIAS
+    using = instances[0]._state.db or DEFAULT_DB_ALIAS
+    if any(type(instance) is not model or (instance._state.db or DEFAULT_DB_ALIAS) != using
+           for instance in instances):
+        return False
     connection = connections[using]
-    update_fields = frozenset(by_name[name].name for name in fields)
-    pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=update_fields)
-    values = [(by_name[name], None, by_name[name].pre_save(instance, False)) for name in fields]
-    initial = instance._ConcurrentTransitionMixin__initial_states
-    state_filter = {f.attname: initial[f.attname] for f in instance.state_fields}
-    query = model._base_manager.using(using).filter(pk=instance.pk, **state_filter).query.chain(UpdateQuery)
-    query.add_update_fields(values)
-    update_sql, update_params = query.get_compiler(using).as_sql()
-    now = timezone.now()
-    content_type = ContentType.objects.db_manager(using).get_for_model(instance)
     qn = connection.ops.quote_name
+    update_fields = frozenset(by_name[name].name for name in fields)
+    saved = [by_name[name] for name in fields]
+    state_fields = list(instances[0].state_fields)
+    pk = meta.pk
+
+    def cell(field):
+        return f"CAST(%s AS {field.cast_db_type(connection)})"
+
+    row_sql = "(" + ", ".join([cell(pk), *(cell(f) for f in state_fields), *(cell(f) for f in saved),
+                               "CAST(%s AS text)", "CAST(%s AS text)"]) + ")"
+    names = ["pk", *(f"c{i}" for i in range(len(state_fields))), *(f"f{i}" for i in range(len(saved))),
+             "log_source", "log_target"]
+    params = []
+    for instance, entry in zip(instances, entries, strict=True):
+        pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=update_fields)
+        initial = instance._ConcurrentTransitionMixin__initial_states
+        params += [pk.get_db_prep_value(instance.pk, connection),
+                   *(f.get_db_prep_save(initial[f.attname], connection) for f in state_fields),
+                   *(f.get_db_prep_save(f.pre_save(instance, False), connection) for f in saved),
+                   entry.source, entry.target]
+    now = timezone.now()
+    content_type = ContentType.objects.db_manager(using).get_for_model(instances[0])
+    entry = entries[0]
+    table = qn(meta.db_table)
+    assignments = ", ".join(f"{qn(f.column)} = v.f{i}" for i, f in enumerate(saved))
+    matches = " AND ".join([f"t.{qn(pk.column)} = v.pk",
+                            *(f"t.{qn(f.column)} = v.c{i}" for i, f in enumerate(state_fields))])
     columns = ["content_type_id", "object_id", "transition", "source", "target", "actor_id", "comment",
                "created_at"]
+    sql = (f"WITH v ({', '.join(names)}) AS (VALUES {', '.join([row_sql] * len(instances))}), "
+           f"u AS (UPDATE {table} AS t SET {assignments} FROM v WHERE {matches} RETURNING t.{qn(pk.column)} AS pk) "
+           f"INSERT INTO {qn(TransitionLog._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
+           f"SELECT %s, CAST(v.pk AS text), %s, v.log_source, v.log_target, %s, %s, %s FROM u JOIN v ON v.pk = u.pk "
+           f"ORDER BY v.pk RETURNING {qn('id')}, {qn('object_id')}")
     actor_id = entry.actor.pk if entry.actor is not None else None
-    sql = (f"WITH u AS ({update_sql} RETURNING 1) INSERT INTO {qn(TransitionLog._meta.db_table)} "
-           f"({', '.join(qn(c) for c in columns)}) SELECT {', '.join(['%s'] * len(columns))} FROM u "
-           f"RETURNING {qn('id')}")
-    params = [*update_params, content_type.pk, str(instance.pk), entry.transition, entry.source, entry.target,
-              actor_id, entry.comment, now]
+    params += [content_type.pk, entry.transition, actor_id, entry.comment, now]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        if model._base_manager.using(using).filter(pk=instance.pk).exists():
-            raise ConcurrentTransition(
-                "Cannot save object! The state has been changed since fetched from the database!"
-            )
-        raise DatabaseError("Save with update_fields did not affect any rows.")
-    entry.content_type, entry.object_id, entry.created_at, entry.pk = content_type, str(instance.pk), now, row[0]
-    entry._state.adding, entry._state.db = False, using
-    instance._update_initial_state()
-    post_save.send(sender=model, instance=instance, created=False, update_fields=update_fields, raw=False,
-                   using=using)
+        logged = {object_id: log_id for log_id, object_id in cursor.fetchall()}
+    if len(logged) != len(instances):
+        if len(instances) == 1 and not model._base_manager.using(using).filter(pk=instances[0].pk).exists():
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+        raise ConcurrentTransition("Cannot save object! The state has been changed since fetched from the database!")
+    for instance, entry in zip(instances, entries, strict=True):
+        entry.content_type, entry.object_id, entry.created_at = content_type, str(instance.pk), now
+        entry.pk = logged[entry.object_id]
+        entry._state.adding, entry._state.db = False, using
+        instance._update_initial_state()
+        post_save.send(sender=model, instance=instance, created=False, update_fields=update_fields, raw=False,
+                       using=using)
     return True
 
 

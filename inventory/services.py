@@ -428,11 +428,12 @@ def release(*, sources: Iterable[models.Model], actor=None) -> int:
 
 
 def consume(*, sources: Iterable[models.Model], actor=None, kind=MoveKind.DISPATCH,
-            source: models.Model | None = None) -> list[StockLedgerEntry]:
+            source: models.Model | dict | None = None) -> list[StockLedgerEntry]:
     """Dispatch reserved stock: each open reservation of these source lines becomes an out row (its
     units leave on hand and reserved together) and is marked consumed. The rows link to `source` when
-    given (e.g. the shipment), else to the reservation's own source line. `sources` may be a QuerySet
-    of the source lines: their reservations are then found by subquery, without loading the lines."""
+    given (e.g. the shipment; or {source line pk: document} when the lines belong to several, as in a
+    bulk dispatch), else to the reservation's own source line. `sources` may be a QuerySet of the
+    source lines: their reservations are then found by subquery, without loading the lines."""
     if not isinstance(sources, models.QuerySet):
         sources = list(sources)
     refusal = None
@@ -447,7 +448,8 @@ def consume(*, sources: Iterable[models.Model], actor=None, kind=MoveKind.DISPAT
         moves = [
             StockMove(product_id=r.product_id, warehouse_id=r.warehouse_id, direction=Direction.OUT,
                       quantity=r.quantity, kind=kind, from_reserved=True,
-                      source=source if source is not None else line_sources.get(key, r.source))
+                      source=(source[r.source_id] if isinstance(source, dict) else source if source is not None
+                              else line_sources.get(key, r.source)))
             for key, r in by_key.items()
         ]
         try:

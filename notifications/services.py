@@ -6,6 +6,7 @@ down never fails the event: the rows stay pending and `redeliver_pending` queues
 
 import functools
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -46,17 +47,37 @@ def notify(*, recipients, subject, body="", link="", event=""):
 
 
 def notify_role(role, *, subject, body="", link="", event=""):
-    """notify() every active user holding `role` (a Django group name).
+    """notify() every active user holding `role` (a Django group name): `notify_role_many` with one
+    message."""
+    return notify_role_many(role, [RoleMessage(subject, body, link)], event=event)
+
+
+@dataclass(frozen=True)
+class RoleMessage:
+    subject: str
+    body: str = ""
+    link: str = ""
+
+
+def notify_role_many(role, messages, *, event=""):
+    """Every message to every active user holding `role` — a bulk action's events (approving a page of
+    shipments tells the warehouse of each one, as approving them one by one would), written together
+    and queued for delivery on commit in DELIVERY_BATCH-sized tasks. Returns the rows, message by
+    message, recipients by id.
 
     Where the database returns rows from an INSERT (PostgreSQL, SQLite ≥ 3.35) the holders are found
-    and their rows written by one INSERT … SELECT … RETURNING (one round trip, not a SELECT then an
-    INSERT); otherwise one query finds them and `_write` inserts."""
-    if not connection.features.can_return_columns_from_insert:
-        users = (get_user_model().objects.filter(groups__name=str(role), is_active=True)
-                 .order_by("pk").values_list("pk", flat=True).distinct())
-        return _write(users, subject=subject, body=body, link=link, event=event)
+    and all the rows written by one INSERT … SELECT … RETURNING (one round trip, not a SELECT then an
+    INSERT); otherwise one query finds them and one bulk insert writes them."""
+    messages = [RoleMessage(str(m.subject)[:200], str(m.body), str(m.link)[:500]) for m in messages]
+    event = str(event)[:100]
+    if not messages:
+        return []
     now = timezone.now()
-    subject, body, link, event = str(subject)[:200], str(body), str(link)[:500], str(event)[:100]
+    if not connection.features.can_return_columns_from_insert:
+        users = list(get_user_model().objects.filter(groups__name=str(role), is_active=True)
+                     .order_by("pk").values_list("pk", flat=True).distinct())
+        return _insert([Notification(recipient_id=user_id, subject=m.subject, body=m.body, link=m.link, event=event,
+                                     created_at=now) for m in messages for user_id in users])
     user_model = get_user_model()
     memberships = user_model.groups.through
     group_model = user_model.groups.field.related_model
@@ -64,25 +85,33 @@ def notify_role(role, *, subject, body="", link="", event=""):
     user_column = memberships._meta.get_field(user_model._meta.model_name).column
     group_column = memberships._meta.get_field(group_model._meta.model_name).column
     table = Notification._meta.db_table
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(messages))
     sql = (
+        f"WITH m (position, subject, body, link) AS (VALUES {values}) "
         f"INSERT INTO {qn(table)} ({qn('recipient_id')}, {qn('subject')}, {qn('body')}, {qn('link')}, "
         f"{qn('event')}, {qn('created_at')}, {qn('delivery_status')}, {qn('delivery_attempts')}, "
         f"{qn('last_error')}) "
-        f"SELECT DISTINCT u.{qn('id')}, %s, %s, %s, %s, %s, %s, 0, '' "
-        f"FROM {qn(user_model._meta.db_table)} u "
-        f"INNER JOIN {qn(memberships._meta.db_table)} m ON m.{qn(user_column)} = u.{qn('id')} "
-        f"INNER JOIN {qn(group_model._meta.db_table)} g ON g.{qn('id')} = m.{qn(group_column)} "
-        f"WHERE g.{qn('name')} = %s AND u.{qn('is_active')} "
-        f"ORDER BY u.{qn('id')} RETURNING {qn('id')}, {qn('recipient_id')}"
+        f"SELECT h.id, m.subject, m.body, m.link, %s, %s, %s, 0, '' "
+        f"FROM (SELECT DISTINCT u.{qn('id')} AS id FROM {qn(user_model._meta.db_table)} u "
+        f"INNER JOIN {qn(memberships._meta.db_table)} r ON r.{qn(user_column)} = u.{qn('id')} "
+        f"INNER JOIN {qn(group_model._meta.db_table)} g ON g.{qn('id')} = r.{qn(group_column)} "
+        f"WHERE g.{qn('name')} = %s AND u.{qn('is_active')}) h CROSS JOIN m "
+        f"ORDER BY m.position, h.id RETURNING {qn('id')}, {qn('recipient_id')}"
     )
-    params = [subject, body, link, event, connection.ops.adapt_datetimefield_value(now),
-              str(DeliveryStatus.PENDING), str(role)]
+    params = []
+    for position, m in enumerate(messages):
+        params += [position, m.subject, m.body, m.link]
+    params += [event, connection.ops.adapt_datetimefield_value(now), str(DeliveryStatus.PENDING), str(role)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         returned = sorted(cursor.fetchall())
+    # One row per (message, holder), numbered in the INSERT's order (message, then holder): ids ascend
+    # with it, so the i-th row by id belongs to message i // holders.
+    holders = len(returned) // len(messages)
     created = []
-    for pk, recipient_id in returned:
-        row = Notification(pk=pk, recipient_id=recipient_id, subject=subject, body=body, link=link, event=event,
+    for i, (pk, recipient_id) in enumerate(returned):
+        m = messages[i // holders]
+        row = Notification(pk=pk, recipient_id=recipient_id, subject=m.subject, body=m.body, link=m.link, event=event,
                            created_at=now)
         row._state.adding = False
         row._state.db = connection.alias
@@ -96,10 +125,13 @@ def _write(user_ids, *, subject, body="", link="", event=""):
     """Insert one row per (active, distinct) user id; queue their delivery on commit as one batch."""
     now = timezone.now()
     subject, body, link, event = str(subject)[:200], str(body), str(link)[:500], str(event)[:100]
-    rows = [
+    return _insert([
         Notification(recipient_id=user_id, subject=subject, body=body, link=link, event=event, created_at=now)
         for user_id in user_ids
-    ]
+    ])
+
+
+def _insert(rows):
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)
