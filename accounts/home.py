@@ -106,7 +106,7 @@ QUEUES = [
     (Role.SALES, _("My open after-sales tickets"), _("No open after-sales ticket."),
      _my_open_tickets, "aftersales:ticket_list"),
     (Role.APPROVER, _("Waiting for your approval"), _("Nothing is waiting for approval."),
-     _shipments_awaiting_approval, "shipments:shipment_list"),
+     _shipments_awaiting_approval, "shipments:approval_queue"),
     (Role.APPROVER, _("After-sales tickets to approve"), _("No after-sales ticket is waiting for approval."),
      _tickets_to_approve, "aftersales:ticket_list"),
     (Role.WAREHOUSE, _("Dispatch queue"), _("No approved company dispatch is waiting."),

@@ -25,6 +25,7 @@ MENU = [
     MenuEntry(_("Orders"), _("Invoices"), "orders:invoice_list"),
     MenuEntry(_("Shipments"), _("Shipments"), "shipments:shipment_list"),
     MenuEntry(_("Shipments"), _("New shipment"), "shipments:shipment_create"),
+    MenuEntry(_("Shipments"), _("Approval queue"), "shipments:approval_queue"),
     MenuEntry(_("Shipments"), _("Warehouse queue"), "shipments:queue"),
     MenuEntry(_("Shipments"), _("Import tracking numbers"), "shipments:tracking_import"),
     MenuEntry(_("Shipments"), _("Import delivery statuses"), "shipments:status_import"),

@@ -133,6 +133,22 @@ class TrackingIn(Schema):
     tracking_number: str
 
 
+class BulkApproveIn(Schema):
+    shipments: list[int] = Field(..., description=f"Shipment ids (1 to {MAX_LIMIT})")
+
+
+class DispatchRowIn(TrackingIn):
+    shipment: int = Field(..., description="Shipment id")
+
+
+class BulkDispatchIn(Schema):
+    dispatches: list[DispatchRowIn] = Field(..., description=f"1 to {MAX_LIMIT} rows")
+
+
+class ShipmentList(Schema):
+    items: list[ShipmentOut]
+
+
 class TimeIn(Schema):
     at: datetime | None = Field(None, description="When it happened (default: now)")
 
@@ -210,6 +226,52 @@ def _transition(request, shipment_id, run):
 
 
 RESPONSES = {200: ShipmentOut, 400: ErrorOut}
+
+
+def _bulk(request, ids, run):
+    """Load `ids` (each once, 1 to MAX_LIMIT; an unknown one → 404 naming it, nothing done), run the
+    bulk service on them (all or nothing: its refusals answer as for one shipment — 400, 403, 409), and
+    answer 200 with the shipments as they are now, in the order given."""
+    require_permissions(request, "shipments.view_shipment")
+    if not 1 <= len(ids) <= MAX_LIMIT:
+        return _invalid({"__all__": [_("Send 1 to %(n)d shipments.") % {"n": MAX_LIMIT}]})
+    if len(set(ids)) != len(ids):
+        return _invalid({"__all__": [_("Each shipment may appear once.")]})
+    found = Shipment.objects.in_bulk(ids)
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        return Status(404, {"detail": _("No shipment has id %(ids)s; nothing was done.")
+                                     % {"ids": ", ".join(map(str, missing))}})
+    try:
+        run([found[pk] for pk in ids])
+    except ValidationError as exc:
+        return _invalid(exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages})
+    shipments = selectors.shipments_in_detail(ids)
+    return Status(200, {"items": [shipments[pk] for pk in ids]})
+
+
+BULK_RESPONSES = {200: ShipmentList, 400: ErrorOut, 404: ErrorOut}
+
+
+@router.post("/bulk/approve", response=BULK_RESPONSES)
+def approve_many(request, payload: BulkApproveIn):
+    """Approve several submitted shipments at once (the approval queue's "approve ticked"): all or none —
+    403 if one is the caller's own entry, 400 with the shortfall per product, 409 if one is no longer
+    submitted."""
+    return _bulk(request, payload.shipments,
+                 lambda shipments: services.approve_shipments(shipments, actor=request.user))
+
+
+@router.post("/bulk/dispatch", response=BULK_RESPONSES)
+def dispatch_many(request, payload: BulkDispatchIn):
+    """Dispatch several shipments, each with its carrier (code) + tracking no. (a carrier's or platform's
+    tracking feed, as the tracking file does): all or none — 400 naming the shipment of a bad carrier or
+    tracking no., 409 if one is not ready to dispatch."""
+    rows = {row.shipment: row for row in payload.dispatches}
+    carriers = {c.code: c for c in Carrier.objects.filter(code__in={row.carrier.strip() for row in rows.values()})}
+    return _bulk(request, [row.shipment for row in payload.dispatches], lambda shipments: services.dispatch_shipments(
+        [(s, carriers.get(rows[s.pk].carrier.strip()), rows[s.pk].tracking_number) for s in shipments],
+        actor=request.user))
 
 
 @router.post("/{shipment_id}/submit", response=RESPONSES)

@@ -24,7 +24,6 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core.pdf import register_document, render_pdf, request_pdf_job
 
@@ -72,9 +71,11 @@ def _clean_layout(layout):
 
 
 def start_picking_for_print(*, shipment_ids, actor):
-    """Move the approved ones of `shipment_ids` to picking (shipments.services.start_picking) and return
-    (printable ids in the given order, [(shipment number, reason) skipped]). Call inside a transaction."""
-    from .services import start_picking  # shipments.services imports this app's models; import late
+    """Move the approved ones of `shipment_ids` to picking (shipments.services.start_picking_many, one
+    statement for them all) and return (printable ids in the given order, [(shipment number, reason)
+    skipped]). Call inside a transaction: the rows are locked as they are read, so what is sorted out
+    here is what gets moved."""
+    from .services import start_picking_many  # shipments.services imports this app's models; import late
 
     if not may_print(actor):
         raise PermissionDenied(_("Only the warehouse may print dispatch notes."))
@@ -89,8 +90,9 @@ def start_picking_for_print(*, shipment_ids, actor):
         raise ValidationError(_("At most %(n)d dispatch notes per print run.") % {"n": MAX_BATCH})
     found = {}
     for start in range(0, len(wanted), ID_CHUNK):
-        found.update(Shipment.objects.filter(pk__in=wanted[start:start + ID_CHUNK]).in_bulk())
-    printable, skipped = [], []
+        found.update({s.pk: s for s in Shipment.objects.filter(pk__in=wanted[start:start + ID_CHUNK])
+                      .order_by("pk").select_for_update()})
+    printable, skipped, to_pick = [], [], []
     for pk in wanted:
         shipment = found.get(pk)
         if shipment is None:
@@ -100,12 +102,9 @@ def start_picking_for_print(*, shipment_ids, actor):
                             % {"state": shipment.get_state_display()}))
             continue
         if shipment.state == S.APPROVED:
-            try:
-                start_picking(shipment, actor=actor, comment=_("Dispatch note printed"))
-            except (TransitionNotAllowed, ConcurrentTransition):  # changed by someone else meanwhile
-                skipped.append((shipment.number, _("changed by someone else meanwhile")))
-                continue
+            to_pick.append(shipment)
         printable.append(pk)
+    start_picking_many(to_pick, actor=actor, comment=_("Dispatch note printed"))
     return printable, skipped
 
 

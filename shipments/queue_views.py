@@ -25,6 +25,7 @@ from core.views import ConsignListView
 from . import dispatch_notes
 from .dispatch_notes import LAYOUTS, MAX_BATCH, PRINT_PERMISSION, PRINTABLE_STATES
 from .models import Shipment, ShipmentState
+from .tables import ShipmentQueueTable, tick_column
 
 PRINT_FORM_ID = "queue-print-form"
 
@@ -55,14 +56,8 @@ class QueueFilter(ConsignFilterSet):
         return super().filter_search(queryset, name, value)
 
 
-class QueueTable(ConsignTable):
-    pick = tables.CheckBoxColumn(accessor="pk", exclude_from_export=True, attrs={
-        "input": {"form": PRINT_FORM_ID, "name": "shipment", "class": "form-check-input queue-pick"},
-        "th__input": {"class": "form-check-input", "data-check-all": "queue-pick",
-                      "aria-label": gettext_lazy("Tick all on this page")},
-    })
-    number = tables.Column(verbose_name=gettext_lazy("Shipment"), accessor="pk",
-                           linkify=lambda record: record.get_absolute_url())
+class QueueTable(ShipmentQueueTable):
+    pick = tick_column(PRINT_FORM_ID, "queue-pick")
     order = tables.Column(verbose_name=gettext_lazy("Order no."), accessor="order__external_order_no")
     store = tables.Column(verbose_name=gettext_lazy("Store"), accessor="order__store__name")
     warehouse = tables.Column(verbose_name=gettext_lazy("Warehouse"), accessor="warehouse__name")
@@ -84,12 +79,6 @@ class QueueTable(ConsignTable):
         order_by = ("approved_at",)
         attrs = {**ConsignTable.Meta.attrs, "id": "queue-table"}
         row_attrs = {"data-shipment": lambda record: record.number}
-
-    def render_number(self, record):
-        return record.number
-
-    def value_number(self, record):
-        return record.number
 
 
 class WarehouseQueueView(ConsignListView):

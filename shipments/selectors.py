@@ -4,7 +4,7 @@ The open quantity of an order line lives here (not in orders/): it is defined by
 page reads it through `lines_with_open_quantity` (a page may read a higher layer's selectors)."""
 
 from django.db import connection
-from django.db.models import IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from orders.models import OrderLine
@@ -51,11 +51,19 @@ def lines_with_open_quantity(order):
 
 def fulfilment_totals(order_id):
     """Per order line: (ordered, dispatched, delivered, received) units on its SALE shipments.
-    Exchange and reship shipments never count. One query.
+    Exchange and reship shipments never count. One query. Line order = order line id."""
+    return fulfilment_totals_by_order([order_id]).get(order_id, [])
+
+
+def fulfilment_totals_by_order(order_ids):
+    """{order id: fulfilment_totals of that order} for several orders (a bulk dispatch), one query.
 
     Written in SQL (portable: LEFT JOINs and SUM(CASE …), no FILTER): it runs on every dispatch,
     delivery and receipt, and the same aggregate through the ORM cost ~1 ms of Python per call to
-    build — several times the query itself. Line order = order line id."""
+    build — several times the query itself."""
+    order_ids = sorted(set(order_ids))
+    if not order_ids:
+        return {}
     sale_states = [str(state) for state in DISPATCHED_OR_LATER]
     delivered_states = [str(state) for state in DELIVERED_OR_LATER]
 
@@ -64,16 +72,21 @@ def fulfilment_totals(order_id):
         return f"COALESCE(SUM(CASE WHEN s.state IN ({marks}) THEN sl.quantity ELSE 0 END), 0)"
 
     sql = (
-        f"SELECT ol.quantity, {units(sale_states)}, {units(delivered_states)}, {units([str(S.RECEIVED)])} "
+        f"SELECT ol.order_id, ol.quantity, {units(sale_states)}, {units(delivered_states)}, "
+        f"{units([str(S.RECEIVED)])} "
         f"FROM {OrderLine._meta.db_table} ol "
         f"LEFT JOIN {ShipmentLine._meta.db_table} sl ON sl.order_line_id = ol.id "
         f"LEFT JOIN {Shipment._meta.db_table} s ON s.id = sl.shipment_id AND s.purpose = %s "
-        "WHERE ol.order_id = %s GROUP BY ol.id, ol.quantity ORDER BY ol.id"
+        f"WHERE ol.order_id IN ({', '.join(['%s'] * len(order_ids))}) "
+        "GROUP BY ol.order_id, ol.id, ol.quantity ORDER BY ol.order_id, ol.id"
     )
-    params = [*sale_states, *delivered_states, str(S.RECEIVED), str(ShipmentPurpose.SALE), order_id]
+    params = [*sale_states, *delivered_states, str(S.RECEIVED), str(ShipmentPurpose.SALE), *order_ids]
+    totals = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [tuple(int(value) for value in row) for row in cursor.fetchall()]
+        for order_id, *values in cursor.fetchall():
+            totals.setdefault(order_id, []).append(tuple(int(value) for value in values))
+    return totals
 
 
 def shipment_list():
@@ -83,12 +96,20 @@ def shipment_list():
             .order_by("-id"))
 
 
-def shipment_detail(pk):
+def _in_detail():
     lines = ShipmentLine.objects.select_related("order_line", "order_line__product").order_by("id")
     return (Shipment.objects.select_related("order", "order__store", "supplier", "warehouse", "carrier",
                                             "entered_by", "approved_by")
-            .prefetch_related(Prefetch("lines", queryset=lines))
-            .get(pk=pk))
+            .prefetch_related(Prefetch("lines", queryset=lines)))
+
+
+def shipment_detail(pk):
+    return _in_detail().get(pk=pk)
+
+
+def shipments_in_detail(ids):
+    """{pk: shipment} as shipment_detail loads one, for several (a bulk API answer)."""
+    return _in_detail().in_bulk(list(ids))
 
 
 def shipments_of_order(order):
@@ -100,6 +121,20 @@ def shipments_awaiting_approval_for(user, *, limit=10):
     """Submitted shipments the user may approve: not entered by them (the approver's home queue)."""
     return list(Shipment.objects.filter(state=S.SUBMITTED).exclude(entered_by=user)
                 .select_related("order", "order__store", "entered_by").order_by("id")[:limit])
+
+
+def approval_queue_for(user):
+    """Submitted shipments the user may approve (not their own entries) with what a queue row shows
+    (order, store, warehouse or supplier, who entered it, line count and units), oldest first. Counts
+    are correlated subqueries: no GROUP BY over the whole queue."""
+    lines = ShipmentLine.objects.filter(shipment=OuterRef("pk")).order_by().values("shipment")
+    return (
+        Shipment.objects.filter(state=S.SUBMITTED).exclude(entered_by=user)
+        .select_related("order", "order__store", "warehouse", "supplier", "entered_by")
+        .annotate(line_count=Subquery(lines.annotate(n=Count("*")).values("n"), output_field=IntegerField()),
+                  units=Subquery(lines.annotate(n=Sum("quantity")).values("n"), output_field=IntegerField()))
+        .order_by("id")
+    )
 
 
 def shipments_awaiting_dispatch(*, warehouse=None):

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django_fsm.signals import post_transition
 
 from catalog.models import Carrier
-from core.transitions import perform
+from core.transitions import perform, perform_many
 from inventory.services import InsufficientStock, ReservationRequest, consume, release, reserve
-from notifications.services import notify, notify_role
+from notifications.services import RoleMessage, notify, notify_role_many
 from orders.models import FulfilmentStatus, Order
 from orders.services import set_fulfilment_status
 from reconciliation.models import EntryKind
@@ -181,43 +181,67 @@ def create_shipment(*, order, kind, lines, actor, purpose=ShipmentPurpose.SALE, 
 
 
 def _lock(shipment, *, order=True, related=()):
-    """Lock the order row (unless `order=False`), then the shipment row; return (order, fresh shipment).
+    """`_lock_many` for one shipment → (locked order or None, fresh shipment)."""
+    orders, (fresh,) = _lock_many([shipment], orders=order, related=related)
+    return (orders[fresh.order_id] if order else None), fresh
 
-    The order row is locked where the order is read or written: the open quantity (create, reopen) and
-    the derived status (dispatch, delivered, received, cancel). Submit, approve, reject and start picking
-    change neither, so they lock only the shipment — one round trip less on the hot path, and still the
-    same order (order before shipment) wherever both are locked; `order` is then None (the shipment's
-    `order` loads on first use).
 
-    `related` names the shipment's relations the step reads ("order", "supplier", "warehouse"). A
+def _lock_many(shipments, *, orders=True, related=()):
+    """Lock the orders' rows (unless `orders=False`), then the shipments' rows, each in pk order, in one
+    query each whatever their number; return ({order id: locked order}, fresh shipments in the given
+    order). Raises Shipment.DoesNotExist for a shipment that is gone, ValidationError for one given twice.
+
+    The order rows are locked where the order is read or written: the open quantity (create, reopen)
+    and the derived status (dispatch, delivered, received, cancel). Submit, approve, reject and start
+    picking change neither, so they lock only the shipments — one round trip less on the hot path, and
+    still the same order (orders before shipments, each by pk) wherever both are locked, so two bulk
+    actions cannot deadlock each other or a single one; the shipment's `order` then loads on first use.
+
+    `related` names the shipments' relations the step reads ("order", "supplier", "warehouse"). A
     relation the caller's instance already holds with the same id is reused (the order's descriptive
     fields and the master data are not locked by any step, so this reads nothing less current than a
     join would at the caller's moment); the others come in the locking query by select_related."""
-    held = {}
+    shipments = list(shipments)
+    if len({s.pk for s in shipments}) != len(shipments):
+        raise ValidationError(_("Each shipment may appear once."))
+    joined = set()
     for name in related:
-        if name == "order" and order:
+        if name == "order" and orders:
             continue
         descriptor = getattr(Shipment, name)
-        if descriptor.is_cached(shipment):
-            held[name] = getattr(shipment, name)
-    queryset = Shipment.objects.all()
-    joined = [name for name in related if name not in held and not (name == "order" and order)]
+        if not all(descriptor.is_cached(shipment) for shipment in shipments):
+            joined.add(name)
+    queryset = Shipment.objects.filter(pk__in=sorted({s.pk for s in shipments})).order_by("pk")
     if joined:
-        queryset = queryset.select_related(*joined).select_for_update(of=("self",))
+        queryset = queryset.select_related(*sorted(joined)).select_for_update(of=("self",))
     else:
         queryset = queryset.select_for_update()
-    locked_order = Order.objects.select_for_update().get(pk=shipment.order_id) if order else None
-    fresh = queryset.get(pk=shipment.pk)
-    if locked_order is not None:
-        fresh.order = locked_order
-    for name, value in held.items():
-        if getattr(fresh, f"{name}_id") == (value.pk if value is not None else None):
-            setattr(fresh, name, value)
-    return locked_order, fresh
+    locked_orders = {}
+    if orders:
+        order_ids = sorted({s.order_id for s in shipments})
+        locked_orders = {o.pk: o for o in Order.objects.filter(pk__in=order_ids).order_by("pk").select_for_update()}
+    fresh_by_pk = {s.pk: s for s in queryset}
+    result = []
+    for shipment in shipments:
+        fresh = fresh_by_pk.get(shipment.pk)
+        if fresh is None:
+            raise Shipment.DoesNotExist(f"Shipment {shipment.pk} does not exist.")
+        if orders:
+            fresh.order = locked_orders[fresh.order_id]
+        for name in related:
+            if name in joined or (name == "order" and orders):
+                continue
+            value = getattr(shipment, name)
+            if getattr(fresh, f"{name}_id") == (value.pk if value is not None else None):
+                setattr(fresh, name, value)
+        result.append(fresh)
+    return locked_orders, result
 
 
-def _lines(shipment):
-    return list(ShipmentLine.objects.filter(shipment=shipment).select_related("order_line__product")
+def _lines(shipments):
+    """The lines (with order line and product) of a shipment or of a list of shipments, by id."""
+    ids = [s.pk for s in shipments] if isinstance(shipments, (list, tuple)) else [shipments.pk]
+    return list(ShipmentLine.objects.filter(shipment__in=ids).select_related("order_line__product")
                 .order_by("id"))
 
 
@@ -226,12 +250,14 @@ def _line_rows(shipment):
     return ShipmentLine.objects.filter(shipment=shipment)
 
 
-def derive_order_status(order, *, actor=None, comment=""):
+def derive_order_status(order, *, actor=None, comment="", totals=None):
     """Recompute the order's fulfilment status from its SALE shipments and write it through
-    `orders.services.set_fulfilment_status` (DESIGN.md, "Order"). Exchange/reship never count."""
+    `orders.services.set_fulfilment_status` (DESIGN.md, "Order"). Exchange/reship never count.
+    `totals`: the order's `selectors.fulfilment_totals`, when the caller read them for several orders."""
     if order.fulfilment_status in (FulfilmentStatus.CANCELLED, FulfilmentStatus.INVOICED):
         return order
-    totals = selectors.fulfilment_totals(order.pk)
+    if totals is None:
+        totals = selectors.fulfilment_totals(order.pk)
     if totals and all(received >= ordered for ordered, _d, _v, received in totals):
         status = FulfilmentStatus.RECEIVED
     elif totals and all(delivered >= ordered for ordered, _d, delivered, _r in totals):
@@ -292,39 +318,68 @@ def _notify_supplier(shipment, lines):
 
 
 def approve_shipment(shipment, *, actor, comment=""):
-    """Approve (never one's own entry → PermissionDenied). A company dispatch reserves its stock
-    (refused with the shortfall per line → ValidationError) and notifies warehouse staff; a drop-ship
-    notifies the supplier's contact."""
+    """Approve one shipment: `approve_shipments` for one."""
+    return approve_shipments([shipment], actor=actor, comment=comment)[0]
+
+
+def approve_shipments(shipments, *, actor, comment=""):
+    """Approve submitted shipments — one, or the ticked ones of the approval queue — all or nothing:
+    never one's own entry (→ PermissionDenied naming it). Company dispatches reserve their stock
+    (refused with the shortfall per product → ValidationError) and warehouse staff are told of each;
+    each drop-ship's supplier contact is told. Returns the approved shipments, in the given order."""
+    shipments = list(shipments)
+    if not shipments:
+        return []
     with transaction.atomic():
-        _none, shipment = _lock(shipment, order=False, related=("order", "supplier", "warehouse"))
-        order = shipment.order
-        if actor is not None and shipment.entered_by_id == actor.pk:
-            raise PermissionDenied(_("You entered shipment %(no)s; someone else must approve it.")
-                                   % {"no": shipment.number})
-        company = shipment.kind == ShipmentKind.COMPANY_DISPATCH
+        _none, shipments = _lock_many(shipments, orders=False, related=("order", "supplier", "warehouse"))
+        for shipment in shipments:
+            if actor is not None and shipment.entered_by_id == actor.pk:
+                raise PermissionDenied(_("You entered shipment %(no)s; someone else must approve it.")
+                                       % {"no": shipment.number})
+        company = [s for s in shipments if s.kind == ShipmentKind.COMPANY_DISPATCH]
+        drop_ships = [s for s in shipments if s.kind != ShipmentKind.COMPANY_DISPATCH]
         # A company dispatch needs each line's product id only (one join, no model per related row).
-        lines = (list(_line_rows(shipment).annotate(product_id=F("order_line__product_id")).order_by("id"))
-                 if company else _lines(shipment))
-        perform(shipment, "approve", actor=actor, comment=comment, update_fields=["approved_by", "approved_at"])
+        company_lines = _group_lines(
+            ShipmentLine.objects.filter(shipment__in=[s.pk for s in company])
+            .annotate(product_id=F("order_line__product_id")).order_by("id")) if company else {}
+        drop_ship_lines = _group_lines(_lines(drop_ships)) if drop_ships else {}
+        perform_many(shipments, "approve", actor=actor, comment=comment,
+                     update_fields=["approved_by", "approved_at"])
         if company:
             try:
                 reserve(requests=[ReservationRequest(product_id=line.product_id,
                                                      warehouse_id=shipment.warehouse_id, quantity=line.quantity,
-                                                     source=line) for line in lines], actor=actor)
+                                                     source=line)
+                                  for shipment in company for line in company_lines.get(shipment.pk, [])],
+                        actor=actor)
             except InsufficientStock as exc:
                 raise ValidationError({"lines": [
                     _("Not enough stock to reserve: %(shortfall)s") % {"shortfall": s} for s in exc.shortfalls
                 ]}) from exc
-            notify_role("warehouse",
-                        subject=_("Shipment %(no)s approved: ready to pick in %(warehouse)s")
-                        % {"no": shipment.number, "warehouse": shipment.warehouse},
-                        body=_("Order %(order)s, %(n)d line(s).") % {"order": order.external_order_no,
-                                                                    "n": len(lines)},
-                        link=reverse("shipments:shipment_detail", args=[shipment.pk]),
-                        event="shipment.approved")
-        else:
-            _notify_supplier(shipment, lines)
-        return _finish(None, shipment, actor=actor)
+            _notify_warehouse(company, company_lines)
+        for shipment in drop_ships:
+            _notify_supplier(shipment, drop_ship_lines.get(shipment.pk, []))
+        return shipments
+
+
+def _group_lines(lines):
+    grouped = {}
+    for line in lines:
+        grouped.setdefault(line.shipment_id, []).append(line)
+    return grouped
+
+
+def _notify_warehouse(shipments, lines):
+    """Warehouse staff learn of each approved company dispatch (the same message whether it was approved
+    alone or among the ticked ones), all written by one statement."""
+    notify_role_many("warehouse", [
+        RoleMessage(subject=_("Shipment %(no)s approved: ready to pick in %(warehouse)s")
+                    % {"no": shipment.number, "warehouse": shipment.warehouse},
+                    body=_("Order %(order)s, %(n)d line(s).") % {"order": shipment.order.external_order_no,
+                                                                "n": len(lines.get(shipment.pk, []))},
+                    link=reverse("shipments:shipment_detail", args=[shipment.pk]))
+        for shipment in shipments
+    ], event="shipment.approved")
 
 
 def reject_shipment(shipment, *, actor, reason):
@@ -365,10 +420,19 @@ def reopen_shipment(shipment, *, actor, comment=""):
 
 
 def start_picking(shipment, *, actor, comment=""):
+    """Warehouse starts picking one approved company dispatch: `start_picking_many` for one."""
+    return start_picking_many([shipment], actor=actor, comment=comment)[0]
+
+
+def start_picking_many(shipments, *, actor, comment=""):
+    """Start picking approved company dispatches (a print run moves every ticked one), all or nothing.
+    Returns the shipments, in the given order."""
+    shipments = list(shipments)
+    if not shipments:
+        return []
     with transaction.atomic():
-        order, shipment = _lock(shipment, order=False)
-        perform(shipment, "start_picking", actor=actor, comment=comment)
-        return _finish(order, shipment, actor=actor)
+        _none, shipments = _lock_many(shipments, orders=False)
+        return perform_many(shipments, "start_picking", actor=actor, comment=comment)
 
 
 def _tracking(carrier, tracking_number):
@@ -391,35 +455,83 @@ def _tracking(carrier, tracking_number):
 
 
 def dispatch_shipment(shipment, *, actor, carrier, tracking_number, comment=""):
-    """Dispatch with carrier + tracking no. A company dispatch (picking → dispatched, warehouse)
-    consumes its reservations into stock-out rows linked to the shipment; a drop-ship (approved →
-    dispatched, sales) posts the supplier account entries: goods per line (qty × supplier unit price)
-    and the freight once."""
-    carrier, tracking_number = _tracking(carrier, tracking_number)
+    """Dispatch one shipment with carrier + tracking no.: `dispatch_shipments` for one."""
+    return dispatch_shipments([(shipment, carrier, tracking_number)], actor=actor, comment=comment)[0]
+
+
+def dispatch_shipments(dispatches, *, actor, comment=""):
+    """Dispatch shipments, each with its carrier + tracking no. — `dispatches` is [(shipment, carrier,
+    tracking number)]: one from its page or the API, many from a tracking file —, all or nothing.
+
+    A company dispatch (picking → dispatched, warehouse) consumes its reservations into stock-out rows
+    linked to the shipment; a drop-ship (approved → dispatched, sales) posts the supplier account
+    entries: goods per line (qty × supplier unit price) and the freight once. Then each order concerned
+    re-derives its fulfilment status (its sale shipments' totals read in one query for all). Returns the
+    shipments, in the given order."""
+    dispatches = list(dispatches)
+    if not dispatches:
+        return []
+    tracked = {}
+    for shipment, carrier, tracking_number in dispatches:
+        try:
+            tracked[shipment.pk] = _tracking(carrier, tracking_number)
+        except ValidationError as exc:
+            if len(dispatches) == 1:
+                raise
+            raise ValidationError({field: [_("Shipment %(no)s: %(error)s") % {"no": shipment.number, "error": m}
+                                           for m in messages] for field, messages in exc.message_dict.items()}) from exc
     with transaction.atomic():
-        order, shipment = _lock(shipment)
+        orders, shipments = _lock_many([shipment for shipment, _c, _t in dispatches])
         fields = ["carrier", "tracking_number", "dispatched_at"]
-        if shipment.kind == ShipmentKind.COMPANY_DISPATCH:
-            perform(shipment, "dispatch", actor=actor, comment=comment, update_fields=fields, carrier=carrier,
-                    tracking_number=tracking_number)
-            consume(sources=_line_rows(shipment), actor=actor, source=shipment)
-        else:
-            perform(shipment, "dispatch_dropship", actor=actor, comment=comment, update_fields=fields,
-                    carrier=carrier, tracking_number=tracking_number)
-            lines = _lines(shipment)
-            entries = [
-                EntryDraft(supplier_id=shipment.supplier_id, kind=EntryKind.DROP_SHIP_GOODS,
-                           amount=(line.quantity * line.supplier_unit_price).quantize(CENT), source=line,
-                           description=f"{shipment.number} · {order.external_order_no} · "
-                                       f"{line.order_line.product.sku} × {line.quantity}")
-                for line in lines
-            ]
-            if shipment.freight > 0:
-                entries.append(EntryDraft(supplier_id=shipment.supplier_id, kind=EntryKind.FREIGHT,
-                                          amount=shipment.freight, source=shipment,
-                                          description=f"{shipment.number} · {order.external_order_no}"))
+
+        def tracking(shipment):
+            carrier, tracking_number = tracked[shipment.pk]
+            return {"carrier": carrier, "tracking_number": tracking_number}
+
+        company = [s for s in shipments if s.kind == ShipmentKind.COMPANY_DISPATCH]
+        drop_ships = [s for s in shipments if s.kind != ShipmentKind.COMPANY_DISPATCH]
+        if company:
+            perform_many(company, "dispatch", actor=actor, comment=comment, update_fields=fields,
+                         kwargs_for=tracking)
+            by_pk = {s.pk: s for s in company}
+            lines = ShipmentLine.objects.filter(shipment__in=list(by_pk))
+            if len(company) == 1:
+                consume(sources=lines, actor=actor, source=company[0])
+            else:  # each stock-out row links to its own shipment
+                documents = dict(lines.values_list("pk", "shipment_id"))
+                consume(sources=lines, actor=actor, source={pk: by_pk[s] for pk, s in documents.items()})
+        if drop_ships:
+            perform_many(drop_ships, "dispatch_dropship", actor=actor, comment=comment, update_fields=fields,
+                         kwargs_for=tracking)
+            lines = _group_lines(_lines(drop_ships))
+            entries = []
+            for shipment in drop_ships:
+                order = shipment.order
+                for line in lines.get(shipment.pk, []):
+                    entries.append(EntryDraft(
+                        supplier_id=shipment.supplier_id, kind=EntryKind.DROP_SHIP_GOODS,
+                        amount=(line.quantity * line.supplier_unit_price).quantize(CENT), source=line,
+                        description=f"{shipment.number} · {order.external_order_no} · "
+                                    f"{line.order_line.product.sku} × {line.quantity}"))
+                if shipment.freight > 0:
+                    entries.append(EntryDraft(supplier_id=shipment.supplier_id, kind=EntryKind.FREIGHT,
+                                              amount=shipment.freight, source=shipment,
+                                              description=f"{shipment.number} · {order.external_order_no}"))
             post_supplier_entries(entries=entries, actor=actor)
-        return _finish(order, shipment, actor=actor)
+        _finish_many(orders, shipments, actor=actor)
+        return shipments
+
+
+def _finish_many(orders, shipments, *, actor):
+    """`_finish` for several shipments: each order concerned re-derives its status once."""
+    moved = {}
+    for shipment in shipments:
+        if shipment.purpose == ShipmentPurpose.SALE and shipment.state in MOVES_ORDER_STATUS:
+            moved.setdefault(shipment.order_id, []).append(shipment.number)
+    totals = selectors.fulfilment_totals_by_order(moved) if moved else {}
+    for order_id, numbers in moved.items():
+        derive_order_status(orders[order_id], actor=actor, totals=totals.get(order_id, []),
+                            comment=_("Shipment %(no)s") % {"no": ", ".join(numbers)})
 
 
 def mark_delivered(shipment, *, actor, comment="", at=None):

@@ -28,3 +28,26 @@ class ShipmentTable(ConsignTable):
                   "carrier", "tracking_number", "entered_by", "entry_date")
         order_by = ("-id",)
         attrs = {**ConsignTable.Meta.attrs, "id": "shipment-table"}
+
+
+def tick_column(form_id, css_class):
+    """The checkbox of a queue row, belonging to the bulk action's form (`form_id`) by its form="…"
+    attribute; the header box ticks every box of `css_class` on the page (static/js/queue.js)."""
+    return tables.CheckBoxColumn(accessor="pk", exclude_from_export=True, attrs={
+        "input": {"form": form_id, "name": "shipment", "class": f"form-check-input {css_class}"},
+        "th__input": {"class": "form-check-input", "data-check-all": css_class,
+                      "aria-label": _("Tick all on this page")},
+    })
+
+
+class ShipmentQueueTable(ConsignTable):
+    """Base of the queues whose rows are ticked for a bulk action (approval, warehouse): the shipment
+    no., linked to its page. Subclasses add `pick = tick_column(…)` and their own columns."""
+
+    number = tables.Column(verbose_name=_("Shipment"), accessor="pk", linkify=lambda record: record.get_absolute_url())
+
+    def render_number(self, record):
+        return record.number
+
+    def value_number(self, record):
+        return record.number

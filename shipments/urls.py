@@ -2,7 +2,7 @@ from django.urls import path
 
 from core.imports_views import import_urls
 
-from . import queue_views, views
+from . import approval_views, queue_views, views
 from .importing import DeliveryStatusImporter, TrackingImporter
 
 app_name = "shipments"
@@ -13,6 +13,9 @@ urlpatterns = [
     path("new/part/", views.ShipmentFormPartView.as_view(), name="shipment_form_part"),
     *import_urls(TrackingImporter, "import/tracking/", "tracking_import"),
     *import_urls(DeliveryStatusImporter, "import/status/", "status_import"),
+    # the approval queue: tick many and approve them at once
+    path("approvals/", approval_views.ApprovalQueueView.as_view(), name="approval_queue"),
+    path("approvals/approve/", approval_views.ApproveTickedView.as_view(), name="approve_ticked"),
     # the warehouse queue and dispatch notes (helper-s2: shipments/queue_views.py)
     path("queue/", queue_views.WarehouseQueueView.as_view(), name="queue"),
     path("queue/print/", queue_views.QueuePrintView.as_view(), name="queue_print"),

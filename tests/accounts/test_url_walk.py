@@ -124,6 +124,9 @@ EXPECTED = {
     "orders:invoice_create": roles(Role.FINANCE),
     "orders:invoice_list": roles(Role.SALES, Role.FINANCE, Role.MANAGER),
     "orders:invoice_file": roles(Role.SALES, Role.FINANCE, Role.MANAGER),
+    # shipments: the approval queue (tick many, approve them at once) — approvers only
+    "shipments:approval_queue": roles(Role.APPROVER),
+    "shipments:approve_ticked": post_only(roles(Role.APPROVER)),
     # shipments: the warehouse queue and dispatch notes (printing starts picking) — warehouse only
     "shipments:queue": roles(Role.WAREHOUSE),
     "shipments:queue_print": post_only(roles(Role.WAREHOUSE)),
