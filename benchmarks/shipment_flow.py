@@ -1,22 +1,34 @@
-"""Shipments from submit to dispatched on PostgreSQL, durable commits, notifications written.
+"""Shipments from submit to dispatched on PostgreSQL, durable commits, notifications written, PDF tasks
+queued but not run.
 
 Creates its own database (`consign_bench_shipments`, dropped first and afterwards), migrates it, enters
 N company-dispatch shipments of L lines each (not timed: `create_seconds` is reported beside), then
-times every shipment through the services as the people would run them, one durable transaction per
-step (autocommit between steps, so each step ends in its own COMMIT, synchronous_commit as the server
-has it): submit (sales) → approve (approver: reserves stock, writes the warehouse's notifications) →
-start picking (warehouse) → dispatch with carrier + tracking no. (warehouse: stock-out rows). The
-notifications' e-mail tasks are queued to a Redis broker (db 7 by default; BENCH_BROKER_URL) on commit
-and not run; the queue is emptied afterwards. Queries per shipment (the four steps) are counted for
-shipments of 1, 3 and 20 lines.
+times them through the services as the people would run them, each service call its own durable
+transaction (autocommit between calls, so each ends in its own COMMIT, synchronous_commit as the server
+has it). Two ways, both timed and reported (`--mode` picks one):
+
+- one_by_one: every shipment alone, four calls each — submit (sales) → approve (approver: reserves
+  stock, writes the warehouse's notifications) → start picking (warehouse, from the shipment page) →
+  dispatch with carrier + tracking no. (warehouse: stock-out rows).
+- batched: how the work goes at volume — sales submit each shipment alone (they enter them one by
+  one); the approver ticks a page of the approval queue (`--batch`, 50) and approves it
+  (approve_shipments); the warehouse ticks the same page of its queue and prints the dispatch notes
+  (print_dispatch_notes: start picking for each + one PDF job queued to the broker, not run); the
+  carrier's tracking file for those shipments is imported (dispatch_shipments, the service the tracking
+  import calls; the file's parsing is not timed).
+
+The notifications' e-mail tasks and the PDF jobs are queued to a Redis broker (db 7 by default;
+BENCH_BROKER_URL) on commit and not run; the queue is emptied afterwards. Queries per shipment are
+counted for shipments of 1, 3 and 20 lines, both ways (batched: one batch's queries / batch size).
 
 The other parts of issue 5's benchmark: benchmarks/order_list.py (the order list over 1M orders),
 benchmarks/order_import.py (the 100k-row XLSX import of orders), benchmarks/dispatch_notes.py (PDFs).
 `--server-side-binding` runs with DB_SERVER_SIDE_BINDING=1 (psycopg server-side binding and prepared
-statements; off by default in the settings). `--profile FILE` writes a cProfile of the timed loop.
+statements; off by default in the settings). `--profile FILE` writes a cProfile of the timed loop(s).
 
-Run alone: `.venv/bin/python benchmarks/shipment_flow.py [--shipments 5000] [--lines 3] [--keep]`
-PG_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server. Last line: JSON."""
+Run alone: `.venv/bin/python benchmarks/shipment_flow.py [--shipments 5000] [--lines 3] [--batch 50]
+[--mode both|one_by_one|batched] [--keep]`. PG_URL (default postgres://postgres@127.0.0.1:5432/postgres)
+names the server. Last line: JSON."""
 
 import argparse
 import json
@@ -33,6 +45,7 @@ BENCH_DB = "consign_bench_shipments"
 SERVER = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/7")
 STEPS = ("submit", "approve", "start_picking", "dispatch")
+BATCH_STEPS = ("submit", "approve_ticked", "print_run", "tracking_file")
 LOAD_BEFORE = None  # 1-minute load average when the timed part starts (other people share the machine)
 
 
@@ -55,6 +68,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--shipments", type=int, default=5_000)
     parser.add_argument("--lines", type=int, default=3)
+    parser.add_argument("--batch", type=int, default=50, help="shipments per ticked page / tracking file")
+    parser.add_argument("--mode", choices=("both", "one_by_one", "batched"), default="both")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--no-broker", action="store_true", help="run Celery eagerly instead of queueing")
     parser.add_argument("--profile", metavar="FILE", help="cProfile the timed loop into FILE (pstats)")
@@ -172,11 +187,36 @@ class World:
                 timings[name] += time.perf_counter() - started
 
 
+    def flow_batch(self, shipments, first_number, timings=None):
+        """The batched way: submit each, approve the page, print it, import its tracking file."""
+        from shipments import services
+        from shipments.dispatch_notes import print_dispatch_notes
+
+        def submit_each():
+            for shipment in shipments:
+                services.submit_shipment(shipment, actor=self.sales)
+
+        steps = (
+            submit_each,
+            lambda: services.approve_shipments(shipments, actor=self.approver),
+            lambda: print_dispatch_notes(shipment_ids=[s.pk for s in shipments], actor=self.warehouse_user),
+            lambda: services.dispatch_shipments(
+                [(s, self.carrier, f"SF{first_number + i:010d}") for i, s in enumerate(shipments)],
+                actor=self.warehouse_user),
+        )
+        for name, step in zip(BATCH_STEPS, steps, strict=True):
+            started = time.perf_counter()
+            step()
+            if timings is not None:
+                timings[name] += time.perf_counter() - started
+
+
 def run(args):
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from core.models import PdfJob
     from inventory.models import StockBalance, StockLedgerEntry
     from notifications.models import Notification
     from shipments.models import Shipment, ShipmentState
@@ -187,11 +227,25 @@ def run(args):
         synchronous_commit = cursor.fetchone()[0]
         cursor.execute("SHOW fsync")
         fsync = cursor.fetchone()[0]
+        cursor.execute("SHOW autovacuum")
+        autovacuum = cursor.fetchone()[0]
+
+    def analyze():
+        """Fresh planner statistics after the untimed bulk setup, as autovacuum gives a production
+        server: this machine's server runs with autovacuum off, and with the statistics of empty tables
+        the open-quantity and reservation lookups pick plans that scan every shipment (they got slower
+        with every shipment entered: 6 ms → 25 ms per entry over 4,000)."""
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     world = World(n_products=20)
+    analyze()
+    modes = ("one_by_one", "batched") if args.mode == "both" else (args.mode,)
+    batch = args.batch
 
-    # Queries per shipment (submit → dispatched) at 1, 3 and 20 lines, after a warm-up shipment.
-    queries = {}
+    # Queries per shipment at 1, 3 and 20 lines, after a warm-up: one by one (the four steps of one
+    # shipment) and batched (one batch's queries / batch size).
+    queries, queries_batched, kinds = {}, {}, {}
     for lines in (1, 3, 20):
         warm, measured = world.orders(2, lines, prefix=f"Q{lines}-")
         world.flow(world.enter(warm), 0)
@@ -203,59 +257,87 @@ def run(args):
             if args.show_sql:
                 for query in captured.captured_queries:
                     print(query["sql"][:300], file=sys.stderr)
-            kinds = {}
             for query in captured.captured_queries:
                 word = query["sql"].split(None, 1)[0].upper()
                 kinds[word] = kinds.get(word, 0) + 1
+        if "batched" in modes:
+            warm = [world.enter(o) for o in world.orders(batch, lines, prefix=f"W{lines}-")]
+            world.flow_batch(warm, 0)
+            measured = [world.enter(o) for o in world.orders(batch, lines, prefix=f"M{lines}-")]
+            with CaptureQueriesContext(connection) as captured:
+                world.flow_batch(measured, 0)
+            queries_batched[str(lines)] = round(len(captured) / batch, 2)
 
     n = args.shipments
     global LOAD_BEFORE
     LOAD_BEFORE = round(os.getloadavg()[0], 2)
-    orders = world.orders(n, args.lines, prefix="B-")
-    started = time.perf_counter()
-    shipments = [world.enter(order) for order in orders]
-    create_seconds = time.perf_counter() - started
     notifications_before = Notification.objects.count()
-
-    timings = dict.fromkeys(STEPS, 0.0)
     profiler = None
     if args.profile:
         import cProfile
 
         profiler = cProfile.Profile()
-        profiler.enable()
-    started = time.perf_counter()
-    for number, shipment in enumerate(shipments, start=1):
-        world.flow(shipment, number, timings)
-    seconds = time.perf_counter() - started
+    results = {}
+    all_shipments = []
+    for mode in modes:
+        orders = world.orders(n, args.lines, prefix=f"{mode[0].upper()}-")
+        started = time.perf_counter()
+        shipments = [world.enter(order) for order in orders]
+        create_seconds = time.perf_counter() - started
+        all_shipments += shipments
+        analyze()
+        notifications_at_start = Notification.objects.count()
+        steps = STEPS if mode == "one_by_one" else BATCH_STEPS
+        timings = dict.fromkeys(steps, 0.0)
+        if profiler is not None:
+            profiler.enable()
+        started = time.perf_counter()
+        if mode == "one_by_one":
+            for number, shipment in enumerate(shipments, start=1):
+                world.flow(shipment, number, timings)
+        else:
+            for start in range(0, n, batch):
+                world.flow_batch(shipments[start:start + batch], start + 1, timings)
+        seconds = time.perf_counter() - started
+        if profiler is not None:
+            profiler.disable()
+        results[mode] = {
+            "seconds": round(seconds, 3),
+            "shipments_per_second": round(n / seconds, 1),
+            "ms_per_shipment_per_step": {name: round(1000 * t / n, 2) for name, t in timings.items()},
+            "create_seconds_untimed_part": round(create_seconds, 3),
+            "notifications_written": Notification.objects.count() - notifications_at_start,
+        }
+        if mode == "batched":
+            results[mode]["batch_size"] = batch
     if profiler is not None:
-        profiler.disable()
         profiler.dump_stats(args.profile)
 
-    dispatched = Shipment.objects.filter(pk__in=[s.pk for s in shipments], state=ShipmentState.DISPATCHED).count()
-    out_rows = StockLedgerEntry.objects.filter(direction="out").count()
-    reserved = sum(StockBalance.objects.values_list("reserved", flat=True))
+    dispatched = Shipment.objects.filter(pk__in=[s.pk for s in all_shipments], state=ShipmentState.DISPATCHED).count()
+    pdf_jobs = PdfJob.objects.count()
     return {
         "benchmark": "shipment_flow",
         "shipments": n,
         "lines_per_shipment": args.lines,
-        "steps": list(STEPS),
-        "seconds": round(seconds, 3),
-        "shipments_per_second": round(n / seconds, 1),
         "target_shipments_per_second": 100,
-        "ms_per_step": {name: round(1000 * t / n, 2) for name, t in timings.items()},
-        "create_seconds_untimed_part": round(create_seconds, 3),
-        "queries_per_shipment": queries,
-        "statement_kinds_at_3_lines": kinds,
+        **{f"shipments_per_second_{mode}": results[mode]["shipments_per_second"] for mode in modes},
+        "runs": results,
+        "queries_per_shipment_one_by_one": queries,
+        "queries_per_shipment_batched": queries_batched,
+        "statement_kinds_one_by_one_at_3_lines": kinds,
         "dispatched": dispatched,
-        "stock_out_rows": out_rows,
-        "reserved_left": reserved,
+        "expected_dispatched": n * len(modes),
+        "stock_out_rows": StockLedgerEntry.objects.filter(direction="out").count(),
+        "reserved_left": sum(StockBalance.objects.values_list("reserved", flat=True)),
         "notifications_written": Notification.objects.count() - notifications_before,
-        "notification_tasks": "queued to " + BROKER if not args.no_broker else "eager",
+        "pdf_jobs_queued_not_run": pdf_jobs,
+        "tasks": "queued to " + BROKER if not args.no_broker else "eager",
         "server_side_binding": bool(connection.settings_dict.get("OPTIONS", {}).get("server_side_binding")),
         "load_average_before_after": [LOAD_BEFORE, round(os.getloadavg()[0], 2)],
         "synchronous_commit": synchronous_commit,
         "fsync": fsync,
+        "autovacuum": autovacuum,
+        "analyzed_after_setup": True,
         "measured_elsewhere": {"order list over 1M orders": "benchmarks/order_list.py",
                                "100k-row XLSX import": "benchmarks/order_import.py",
                                "dispatch-note PDFs": "benchmarks/dispatch_notes.py"},
