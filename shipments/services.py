@@ -250,11 +250,15 @@ def _line_rows(shipment):
     return ShipmentLine.objects.filter(shipment=shipment)
 
 
+# An order cancelled or invoiced keeps its status whatever its shipments do.
+FINAL_ORDER_STATUSES = (FulfilmentStatus.CANCELLED, FulfilmentStatus.INVOICED)
+
+
 def derive_order_status(order, *, actor=None, comment="", totals=None):
     """Recompute the order's fulfilment status from its SALE shipments and write it through
     `orders.services.set_fulfilment_status` (DESIGN.md, "Order"). Exchange/reship never count.
     `totals`: the order's `selectors.fulfilment_totals`, when the caller read them for several orders."""
-    if order.fulfilment_status in (FulfilmentStatus.CANCELLED, FulfilmentStatus.INVOICED):
+    if order.fulfilment_status in FINAL_ORDER_STATUSES:
         return order
     if totals is None:
         totals = selectors.fulfilment_totals(order.pk)
@@ -279,9 +283,8 @@ MOVES_ORDER_STATUS = (S.DISPATCHED, S.DELIVERED, S.RECEIVED)
 
 def _finish(order, shipment, *, actor):
     """After a transition: re-derive the order's fulfilment status from its sale shipments (`order` is
-    the locked order; the steps that lock none never reach these states)."""
-    if shipment.purpose == ShipmentPurpose.SALE and shipment.state in MOVES_ORDER_STATUS:
-        derive_order_status(order, actor=actor, comment=_("Shipment %(no)s") % {"no": shipment.number})
+    the locked order; the steps that lock none never reach these states) — `_finish_many` for one."""
+    _finish_many({order.pk: order} if order is not None else {}, [shipment], actor=actor)
     return shipment
 
 
@@ -523,12 +526,14 @@ def dispatch_shipments(dispatches, *, actor, comment=""):
 
 
 def _finish_many(orders, shipments, *, actor):
-    """`_finish` for several shipments: each order concerned re-derives its status once."""
+    """After a transition of several shipments ({order id: locked order}, the shipments): each order
+    concerned re-derives its status once, from one read of the totals of every order still open."""
     moved = {}
     for shipment in shipments:
         if shipment.purpose == ShipmentPurpose.SALE and shipment.state in MOVES_ORDER_STATUS:
             moved.setdefault(shipment.order_id, []).append(shipment.number)
-    totals = selectors.fulfilment_totals_by_order(moved) if moved else {}
+    open_ids = [order_id for order_id in moved if orders[order_id].fulfilment_status not in FINAL_ORDER_STATUSES]
+    totals = selectors.fulfilment_totals_by_order(open_ids) if open_ids else {}
     for order_id, numbers in moved.items():
         derive_order_status(orders[order_id], actor=actor, totals=totals.get(order_id, []),
                             comment=_("Shipment %(no)s") % {"no": ", ".join(numbers)})
