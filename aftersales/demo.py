@@ -10,7 +10,6 @@ from .services import (
     approve_ticket,
     register_ticket,
     resolve_ticket,
-    start_awaiting_return,
     submit_ticket,
 )
 
@@ -36,8 +35,7 @@ def seed(context):
             return_destination=ReturnDestination.WAREHOUSE, return_warehouse=context["warehouses"]["sh-main"],
             charge_back=True))
         submit_ticket(ticket, actor=sales)
-        approve_ticket(ticket, actor=approver, comment="Demo data")
-        ticket = start_awaiting_return(ticket, actor=sales)
+        ticket = approve_ticket(ticket, actor=approver, comment="Demo data")  # → awaiting the return
         context.created("after-sales tickets")
     tickets["return"] = ticket
 

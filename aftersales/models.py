@@ -1,7 +1,8 @@
 """After-sales tickets 售后单 (DESIGN.md, "After-sales ticket").
 
 States: registered → submitted → approved | rejected (final); for returns and exchanges
-approved → awaiting_return → return_received; then resolved → closed. Every transition is a
+approved → awaiting_return (at once, in the approval's transaction) → return_received; then
+resolved → closed. Every transition is a
 django-fsm method run only by `aftersales.services` (through `core.transitions.perform`). Who may run
 one is a permission named after it (accounts.roles grants the defaults); two rules sit on top of the
 permission, in the transition's permission callable so the pages show only what a user may run:
@@ -37,6 +38,8 @@ RETURN_TYPES = (TicketType.RETURN_REFUND, TicketType.EXCHANGE)
 REFUND_TYPES = (TicketType.REFUND_ONLY, TicketType.RETURN_REFUND)
 # Types with an outbound shipment (purpose exchange / reship): resolved when it is dispatched.
 SHIPMENT_TYPES = (TicketType.EXCHANGE, TicketType.RESHIP)
+# Types that take goods back or send goods out: bounded by the returnable quantity (aftersales.returnable).
+GOODS_TYPES = (TicketType.RETURN_REFUND, TicketType.EXCHANGE, TicketType.RESHIP)
 
 
 class TicketState(models.TextChoices):
@@ -258,6 +261,12 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
                 custom={"label": _("Mark awaiting return")})
     def await_return(self, *, by=None, comment=""):
         pass
+
+    @transition(field=state, source=TicketState.APPROVED, target=TicketState.AWAITING_RETURN,
+                conditions=[_is_return_type], custom={"label": _("Awaiting the return")})
+    def expect_return(self, *, by=None, comment=""):
+        """Run by the system in the approval's transaction (aftersales.services.approve_ticket): a
+        return or exchange waits for its goods as soon as it is approved."""
 
     @transition(field=state, source=TicketState.AWAITING_RETURN, target=TicketState.RETURN_RECEIVED,
                 permission=_may_receive_return, custom={"label": _("Confirm return received")})

@@ -41,6 +41,7 @@ from .models import (
     TicketState,
     TicketType,
 )
+from .returnable import check_returnable
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -263,6 +264,8 @@ def register_ticket(*, data: TicketData, actor, notes=""):
         raise PermissionDenied(_("You may not register after-sales tickets."))
     validate_ticket_data(data)
     with transaction.atomic():
+        _lock_orders(data.order.pk)
+        check_returnable(data.type, data.order, data.lines)
         ticket = Ticket(registered_by=actor)
         _apply(ticket, data)
         ticket.save()
@@ -283,10 +286,11 @@ def update_ticket(ticket, *, data: TicketData, actor):
         raise PermissionDenied(_("You may not change after-sales tickets."))
     validate_ticket_data(data, ticket=ticket)
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked(ticket, also_order=data.order.pk)
         if ticket.state != TicketState.REGISTERED:
             raise ValidationError(_("Only a registered ticket can be changed; this one is %(state)s.")
                                   % {"state": ticket.get_state_display()})
+        check_returnable(data.type, data.order, data.lines, ticket=ticket)
         old_order = ticket.order
         _apply(ticket, data)
         ticket.save(update_fields=EDITABLE_FIELDS)
@@ -301,11 +305,24 @@ def update_ticket(ticket, *, data: TicketData, actor):
 
 # ---- transitions -----------------------------------------------------------------------------------------
 
-def _locked(ticket):
-    """Lock the order row, then the ticket row (the order the shipments app locks in, so a ticket transition
-    and the dispatch of its outbound shipment cannot deadlock); return the fresh ticket."""
-    list(Order.objects.select_for_update().filter(pk=ticket.order_id).values_list("pk", flat=True))
+def _lock_orders(*order_ids):
+    """Lock the orders' rows, in pk order."""
+    list(Order.objects.select_for_update().filter(pk__in=set(order_ids)).order_by("pk").values_list("pk", flat=True))
+
+
+def _locked(ticket, *, also_order=None):
+    """Lock the order row (and `also_order`, the order an edit moves the ticket to; both in pk order),
+    then the ticket row (the order the shipments app locks in, so a ticket transition and the dispatch of
+    its outbound shipment cannot deadlock); return the fresh ticket."""
+    _lock_orders(ticket.order_id, *([also_order] if also_order else []))
     return Ticket.objects.select_for_update(of=("self",)).select_related("order", "handler").get(pk=ticket.pk)
+
+
+def _check_own_lines_returnable(ticket):
+    """Submit and approval check the ticket's lines against the returnable quantity again (the order row
+    is locked by `_locked`): goods dispatched or taken by other tickets since registration count."""
+    lines = [(line.order_line, line.quantity) for line in ticket.lines.select_related("order_line__product")]
+    check_returnable(ticket.type, ticket.order_id, lines, ticket=ticket)
 
 
 def submit_ticket(ticket, *, actor, comment=""):
@@ -313,6 +330,7 @@ def submit_ticket(ticket, *, actor, comment=""):
     with transaction.atomic():
         ticket = _locked(ticket)
         perform(ticket, "submit", actor=actor, comment=comment)
+        _check_own_lines_returnable(ticket)
         notify_role(Role.APPROVER, subject=_("After-sales ticket %(no)s waits for approval") % {"no": ticket},
                     body=f"{ticket.get_type_display()} · {ticket.order.external_order_no}",
                     link=ticket.get_absolute_url(), event="ticket_submitted")
@@ -330,9 +348,28 @@ def approve_ticket(ticket, *, actor, comment=""):
         ticket = _locked(ticket)
         _check_not_registrant(ticket, actor)
         perform(ticket, "approve", actor=actor, comment=comment, update_fields=["approved_by"])
+        _check_own_lines_returnable(ticket)
         notify(recipients=[ticket.handler_id], subject=_("After-sales ticket %(no)s approved") % {"no": ticket},
                body=comment, link=ticket.get_absolute_url(), event="ticket_approved")
+        if ticket.type in RETURN_TYPES:
+            _expect_return(ticket, actor)
     return ticket
+
+
+def _expect_return(ticket, actor):
+    """An approved return or exchange waits for its goods at once; whoever confirms their receipt is told:
+    warehouse staff when they come to a warehouse, the handler when they go back to the manufacturer."""
+    perform(ticket, "expect_return", actor=actor)
+    if ticket.return_destination == ReturnDestination.WAREHOUSE:
+        notify_role(Role.WAREHOUSE, subject=_("Return of after-sales ticket %(no)s expected in %(warehouse)s")
+                    % {"no": ticket, "warehouse": ticket.return_warehouse},
+                    body=_("Order %(order)s. Confirm the return received when the goods arrive.")
+                    % {"order": ticket.order.external_order_no},
+                    link=ticket.get_absolute_url(), event="ticket_awaiting_return")
+    else:
+        notify(recipients=[ticket.handler_id],
+               subject=_("After-sales ticket %(no)s: confirm the return once the manufacturer has the goods")
+               % {"no": ticket}, link=ticket.get_absolute_url(), event="ticket_awaiting_return")
 
 
 def reject_ticket(ticket, *, actor, reason):

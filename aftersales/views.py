@@ -21,6 +21,7 @@ from . import notes, outbound, selectors, services
 from .filters import TicketFilter
 from .forms import LINE_PREFIX, ActionForm, AssignForm, NoteForm, OutboundShipmentForm, TicketForm
 from .models import USER_TRANSITIONS, Ticket, TicketAttachment, TicketState
+from .returnable import ReturnableExceeded, returnable_quantities
 from .tables import TicketTable
 
 
@@ -53,15 +54,20 @@ class TicketListView(ConsignListView):
         return context
 
 
-def _order_part_context(order, ticket=None, quantities=None):
-    """What the order part of the form shows: the order's lines with quantity inputs, the supplier to
-    prefill, and the reference section (order, shipments, earlier tickets)."""
+def _order_part_context(order, ticket=None, quantities=None, line_errors=None):
+    """What the order part of the form shows: the order's lines with quantity inputs, each with its
+    returnable quantity (and the error of a line that exceeded it), the supplier to prefill, and the
+    reference section (order, shipments, earlier tickets)."""
     lines = list(order.lines.select_related("product", "product__default_supplier").order_by("id"))
     if quantities is None and ticket is not None and ticket.order_id == order.pk:
         quantities = {line.order_line_id: line.quantity for line in ticket.lines.all()}
     quantities = quantities or {}
+    returnable = returnable_quantities(order, exclude_ticket=ticket)
+    line_errors = line_errors or {}
     for line in lines:
         line.ticket_quantity = quantities.get(line.pk, "")
+        line.returnable = returnable.get(line.pk, 0)
+        line.error = line_errors.get(line.pk, "")
     supplier = services.prefill_supplier(order, lines)
     return {
         "order": order, "order_lines": lines, "prefill_supplier": supplier,
@@ -102,7 +108,7 @@ class TicketFormView(PermissionRequiredMixin, TemplateView):
             order = Order.objects.filter(pk=order_id).first() if str(order_id or "").isdigit() else None
         context = super().get_context_data(form=form, ticket=ticket, **kwargs)
         if order is not None:
-            context.update(_order_part_context(order, ticket, kwargs.get("quantities")))
+            context.update(_order_part_context(order, ticket, kwargs.get("quantities"), kwargs.get("line_errors")))
         if ticket is not None:
             context["check"] = selectors.reconciliation_status(ticket)
         return context
@@ -110,6 +116,7 @@ class TicketFormView(PermissionRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = TicketForm(request.POST, current_order=self.ticket.order if self.ticket else None)
         quantities = {}
+        line_errors = {}
         for key, value in request.POST.items():
             if key.startswith(LINE_PREFIX) and key[len(LINE_PREFIX):].isdigit():
                 quantities[int(key[len(LINE_PREFIX):])] = value
@@ -123,6 +130,9 @@ class TicketFormView(PermissionRequiredMixin, TemplateView):
                     else:
                         ticket = services.update_ticket(self.ticket, data=data, actor=request.user)
                         messages.success(request, _("After-sales ticket %(no)s saved.") % {"no": ticket})
+                except ReturnableExceeded as exc:  # shown on each line that exceeded (field level)
+                    line_errors = exc.by_line
+                    form.add_error(None, _("A line asks for more than its returnable quantity; see the lines."))
                 except ValidationError as exc:
                     if hasattr(exc, "error_dict"):
                         for field, errors in exc.message_dict.items():
@@ -135,7 +145,8 @@ class TicketFormView(PermissionRequiredMixin, TemplateView):
                     form.add_error(None, str(exc))
                 else:
                     return redirect(ticket)
-        return self.render_to_response(self.get_context_data(form=form, quantities=quantities), status=400)
+        return self.render_to_response(self.get_context_data(form=form, quantities=quantities,
+                                                             line_errors=line_errors), status=400)
 
 
 class TicketCreateView(TicketFormView):

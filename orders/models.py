@@ -90,8 +90,14 @@ class Order(ConcurrentTransitionMixin, models.Model):
         return reverse("orders:order_detail", args=[self.pk])
 
     # ---- transitions (called by orders.services only) -------------------------------------------
+    @property
+    def has_live_aftersales_ticket(self):
+        """Any after-sales ticket not rejected, resolved or closed (the derived after-sales status)."""
+        return self.aftersales_status == AftersalesStatus.IN_PROGRESS
+
     @transition(field=fulfilment_status, source=FulfilmentStatus.AWAITING_SHIPMENT,
                 target=FulfilmentStatus.CANCELLED, permission="orders.cancel_order",
+                conditions=[lambda order: not order.has_live_aftersales_ticket],
                 custom={"label": _("Cancel order")})
     def cancel(self, *, by=None, comment=""):
         """Only while nothing is dispatched; the shipments app cancels undispatched shipments with it."""

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed
 
 from core.transitions import perform
 from notifications.services import notify
@@ -223,17 +224,27 @@ def create_orders_in_bulk(*, store, orders, actor, source=OrderSource.IMPORT):
     return result
 
 
-def cancel_order(order, *, actor, reason):
-    """Cancel an order while nothing is dispatched (permission `orders.cancel_order`).
+def live_ticket_refusal():
+    """Why an order awaiting shipment cannot be cancelled while an after-sales ticket is live."""
+    return _("The order has a live after-sales ticket: it cannot be cancelled until every ticket is resolved, "
+             "closed or rejected.")
 
-    Raises TransitionNotAllowed when the order is past awaiting shipment, PermissionDenied without the
-    permission, ValidationError without a reason. (The shipments app cancels the order's undispatched
-    shipments with it once it exists.)"""
+
+def cancel_order(order, *, actor, reason):
+    """Cancel an order while nothing is dispatched and no after-sales ticket is live (permission
+    `orders.cancel_order`).
+
+    Raises TransitionNotAllowed when the order is past awaiting shipment or has a live after-sales ticket
+    (read from its after-sales status, which aftersales writes under this same order lock),
+    PermissionDenied without the permission, ValidationError without a reason. (The shipments app cancels
+    the order's undispatched shipments with it.)"""
     reason = _clean_text(reason)
     if not reason:
         raise ValidationError({"reason": [_("Say why the order is cancelled.")]})
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.has_live_aftersales_ticket and order.fulfilment_status == FulfilmentStatus.AWAITING_SHIPMENT:
+            raise TransitionNotAllowed(live_ticket_refusal(), object=order)
         order.cancel_reason = reason[:300]
         perform(order, "cancel", actor=actor, comment=reason, update_fields=["cancel_reason"])
     return order

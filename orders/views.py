@@ -25,7 +25,7 @@ from . import selectors, services
 from .filters import OrderFilter
 from .forms import CancelOrderForm, OrderForm, OrderLineFormSet
 from .importing import PLATFORM_LABELS, OrderImporter, template_headers
-from .models import Order
+from .models import FulfilmentStatus, Order
 from .tables import OrderTable
 
 
@@ -104,6 +104,9 @@ class OrderDetailView(PermissionRequiredMixin, TemplateView):
             lines=selectors.lines_with_open_quantity(order),
             shipments=shipments_of_order(order) if user.has_perm("shipments.view_shipment") else [],
             may_cancel=can_proceed(order.cancel) and has_transition_perm(order.cancel, user),
+            cancel_withheld=(services.live_ticket_refusal() if order.has_live_aftersales_ticket
+                             and order.fulfilment_status == FulfilmentStatus.AWAITING_SHIPMENT
+                             and has_transition_perm(order.cancel, user) else ""),
             cancel_form=kwargs.pop("cancel_form", None) or CancelOrderForm(),
             **kwargs,
         )
@@ -122,8 +125,11 @@ class OrderCancelView(PermissionRequiredMixin, View):
         try:
             services.cancel_order(order, actor=request.user, reason=form.cleaned_data["reason"])
         except (TransitionNotAllowed, ConcurrentTransition):
-            messages.error(request, _("The order can no longer be cancelled: something was dispatched or "
-                                      "someone else changed it. Reload and check."))
+            if Order.objects.get(pk=pk).has_live_aftersales_ticket:
+                messages.error(request, services.live_ticket_refusal())
+            else:
+                messages.error(request, _("The order can no longer be cancelled: something was dispatched or "
+                                          "someone else changed it. Reload and check."))
         except PermissionDenied as exc:
             messages.error(request, str(exc) or _("You may not cancel this order."))
         except ValidationError as exc:

@@ -49,6 +49,15 @@ def lines_with_open_quantity(order):
     return order_lines_with_open_quantity(order.pk)
 
 
+def dispatched_units_by_order_line(order_id):
+    """{order line id: units on its SALE shipments in dispatched or later states} for one order's lines
+    (lines with none dispatched are left out). After-sales reads it for the returnable quantity."""
+    rows = (ShipmentLine.objects.filter(order_line__order_id=order_id, shipment__purpose=ShipmentPurpose.SALE,
+                                        shipment__state__in=DISPATCHED_OR_LATER)
+            .order_by().values("order_line_id").annotate(n=Sum("quantity")).values_list("order_line_id", "n"))
+    return {line_id: int(units) for line_id, units in rows}
+
+
 def fulfilment_totals(order_id):
     """Per order line: (ordered, dispatched, delivered, received) units on its SALE shipments.
     Exchange and reship shipments never count. One query. Line order = order line id."""

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from aftersales.models import Ticket, TicketNote, TicketState
 from reconciliation.models import SupplierAccountEntry
+from tests.aftersales.factories import dispatch_units
 from tests.api.conftest import api_client  # noqa: F401  (fixture)
 from tests.factories import WarehouseFactory
 from tests.orders.factories import OrderLineFactory
@@ -25,6 +26,7 @@ def test_a_ticket_goes_its_whole_way_over_the_api(api_client, make_user):  # noq
     approver_client, _approver = api_client("approver")
     warehouse_client, _wh = api_client("warehouse")
     line = OrderLineFactory(quantity=2)
+    dispatch_units(line, 2)
     warehouse = WarehouseFactory()
     created = post(sales_client, BASE, {
         "type": "return_refund", "order": line.order.pk, "reason": "quality",
@@ -40,9 +42,8 @@ def test_a_ticket_goes_its_whole_way_over_the_api(api_client, make_user):  # noq
 
     assert post(sales_client, f"{url}/submit").json()["state"] == "submitted"
     assert post(sales_client, f"{url}/approve").status_code == 403  # never the registrant
-    assert post(approver_client, f"{url}/approve").json()["state"] == "approved"
+    assert post(approver_client, f"{url}/approve").json()["state"] == "awaiting_return"  # waits for the goods
     assert post(sales_client, f"{url}/resolve").status_code == 409  # the goods are not back yet
-    assert post(sales_client, f"{url}/await_return").json()["state"] == "awaiting_return"
     received = post(warehouse_client, f"{url}/receive_return").json()
     assert (received["state"], received["receipt_status"]) == ("return_received", "received")
     missing = post(sales_client, f"{url}/resolve")
@@ -51,7 +52,8 @@ def test_a_ticket_goes_its_whole_way_over_the_api(api_client, make_user):  # noq
     first = post(sales_client, f"{url}/resolve", refund)
     retry = post(sales_client, f"{url}/resolve", refund)
     assert first.status_code == retry.status_code == 200 and retry.json()["state"] == "resolved"
-    assert SupplierAccountEntry.objects.count() == 2
+    assert SupplierAccountEntry.objects.filter(source_id=body["id"], kind__in=("charge_back",
+                                                                           "manufacturer_compensation")).count() == 2
     assert Ticket.objects.get(pk=body["id"]).refund_amount == Decimal("99.00")
 
 

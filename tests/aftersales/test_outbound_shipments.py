@@ -16,7 +16,7 @@ from orders.models import AftersalesStatus, FulfilmentStatus, Order
 from orders.selectors import lines_with_open_quantity
 from shipments import services as shipping
 from shipments.models import ShipmentPurpose, ShipmentState
-from tests.aftersales.factories import make_ticket
+from tests.aftersales.factories import dispatch_units, make_ticket
 from tests.shipments.factories import make_world
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +45,7 @@ def test_an_exchange_ships_its_replacement_without_touching_fulfilment_or_open_q
         outbound.create_outbound_shipment(ticket, kind="company_dispatch", warehouse=world.warehouse,
                                           actor=world.sales)
     services.submit_ticket(ticket, actor=world.sales)
-    services.approve_ticket(ticket, actor=world.approver)
-    services.start_awaiting_return(ticket, actor=world.sales)
+    services.approve_ticket(ticket, actor=world.approver)  # → awaiting the return at once
     services.confirm_return_received(ticket, actor=world.warehouse_user)
 
     shipment = outbound.create_outbound_shipment(ticket, kind="company_dispatch", warehouse=world.warehouse,
@@ -74,35 +73,38 @@ def test_an_exchange_ships_its_replacement_without_touching_fulfilment_or_open_q
 def test_a_reship_drop_ship_resolves_the_ticket_when_the_supplier_dispatches_it():
     world = make_world(quantity=2, stock=0)
     line = world.lines[0]
-    ticket = make_ticket(type=TicketType.RESHIP, order_line=line, quantity=2, registered_by=world.sales)
+    dispatch_units(line, 1, sales=world.sales, approver=world.approver)  # one unit reached the customer
+    ticket = make_ticket(type=TicketType.RESHIP, order_line=line, quantity=1, registered_by=world.sales)
     services.submit_ticket(ticket, actor=world.sales)
     services.approve_ticket(ticket, actor=world.approver)
     shipment = outbound.create_outbound_shipment(ticket, kind="drop_ship",
                                                  supplier=line.product.default_supplier, actor=world.sales)
     assert shipment.purpose == ShipmentPurpose.RESHIP
     # reship units never count against open quantity
-    assert [ol.open_quantity for ol in lines_with_open_quantity(world.order)] == [2]
+    assert [ol.open_quantity for ol in lines_with_open_quantity(world.order)] == [1]
     shipping.submit_shipment(shipment, actor=world.sales)
     shipping.approve_shipment(shipment, actor=world.approver)
     assert fresh(ticket).state == TicketState.APPROVED
     shipping.dispatch_shipment(shipment, actor=world.sales, carrier=world.carrier, tracking_number="YT9")
     assert fresh(ticket).state == TicketState.RESOLVED
     order = Order.objects.get(pk=world.order.pk)
-    assert order.fulfilment_status == FulfilmentStatus.AWAITING_SHIPMENT
+    assert order.fulfilment_status == FulfilmentStatus.PARTIALLY_SHIPPED  # the reship unit does not count
     assert order.aftersales_status == AftersalesStatus.RESOLVED
 
 
 def test_a_sale_shipment_dispatch_resolves_no_ticket():
     world = make_world(quantity=2, stock=10)
+    dispatch_company(world, world.ship(quantities=[1]))
     ticket = make_ticket(type=TicketType.RESHIP, order_line=world.lines[0], quantity=1, registered_by=world.sales)
     services.submit_ticket(ticket, actor=world.sales)
     services.approve_ticket(ticket, actor=world.approver)
-    dispatch_company(world, world.ship())
+    dispatch_company(world, world.ship(quantities=[1]))
     assert Ticket.objects.get(pk=ticket.pk).state == TicketState.APPROVED
 
 
 def test_the_ticket_page_enters_the_reship_shipment(client):
     world = make_world(quantity=1, stock=5)
+    dispatch_company(world, world.ship())
     ticket = make_ticket(type=TicketType.RESHIP, order_line=world.lines[0], quantity=1, registered_by=world.sales)
     services.submit_ticket(ticket, actor=world.sales)
     services.approve_ticket(ticket, actor=world.approver)
@@ -120,7 +122,10 @@ def test_the_ticket_page_enters_the_reship_shipment(client):
 def test_the_default_charge_back_uses_the_agreed_drop_ship_price():
     world = make_world(quantity=3, stock=0)
     line = world.lines[0]
-    world.ship("drop_ship", prices=[Decimal("8.50")])
+    shipment = world.ship("drop_ship", prices=[Decimal("8.50")])
+    shipping.submit_shipment(shipment, actor=world.sales)
+    shipping.approve_shipment(shipment, actor=world.approver)
+    shipping.dispatch_shipment(shipment, actor=world.sales, carrier=world.carrier, tracking_number="YT1")
     ticket = make_ticket(order_line=line, quantity=2, registered_by=world.sales, charge_back=True,
                          destination=ReturnDestination.MANUFACTURER)
     assert fresh(ticket).charge_back_amount == Decimal("17.00")

@@ -112,11 +112,9 @@ def test_refund_only_path(people):
 def test_return_and_refund_path(people):
     ticket = make_ticket(type=TicketType.RETURN_REFUND, registered_by=people.sales)
     ticket = approved(ticket, people)
+    assert fresh(ticket).state == TicketState.AWAITING_RETURN  # approval waits for the goods at once
     with pytest.raises(TransitionNotAllowed):  # the goods must come back first
         services.resolve_ticket(ticket, actor=people.sales, refund=refund())
-    with pytest.raises(TransitionNotAllowed):  # nobody confirms a return nobody awaits
-        services.confirm_return_received(ticket, actor=people.warehouse)
-    services.start_awaiting_return(ticket, actor=people.sales)
     services.confirm_return_received(ticket, actor=people.warehouse)
     services.resolve_ticket(ticket, actor=people.sales, refund=refund())
     services.close_ticket(ticket, actor=people.approver)
@@ -124,7 +122,7 @@ def test_return_and_refund_path(people):
     assert ticket.state == TicketState.CLOSED
     assert ticket.receipt_status == ReceiptStatus.RECEIVED
     steps = [entry.transition for entry in selectors_timeline(ticket)]
-    assert steps == ["submit", "approve", "await_return", "receive_return", "resolve", "close"]
+    assert steps == ["submit", "approve", "expect_return", "receive_return", "resolve", "close"]
 
 
 def selectors_timeline(ticket):
@@ -135,7 +133,6 @@ def selectors_timeline(ticket):
 def test_exchange_path_is_resolved_by_the_dispatch_of_its_shipment_not_by_hand(people):
     ticket = make_ticket(type=TicketType.EXCHANGE, registered_by=people.sales)
     ticket = approved(ticket, people)
-    services.start_awaiting_return(ticket, actor=people.sales)
     # the replacement leaves only once the return is in
     assert outbound.resolve_by_dispatch(ticket, shipment="SH0000001").state == TicketState.AWAITING_RETURN
     services.confirm_return_received(ticket, actor=people.warehouse)
@@ -219,9 +216,6 @@ def test_return_received_sets_receipt_status_writes_return_rows_and_tells_the_ha
     ticket = make_ticket(order_line=line, quantity=2, registered_by=people.sales, handler=handler,
                          warehouse=warehouse)
     ticket = approved(ticket, people)
-    with pytest.raises(PermissionDenied):  # not the handler, not an approver
-        services.start_awaiting_return(ticket, actor=people.sales)
-    services.start_awaiting_return(ticket, actor=handler)
     services.confirm_return_received(ticket, actor=people.warehouse)
     ticket = fresh(ticket)
     assert (ticket.state, ticket.receipt_status) == (TicketState.RETURN_RECEIVED, ReceiptStatus.RECEIVED)
@@ -235,7 +229,6 @@ def test_return_received_sets_receipt_status_writes_return_rows_and_tells_the_ha
 def test_if_the_ledger_write_fails_neither_receipt_status_nor_state_changes(people, monkeypatch):
     ticket = make_ticket(registered_by=people.sales)
     ticket = approved(ticket, people)
-    services.start_awaiting_return(ticket, actor=people.sales)
 
     def broken_move_stock(*, moves, actor):
         raise InvalidMove("ledger unavailable")
@@ -253,7 +246,6 @@ def test_if_the_ledger_write_fails_neither_receipt_status_nor_state_changes(peop
 def test_goods_back_to_the_manufacturer_touch_no_stock_and_sales_confirms_them(people):
     ticket = make_ticket(registered_by=people.sales, destination=ReturnDestination.MANUFACTURER)
     ticket = approved(ticket, people)
-    services.start_awaiting_return(ticket, actor=people.sales)
     with pytest.raises(PermissionDenied):
         services.confirm_return_received(ticket, actor=people.warehouse)
     services.confirm_return_received(ticket, actor=people.sales)
@@ -263,7 +255,6 @@ def test_goods_back_to_the_manufacturer_touch_no_stock_and_sales_confirms_them(p
 
 def test_sales_cannot_confirm_a_return_into_a_warehouse(people):
     ticket = approved(make_ticket(registered_by=people.sales), people)
-    services.start_awaiting_return(ticket, actor=people.sales)
     with pytest.raises(PermissionDenied):
         services.confirm_return_received(ticket, actor=people.sales)
 
@@ -277,7 +268,6 @@ def test_resolve_posts_compensation_and_charge_back_once_even_when_the_request_i
                          charge_back_amount=Decimal("20.00"), manufacturer_amount=Decimal("15.00"),
                          seller_amount=Decimal("5.00"))
     ticket = approved(ticket, people)
-    services.start_awaiting_return(ticket, actor=people.sales)
     services.confirm_return_received(ticket, actor=people.warehouse)
 
     first = services.resolve_ticket(ticket, actor=people.sales, refund=refund())

@@ -17,7 +17,7 @@ from django.utils import timezone
 from aftersales import notes, services
 from aftersales.models import Ticket, TicketNote, TicketState, TicketType
 from orders.models import AftersalesStatus, Order
-from tests.aftersales.factories import make_ticket
+from tests.aftersales.factories import dispatch_units, make_ticket
 from tests.factories import ProductFactory, WarehouseFactory
 from tests.orders.factories import OrderLineFactory
 
@@ -49,6 +49,7 @@ def form_post(order, line, warehouse, **overrides):
 def test_sales_registers_a_ticket_with_the_one_form(client, sales):
     product = ProductFactory(supplier_unit_cost=Decimal("11.00"))
     line = OrderLineFactory(product=product, quantity=2, order__store__salesperson=sales)
+    dispatch_units(line, 2)
     client.force_login(sales)
     page = client.get(reverse("aftersales:ticket_create") + f"?order={line.order.pk}")
     assert page.status_code == 200
