@@ -106,7 +106,7 @@ class OrderDetailView(PermissionRequiredMixin, TemplateView):
             may_cancel=can_proceed(order.cancel) and has_transition_perm(order.cancel, user),
             cancel_withheld=(services.live_ticket_refusal() if order.has_live_aftersales_ticket
                              and order.fulfilment_status == FulfilmentStatus.AWAITING_SHIPMENT
-                             and has_transition_perm(order.cancel, user) else ""),
+                             and user.has_perm("orders.cancel_order") else ""),
             cancel_form=kwargs.pop("cancel_form", None) or CancelOrderForm(),
             **kwargs,
         )

@@ -105,3 +105,58 @@ def test_the_reship_shipment_over_the_api(api_client):  # noqa: F811
     assert created.status_code == 201 and created.json()["purpose"] == "reship"
     assert post(client, url, body).status_code == 400  # one live outbound shipment
     assert Ticket.objects.get(pk=ticket.pk).outbound_shipment_id == created.json()["id"]
+
+
+def return_body(line, quantity, **overrides):
+    body = {"type": "return_refund", "order": line.order.pk, "reason": "quality",
+            "lines": [{"order_line": line.pk, "quantity": quantity}], "supplier": line.product.default_supplier_id,
+            "return_destination": "warehouse", "return_warehouse": WarehouseFactory().pk,
+            "charge_back": True, "charge_back_amount": "10.00"}
+    body.update(overrides)
+    return body
+
+
+def test_a_return_beyond_the_returnable_quantity_is_a_field_error_and_writes_nothing(api_client):  # noqa: F811
+    client, _sales = api_client("sales")
+    line = OrderLineFactory(quantity=2)
+    for _retry in range(2):  # never shipped: nothing is returnable, however often it is asked
+        refused = post(client, BASE, return_body(line, 2))
+        assert refused.status_code == 400
+        assert "only 0 returnable" in " ".join(refused.json()["errors"]["lines"])
+    dispatch_units(line, 1)
+    assert post(client, BASE, return_body(line, 2)).status_code == 400
+    assert post(client, BASE, return_body(line, 1)).status_code == 201
+    reship = post(client, BASE, return_body(line, 1, type="reship", return_destination="", return_warehouse=None,
+                                            charge_back=False))
+    assert reship.status_code == 400 and list(reship.json()["errors"]) == ["lines"]
+    assert Ticket.objects.count() == 1
+    assert not SupplierAccountEntry.objects.filter(kind="charge_back").exists()
+
+
+def test_approval_over_the_api_refuses_a_ticket_beyond_the_returnable_quantity(api_client):  # noqa: F811
+    from aftersales.models import TicketLine
+
+    sales_client, _sales = api_client("sales")
+    approver_client, _approver = api_client("approver")
+    line = OrderLineFactory(quantity=2)
+    dispatch_units(line, 1)
+    ticket_id = post(sales_client, BASE, return_body(line, 1)).json()["id"]
+    assert post(sales_client, f"{BASE}/{ticket_id}/transitions/submit").status_code == 200
+    TicketLine.objects.filter(ticket_id=ticket_id).update(quantity=2)  # a ticket from before the rule
+    refused = post(approver_client, f"{BASE}/{ticket_id}/transitions/approve")
+    assert refused.status_code == 400 and "only 1 returnable" in " ".join(refused.json()["errors"]["lines"])
+    assert Ticket.objects.get(pk=ticket_id).state == TicketState.SUBMITTED
+
+
+def test_cancelling_an_order_with_a_live_ticket_over_the_api_is_a_conflict(api_client):  # noqa: F811
+    from orders.models import FulfilmentStatus, Order
+
+    client, _sales = api_client("sales")
+    line = OrderLineFactory(quantity=1)
+    created = post(client, BASE, {"type": "refund_only", "order": line.order.pk, "reason": "quality",
+                                  "lines": [{"order_line": line.pk, "quantity": 1}]})
+    assert created.status_code == 201
+    response = post(client, f"/api/v1/orders/{line.order.pk}/cancel", {"reason": "customer changed their mind"})
+    assert response.status_code == 409
+    assert "live after-sales ticket" in response.json()["detail"]
+    assert Order.objects.get(pk=line.order.pk).fulfilment_status == FulfilmentStatus.AWAITING_SHIPMENT

@@ -50,3 +50,25 @@ def test_the_order_page_lists_its_tickets_and_offers_to_register_one(client, mak
     client.force_login(make_user("warehouse"))
     html = client.get(ticket.order.get_absolute_url()).content.decode()
     assert ticket.number in html and 'id="register-ticket"' not in html
+
+
+def test_the_order_page_withholds_cancel_while_a_ticket_is_live_and_says_why(client, make_user):
+    from orders.models import FulfilmentStatus, Order
+
+    sally = make_user("sales", username="sally")
+    ticket = make_ticket(type=TicketType.REFUND_ONLY, registered_by=sally)
+    order = ticket.order
+    client.force_login(sally)
+    html = client.get(order.get_absolute_url()).content.decode()
+    assert 'id="cancel-order-form"' not in html
+    withheld = html.split('id="cancel-withheld"')[1].split("</section>")[0]
+    assert "live after-sales ticket" in withheld
+    response = client.post(reverse("orders:order_cancel", args=[order.pk]), {"reason": "changed mind"},
+                           follow=True)
+    assert "live after-sales ticket" in response.content.decode()
+    assert Order.objects.get(pk=order.pk).fulfilment_status == FulfilmentStatus.AWAITING_SHIPMENT
+
+    services.submit_ticket(ticket, actor=sally)
+    services.reject_ticket(ticket, actor=make_user("approver"), reason="duplicate")
+    html = client.get(order.get_absolute_url()).content.decode()
+    assert 'id="cancel-order-form"' in html and 'id="cancel-withheld"' not in html

@@ -259,3 +259,49 @@ def test_the_list_page_reads_a_constant_number_of_queries(client, sales):
     with CaptureQueriesContext(connection) as eleven:
         client.get(url)
     assert len(eleven) == len(one)
+
+
+def test_the_form_shows_each_lines_returnable_quantity_and_refuses_more_on_that_line(client, sales):
+    line = OrderLineFactory(quantity=3, order__store__salesperson=sales)
+    other = OrderLineFactory(quantity=2, order=line.order)
+    dispatch_units(line, 2)
+    make_ticket(order_line=line, quantity=1, registered_by=sales)  # one of the two dispatched units is taken
+    client.force_login(sales)
+    html = client.get(reverse("aftersales:ticket_create") + f"?order={line.order.pk}").content.decode()
+    assert "Returnable" in html
+    assert html.count('data-returnable="1"') == 1 and html.count('data-returnable="0"') == 1  # other: unshipped
+
+    response = client.post(reverse("aftersales:ticket_create"),
+                           form_post(line.order, line, WarehouseFactory(), **{f"line-{line.pk}": "2",
+                                                                              f"line-{other.pk}": "1"}))
+    assert response.status_code == 400
+    html = response.content.decode()
+    line_error = html.split(f'id="error_line-{line.pk}"')[1].split("</div>")[0]
+    assert "2 asked but only 1 returnable" in line_error
+    other_error = html.split(f'id="error_line-{other.pk}"')[1].split("</div>")[0]
+    assert "1 asked but only 0 returnable" in other_error
+    assert 'is-invalid' in html.split(f'name="line-{line.pk}"')[0].rsplit("<input", 1)[1]
+    assert Ticket.objects.count() == 1
+
+
+def test_an_approver_approves_a_return_and_the_warehouse_is_offered_to_confirm_it(client, sales, approver,
+                                                                               make_user):
+    line = OrderLineFactory(quantity=1)
+    ticket = make_ticket(order_line=line, quantity=1, registered_by=sales)
+    services.submit_ticket(ticket, actor=sales)
+    client.force_login(approver)
+    response = client.post(reverse("aftersales:ticket_action", args=[ticket.pk, "approve"]), {"comment": "ok"})
+    assert response.status_code == 302
+    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.AWAITING_RETURN
+    approver_page = client.get(ticket.get_absolute_url()).content.decode()
+    assert 'id="action-await_return"' not in approver_page  # nobody has to press it any more
+
+    wes = make_user("warehouse")
+    client.force_login(wes)
+    home = client.get(reverse("accounts:home")).content.decode()
+    returns = home.split("Returns to receive")[1]
+    assert ticket.number in returns and ticket.get_absolute_url() in returns
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert 'id="action-receive_return"' in page
+    client.post(reverse("aftersales:ticket_action", args=[ticket.pk, "receive_return"]), {"comment": ""})
+    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.RETURN_RECEIVED
