@@ -5,7 +5,8 @@ of the entries); `paid` likewise sums the payments. The database keeps 0 ≤ pai
 
 States: draft → submitted → approved | (rejected: back to draft with a reason, entries stay);
 void from draft releases the entries; after approval supplier_confirmed (optional), then
-partially_paid → paid by recorded payments."""
+partially_paid → paid by recorded payments. A statement whose total is zero is settled at approval
+(approved → paid by `settle`, in the approval's transaction: there is nothing to pay)."""
 
 from django.conf import settings
 from django.db import models
@@ -171,6 +172,16 @@ class Statement(ConcurrentTransitionMixin, models.Model):
         self.confirmed_at = at
         self.confirmation_method = how
         self.confirmation_note = note[:255]
+
+    def has_zero_total(self):
+        return self.total == 0
+
+    @transition(field=state, source=StatementState.APPROVED, target=StatementState.PAID,
+                permission="reconciliation.approve_statement", conditions=[has_zero_total],
+                custom={"label": _("Settle (zero total)")})
+    def settle(self, *, by=None, comment=""):
+        """A statement whose entries sum to zero owes nothing either way: it is settled at approval
+        (reconciliation.statements.approve_statement runs this right after `approve`)."""
 
     @transition(field=state, source=list(PAYABLE_STATES),
                 target=RETURN_VALUE(StatementState.PARTIALLY_PAID, StatementState.PAID),

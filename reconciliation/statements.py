@@ -201,17 +201,46 @@ def remove_entries(*, statement, entry_ids, actor) -> Statement:
         return _refresh_total(statement)
 
 
+class StatementChanged(StatementError):  # noqa: N818 - reads as the event
+    """The statement's entries are not what the caller read (emptied or changed by someone else)."""
+
+
 def submit_statement(*, statement, actor, comment="") -> Statement:
-    """draft → submitted; every finance supervisor is notified."""
+    """draft → submitted; every finance supervisor is notified.
+
+    The statement row is locked (entries are added and removed only under that lock) and its entries
+    are counted and summed again: a statement with no entries is refused, and so is one whose entries
+    are not what the caller read (`statement.entry_count` / `statement.total`: emptied or changed by
+    someone else since). A stale cache is corrected on the way, so the caller sees the truth on reload."""
     from notifications.services import notify_role
 
+    seen = (statement.entry_count, statement.total)
     with transaction.atomic():
-        perform(statement, "submit", actor=actor, comment=comment, at=timezone.now(),
-                update_fields=["submitted_by", "submitted_at", "rejection_reason"])
-        notify_role(Role.FINANCE_SUPERVISOR,
-                    subject=_("Statement %(statement)s of %(supplier)s (%(total)s) awaits your approval")
-                    % {"statement": statement, "supplier": statement.supplier, "total": statement.total},
-                    link=statement.get_absolute_url(), event="statement_submitted")
+        locked = Statement.objects.select_for_update().get(pk=statement.pk)
+        changed = None
+        if locked.state == StatementState.DRAFT:
+            totals = SupplierAccountEntry.objects.filter(statement=locked).aggregate(total=Sum("amount"),
+                                                                                     n=Count("id"))
+            actual = (totals["n"], totals["total"] or Decimal("0.00"))
+            if actual != (locked.entry_count, locked.total):
+                _refresh_total(locked)  # committed even when the submit is refused below
+            if not actual[0]:
+                changed = _("%(statement)s has no entries; an empty statement cannot be submitted.") % {
+                    "statement": locked}
+            elif actual != seen:
+                changed = _("%(statement)s changed meanwhile: it now has %(count)s entries totalling %(total)s. "
+                            "Nothing was submitted; check it and submit again.") % {
+                    "statement": locked, "count": actual[0], "total": actual[1]}
+        if changed is None:
+            perform(statement, "submit", actor=actor, comment=comment, at=timezone.now(),
+                    update_fields=["submitted_by", "submitted_at", "rejection_reason"])
+            notify_role(Role.FINANCE_SUPERVISOR,
+                        subject=_("Statement %(statement)s of %(supplier)s (%(total)s) awaits your approval")
+                        % {"statement": statement, "supplier": statement.supplier, "total": statement.total},
+                        link=statement.get_absolute_url(), event="statement_submitted")
+    if changed is not None:
+        statement.__dict__.update(entry_count=locked.entry_count, total=locked.total)
+        raise StatementChanged(changed)
     return statement
 
 
@@ -224,7 +253,12 @@ def _maker_checker(statement, actor, verb):
 def approve_statement(*, statement, actor, comment="", on_date=None) -> Statement:
     """submitted → approved (never by the one who built it). Every entry of the statement gets its
     reconciliation date in ONE set-based UPDATE; a second approver at the same moment gets
-    ConcurrentTransition and nothing of theirs is written."""
+    ConcurrentTransition and nothing of theirs is written.
+
+    A statement whose entries sum to zero owes nothing either way, so it is settled at approval: in the
+    same transaction `settle` moves it on to paid (two log rows: approve, then settle), since no payment
+    could ever be recorded on it. The supplier's confirmation is optional before payment in this state
+    machine, so it is not waited for here either."""
     from notifications.services import notify
 
     _maker_checker(statement, actor, _("approve"))
@@ -233,11 +267,16 @@ def approve_statement(*, statement, actor, comment="", on_date=None) -> Statemen
         perform(statement, "approve", actor=actor, comment=comment, at=timezone.now(),
                 update_fields=["approved_by", "approved_at"])
         dated = SupplierAccountEntry.objects.filter(statement=statement).update(reconciled_on=on_date)
+        total = SupplierAccountEntry.objects.filter(statement=statement).aggregate(t=Sum("amount"))["t"] or 0
         if dated != statement.entry_count:  # the cache and the entries disagree: refuse, roll back
             raise StatementError(_("%(statement)s lists %(cached)s entries but has %(real)s; nothing was approved.")
                                  % {"statement": statement, "cached": statement.entry_count, "real": dated})
-        notify(recipients=[statement.created_by_id],
-               subject=_("Statement %(statement)s was approved") % {"statement": statement},
+        settled = total == 0
+        if settled:
+            perform(statement, "settle", actor=actor, comment=_("Total zero: settled at approval"))
+        subject = (_("Statement %(statement)s was approved and settled (its total is zero)") if settled
+                   else _("Statement %(statement)s was approved"))
+        notify(recipients=[statement.created_by_id], subject=subject % {"statement": statement},
                link=statement.get_absolute_url(), event="statement_approved")
     return statement
 
@@ -308,7 +347,7 @@ def record_payment(*, statement, amount, paid_on, method, reference="", actor) -
     return payment
 
 
-__all__ = ["EntriesTaken", "EntryFilters", "MAX_STATEMENT_ENTRIES", "StatementError", "add_entries",
+__all__ = ["EntriesTaken", "EntryFilters", "MAX_STATEMENT_ENTRIES", "StatementChanged", "StatementError", "add_entries",
            "approve_statement", "build_statement", "record_payment", "record_supplier_confirmation",
            "reject_statement", "remove_entries", "submit_statement", "void_statement"]
 

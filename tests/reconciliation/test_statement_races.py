@@ -59,3 +59,39 @@ def test_two_finance_users_taking_overlapping_entries_at_once_one_gets_them_the_
     assert set(SupplierAccountEntry.objects.filter(statement=statement).values_list("id", flat=True)) == {
         e.pk for e in chosen[winner]}
     assert statement.total == sum(e.amount for e in chosen[winner])
+
+
+def test_two_payments_at_once_never_pay_more_than_the_absolute_total(transactional_db):
+    """Total 1 267.00, 267.00 already paid (partially paid: the state does not change on the next payment,
+    so only the statement's row lock stands between two payments of 600.00 and 700.00 and an
+    over-payment)."""
+    import datetime
+    from decimal import Decimal
+
+    from reconciliation.models import StatementPayment
+
+    supplier = SupplierFactory()
+    builder = UserFactory(roles=("finance",))
+    clerks = [UserFactory(roles=("finance",)) for _ in range(2)]
+    statement = build(supplier, post_entries(supplier, MIXED), builder)
+    services.submit_statement(statement=Statement.objects.get(pk=statement.pk), actor=builder)
+    services.approve_statement(statement=Statement.objects.get(pk=statement.pk),
+                               actor=UserFactory(roles=("finance_supervisor",)))
+    services.record_payment(statement=Statement.objects.get(pk=statement.pk), amount=Decimal("267.00"),
+                            paid_on=datetime.date(2026, 4, 1), method="bank_transfer", actor=builder)
+    amounts = [Decimal("600.00"), Decimal("700.00")]
+
+    def pay(i):
+        mine = Statement.objects.get(pk=statement.pk)  # each read it with 1 000.00 remaining
+        return services.record_payment(statement=mine, amount=amounts[i], paid_on=datetime.date(2026, 4, 2),
+                                       method="bank_transfer", actor=clerks[i])
+
+    outcomes = run_together(pay, 2)
+
+    assert sorted(o.ok for o in outcomes) == [False, True], outcomes
+    (refusal,) = errors(outcomes)
+    assert "more than the" in str(refusal), repr(refusal)
+    final = Statement.objects.get(pk=statement.pk)
+    recorded = sum(StatementPayment.objects.filter(statement=final).values_list("amount", flat=True))
+    assert recorded == final.paid <= abs(final.total)
+    assert StatementPayment.objects.filter(statement=final).count() == 2

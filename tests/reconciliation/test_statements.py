@@ -242,7 +242,7 @@ def test_only_drafts_take_or_release_entries_and_an_empty_statement_cannot_be_su
         supplier, finance, supervisor, entries):
     statement = build(supplier, entries[:1], finance)
     services.remove_entries(statement=statement, entry_ids=[entries[0].pk], actor=finance)
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(StatementError, match="empty statement cannot be submitted"):
         services.submit_statement(statement=fresh(statement), actor=finance)
     services.add_entries(statement=statement, entry_ids=[entries[0].pk], actor=finance)
     services.submit_statement(statement=fresh(statement), actor=finance)
