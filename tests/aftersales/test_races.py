@@ -1,6 +1,8 @@
 """PostgreSQL: six clicks on "Resolve" at the same moment resolve the ticket once and post its supplier
 entries once (the ticket row lock serialises them; the later ones see it resolved and change nothing).
-The notes thread refuses UPDATE and DELETE in the database itself."""
+Returns competing for an order's last returnable unit: exactly one is registered (the order row lock
+taken before the returnable quantity is read). The notes thread refuses UPDATE and DELETE in the database
+itself."""
 
 from decimal import Decimal
 
@@ -9,7 +11,8 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from aftersales import notes, services
-from aftersales.models import Ticket, TicketState, TicketType
+from aftersales.models import Ticket, TicketLine, TicketState, TicketType
+from aftersales.returnable import ReturnableExceeded
 from core.transitions import timeline_for
 from reconciliation.models import SupplierAccountEntry
 from tests.aftersales.factories import make_ticket
@@ -50,3 +53,19 @@ def test_the_notes_thread_refuses_update_and_delete_in_the_database():
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [note.pk])
     assert type(note).objects.get(pk=note.pk).text == "called"
+
+
+def test_returns_competing_for_the_last_returnable_unit_register_exactly_one():
+    sales = UserFactory(roles=("sales",))
+    line = make_ticket(registered_by=sales, quantity=1).lines.get().order_line  # 2 dispatched, 1 returned
+    clerks = [UserFactory(roles=("sales",)) for _ in range(THREADS)]
+
+    def register(i):
+        return make_ticket(order_line=line, quantity=1, registered_by=clerks[i], dispatch=False).pk
+
+    outcomes = run_together(register, THREADS)
+
+    assert len(successes(outcomes)) == 1
+    assert len(errors(outcomes, of_type=ReturnableExceeded)) == THREADS - 1
+    assert TicketLine.objects.filter(order_line=line).count() == 2
+
