@@ -28,6 +28,7 @@ from reconciliation.models import EntryKind
 from reconciliation.services import EntryDraft, post_supplier_entries
 
 from . import selectors
+from .cancel_notices import notify_cancelled
 from .models import (
     APPROVED_NOT_DISPATCHED,
     CANCELLABLE,
@@ -558,11 +559,12 @@ def cancel_shipment(shipment, *, actor, reason=""):
     reservations are released."""
     with transaction.atomic():
         order, shipment = _lock(shipment)
-        had_reservations = shipment.state in APPROVED_NOT_DISPATCHED
-        perform(shipment, "cancel", actor=actor, comment=" ".join(str(reason or "").split()),
-                update_fields=["cancel_reason"])
-        if had_reservations and shipment.kind == ShipmentKind.COMPANY_DISPATCH:
+        previous = shipment.state
+        reason = " ".join(str(reason or "").split())
+        perform(shipment, "cancel", actor=actor, comment=reason, update_fields=["cancel_reason"])
+        if previous in APPROVED_NOT_DISPATCHED and shipment.kind == ShipmentKind.COMPANY_DISPATCH:
             release(sources=_line_rows(shipment), actor=actor)
+        notify_cancelled([(shipment, previous)], actor=actor, reason=reason)
         return _finish(order, shipment, actor=actor)
 
 
@@ -577,11 +579,14 @@ def cancel_undispatched_shipments(order, *, actor, reason=""):
     reserved = [s for s in shipments if s.state in APPROVED_NOT_DISPATCHED
                 and s.kind == ShipmentKind.COMPANY_DISPATCH]
     comment = _("Order cancelled: %(reason)s") % {"reason": reason} if reason else _("Order cancelled")
+    previous = [(shipment, shipment.state) for shipment in shipments]
     for shipment in shipments:
+        shipment.order = order
         shipment.cancel(by=actor, comment=comment)
         shipment.save(update_fields=["state", "cancel_reason"])
     if reserved:
         release(sources=list(ShipmentLine.objects.filter(shipment__in=reserved)), actor=actor)
+    notify_cancelled(previous, actor=actor, reason=comment)
     return shipments
 
 

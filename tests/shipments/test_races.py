@@ -2,9 +2,10 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django_fsm import TransitionNotAllowed
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from inventory.models import StockBalance
+from inventory.models import Direction, ReservationStatus, StockBalance, StockLedgerEntry, StockReservation
+from notifications.models import Notification
 from shipments import services
 from shipments.models import Shipment, ShipmentLine
 from tests.factories import UserFactory
@@ -44,3 +45,38 @@ def test_two_approvers_approving_one_shipment_reserve_once():
     assert len(successes(outcomes)) == 1
     assert len(refusals) == THREADS - 1 and all(isinstance(e, TransitionNotAllowed) for e in refusals), refusals
     assert StockBalance.objects.get(product=world.lines[0].product).reserved == 2
+
+
+def test_cancel_against_dispatch_of_one_company_dispatch_one_wins_and_stock_stays_whole():
+    """An approver cancels a picking company dispatch while the warehouse dispatches it: exactly one
+    wins; either way nothing stays reserved for it and the ledger sums to what is on hand."""
+    world = make_world(quantity=2, stock=10)
+    shipment = world.ship()
+    services.submit_shipment(shipment, actor=world.sales)
+    services.approve_shipment(Shipment.objects.get(pk=shipment.pk), actor=world.approver)
+    services.start_picking(Shipment.objects.get(pk=shipment.pk), actor=world.warehouse_user)
+    product = world.lines[0].product
+
+    def act(i):
+        fresh = Shipment.objects.get(pk=shipment.pk)
+        if i == 0:
+            return services.cancel_shipment(fresh, actor=world.approver, reason="race")
+        return services.dispatch_shipment(fresh, actor=world.warehouse_user, carrier=world.carrier,
+                                          tracking_number="SF-RACE")
+
+    outcomes = run_together(act, 2)
+
+    assert len(successes(outcomes)) == 1, outcomes
+    assert all(isinstance(e, TransitionNotAllowed | ConcurrentTransition) for e in errors(outcomes)), outcomes
+    final = Shipment.objects.get(pk=shipment.pk)
+    balance = StockBalance.objects.get(product=product, warehouse=world.warehouse)
+    ledger = StockLedgerEntry.objects.filter(product=product, warehouse=world.warehouse)
+    signed = sum(e.quantity if e.direction == Direction.IN else -e.quantity for e in ledger)
+    assert signed == balance.on_hand and balance.reserved == 0
+    assert not StockReservation.objects.filter(status=ReservationStatus.OPEN).exists()
+    if final.state == "cancelled":
+        assert balance.on_hand == 10 and not ledger.filter(direction=Direction.OUT).exists()
+        assert Notification.objects.filter(event="shipment.cancelled_printed", recipient=world.warehouse_user).exists()
+    else:
+        assert final.state == "dispatched" and balance.on_hand == 8
+        assert not Notification.objects.filter(event__startswith="shipment.cancelled").exists()
