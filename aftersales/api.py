@@ -4,6 +4,7 @@ and validation as the pages: 400 with field errors, 403, 404, 409 (wrong state, 
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -14,8 +15,10 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from catalog.models import Carrier, Supplier, Warehouse
-from core.api import require_permissions
+from core.api import Conflict, ErrorOut, Input, PageIn, page_of, paginate, require_permissions
+from core.idempotency import idempotent
 from orders.models import Order, OrderLine
+from shipments.services import OutboundShipmentExists
 
 from . import notes, outbound, selectors, services
 from .models import USER_TRANSITIONS, Ticket, TicketState, TicketType
@@ -24,22 +27,24 @@ router = Router(tags=["aftersales"])
 MAX_LIMIT = 200
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] | None = None
+TransitionName = Literal[USER_TRANSITIONS]
 
 
-class LineIn(Schema):
+class TicketLineIn(Input):
+    """One line of a ticket: an order line and a quantity."""
+
     order_line: int = Field(..., description="Order line id")
     quantity: int
 
 
-class TicketIn(Schema):
+class TicketIn(Input):
+    """A new after-sales ticket 售后单, as the registration form takes it."""
+
     type: TicketType
     order: int = Field(..., description="Order id")
     handler: int | None = Field(None, description="User id of the handler (default: the caller)")
     reason: str
-    lines: list[LineIn] = []
+    lines: list[TicketLineIn] = []
     supplier: int | None = None
     description: str = ""
     return_carrier: int | None = None
@@ -53,13 +58,17 @@ class TicketIn(Schema):
     seller_amount: Decimal = Decimal("0")
 
 
-class LineOut(Schema):
+class TicketLineOut(Schema):
+    """One line of a ticket."""
+
     order_line: int = Field(..., alias="order_line_id")
     sku: str = Field(..., alias="order_line.product.sku")
     quantity: int
 
 
 class TicketOut(Schema):
+    """An after-sales ticket with its lines, amounts and check status."""
+
     id: int
     number: str
     type: str
@@ -87,7 +96,7 @@ class TicketOut(Schema):
     created_at: datetime
     resolved_at: datetime | None
     overdue: bool = Field(..., alias="is_overdue")
-    lines: list[LineOut]
+    lines: list[TicketLineOut]
 
     @staticmethod
     def resolve_lines(obj):
@@ -95,6 +104,8 @@ class TicketOut(Schema):
 
 
 class TicketRow(Schema):
+    """A ticket in a list."""
+
     id: int
     number: str
     type: str
@@ -106,22 +117,20 @@ class TicketRow(Schema):
     overdue: bool
 
 
-class TicketPage(Schema):
-    items: list[TicketRow]
-    next_offset: int | None
-
-
 class TicketFilters(Schema):
+    """Filters of the ticket list."""
+
     type: TicketType | None = None
     state: TicketState | None = None
     order: int | None = None
+    supplier: int | None = None
     handler: int | None = None
     overdue: bool | None = None
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0, le=100_000)
 
 
 class NoteOut(Schema):
+    """A note of the ticket's thread 沟通记录 and the names of its attachments."""
+
     id: int
     text: str
     channel: str
@@ -134,7 +143,9 @@ class NoteOut(Schema):
         return [a.original_name for a in obj.attachments.all()]
 
 
-class TransitionIn(Schema):
+class TicketTransitionIn(Input):
+    """The comment (the reason when rejecting) and, when resolving a refund, the refund recorded."""
+
     comment: str = Field("", max_length=300, description="Comment; the reason when rejecting")
     refund_amount: Decimal | None = None
     refund_date: date | None = None
@@ -165,8 +176,9 @@ def _get(model, pk, field, errors, label):
     return obj
 
 
-@router.get("/tickets", response=TicketPage)
-def list_tickets(request, filters: Query[TicketFilters]):
+@router.get("/tickets", response=page_of(TicketRow))
+def list_tickets(request, filters: Query[TicketFilters], page: Query[PageIn]):
+    """Tickets, newest first, by type, state, order, supplier, handler or overdue."""
     require_permissions(request, "aftersales.view_ticket")
     qs = selectors.ticket_list()
     for name in ("type", "state"):
@@ -174,22 +186,24 @@ def list_tickets(request, filters: Query[TicketFilters]):
             qs = qs.filter(**{name: getattr(filters, name)})
     if filters.order:
         qs = qs.filter(order_id=filters.order)
+    if filters.supplier:
+        qs = qs.filter(supplier_id=filters.supplier)
     if filters.handler:
         qs = qs.filter(handler_id=filters.handler)
     if filters.overdue is not None:
         qs = qs.filter(overdue=filters.overdue)
-    rows = list(qs[filters.offset:filters.offset + filters.limit + 1])
-    more = len(rows) > filters.limit
-    return {"items": rows[:filters.limit], "next_offset": filters.offset + filters.limit if more else None}
+    return paginate(request, qs, page)
 
 
 @router.get("/tickets/{ticket_id}", response=TicketOut)
 def get_ticket(request, ticket_id: int):
+    """One ticket with its lines and amounts."""
     require_permissions(request, "aftersales.view_ticket")
     return _ticket(ticket_id)
 
 
 @router.post("/tickets", response={201: TicketOut, 400: ErrorOut})
+@idempotent
 def create_ticket(request, payload: TicketIn):
     """Register a ticket (state registered), as the registration form does."""
     require_permissions(request, "aftersales.add_ticket")
@@ -227,6 +241,7 @@ def create_ticket(request, payload: TicketIn):
 
 
 @router.post("/tickets/{ticket_id}/notes", response={201: NoteOut, 400: ErrorOut})
+@idempotent
 def add_note(request, ticket_id: int, text: Form[str], channel: Form[str] = "other",
              files: File[list[UploadedFile]] = None):
     """Append a note (multipart form: text, channel, files…) to the ticket's thread."""
@@ -240,14 +255,15 @@ def add_note(request, ticket_id: int, text: Form[str], channel: Form[str] = "oth
 
 
 @router.post("/tickets/{ticket_id}/transitions/{name}", response={200: TicketOut, 400: ErrorOut})
-def run_transition(request, ticket_id: int, name: str, payload: TransitionIn = None):
+@idempotent
+def run_transition(request, ticket_id: int, name: TransitionName, payload: TicketTransitionIn = None):
     """Run one of submit, approve, reject, await_return, receive_return, resolve, close. Resolving is
     idempotent: a retry answers 200 with the resolved ticket and posts nothing again."""
     require_permissions(request, "aftersales.view_ticket")
     if name not in USER_TRANSITIONS:
         raise Http404
     ticket = _ticket(ticket_id)
-    payload = payload or TransitionIn()
+    payload = payload or TicketTransitionIn()
     refund = services.Refund(amount=payload.refund_amount, date=payload.refund_date,
                              reference=payload.refund_reference)
     try:
@@ -258,7 +274,9 @@ def run_transition(request, ticket_id: int, name: str, payload: TransitionIn = N
     return _ticket(ticket_id)
 
 
-class OutboundShipmentIn(Schema):
+class OutboundShipmentIn(Input):
+    """The exchange/reship shipment of a ticket: drop-ship (supplier) or company dispatch (warehouse)."""
+
     kind: str = Field(..., description="drop_ship or company_dispatch")
     supplier: int | None = None
     warehouse: int | None = None
@@ -266,16 +284,20 @@ class OutboundShipmentIn(Schema):
 
 
 class ShipmentRef(Schema):
+    """The shipment made for a ticket."""
+
     id: int
     number: str
     purpose: str
     state: str
 
 
-@router.post("/tickets/{ticket_id}/shipment", response={201: ShipmentRef, 400: ErrorOut})
+@router.post("/tickets/{ticket_id}/shipment", response={201: ShipmentRef, 400: ErrorOut, 409: ErrorOut})
+@idempotent
 def create_outbound_shipment(request, ticket_id: int, payload: OutboundShipmentIn):
-    """Enter the exchange/reship shipment of the ticket's lines (then /api/v1/shipments runs its flow; its
-    dispatch resolves the ticket)."""
+    """Enter the exchange/reship shipment of the ticket's lines — the only way one is made (then
+    /api/v1/shipments runs its flow; its dispatch resolves the ticket). 409 while the ticket already has a
+    live outbound shipment or is not ready for one; a rejected one is cancelled by its replacement."""
     require_permissions(request, "aftersales.view_ticket", "shipments.add_shipment")
     ticket = _ticket(ticket_id)
     errors = {}
@@ -287,6 +309,8 @@ def create_outbound_shipment(request, ticket_id: int, payload: OutboundShipmentI
         shipment = outbound.create_outbound_shipment(ticket, kind=payload.kind, supplier=supplier,
                                                      warehouse=warehouse, freight=payload.freight,
                                                      actor=request.user)
+    except OutboundShipmentExists as exc:
+        raise Conflict(" ".join(exc.messages)) from None
     except ValidationError as exc:
         return _invalid(_errors(exc))
     return Status(201, shipment)

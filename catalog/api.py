@@ -6,27 +6,28 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import FilterSchema, ModelSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import FilterSchema, ModelSchema, Query, Router, Status
 
-from core.api import require_permissions, save_form
+from core.api import Input, PageIn, page_of, paginate, require_permissions, save_form
+from core.idempotency import idempotent
 
 from .forms import CarrierForm, ProductForm, StoreForm, SupplierForm, WarehouseForm
 from .models import Carrier, Platform, Product, Store, Supplier, SupplierKind, Warehouse
 
 router = Router(tags=["catalog"])
 
-PAGE_SIZE = 50
-
-
 # ---- output -----------------------------------------------------------------------------------------
 class StoreOut(ModelSchema):
+    """A store 店铺 (sales channel)."""
+
     class Meta:
         model = Store
         fields = ["id", "name", "platform", "salesperson", "is_active"]
 
 
 class SupplierOut(ModelSchema):
+    """A supplier 供应商."""
+
     class Meta:
         model = Supplier
         fields = ["id", "name", "code", "kind", "contact_name", "contact_phone", "contact_email", "address",
@@ -34,6 +35,8 @@ class SupplierOut(ModelSchema):
 
 
 class ProductOut(ModelSchema):
+    """A product 产品."""
+
     class Meta:
         model = Product
         fields = ["id", "sku", "name", "default_supplier", "supplier_unit_cost", "list_price",
@@ -41,26 +44,34 @@ class ProductOut(ModelSchema):
 
 
 class WarehouseOut(ModelSchema):
+    """A warehouse 仓库."""
+
     class Meta:
         model = Warehouse
         fields = ["id", "code", "name", "address", "is_active"]
 
 
 class CarrierOut(ModelSchema):
+    """A carrier 物流公司."""
+
     class Meta:
         model = Carrier
         fields = ["id", "code", "name", "tracking_url_pattern", "is_active"]
 
 
 # ---- input: every field optional here; the ModelForm decides what is required -----------------------
-class StoreIn(Schema):
+class StoreIn(Input):
+    """A store's fields (all optional here; the form decides what a new one needs)."""
+
     name: str | None = None
     platform: Platform | None = None
     salesperson: int | None = None
     is_active: bool | None = None
 
 
-class SupplierIn(Schema):
+class SupplierIn(Input):
+    """A supplier's fields (all optional here; the form decides what a new one needs)."""
+
     name: str | None = None
     code: str | None = None
     kind: SupplierKind | None = None
@@ -73,7 +84,9 @@ class SupplierIn(Schema):
     is_active: bool | None = None
 
 
-class ProductIn(Schema):
+class ProductIn(Input):
+    """A product's fields (all optional here; the form decides what a new one needs)."""
+
     sku: str | None = None
     name: str | None = None
     default_supplier: int | None = None
@@ -83,14 +96,18 @@ class ProductIn(Schema):
     is_active: bool | None = None
 
 
-class WarehouseIn(Schema):
+class WarehouseIn(Input):
+    """A warehouse's fields (all optional here; the form decides what a new one needs)."""
+
     code: str | None = None
     name: str | None = None
     address: str | None = None
     is_active: bool | None = None
 
 
-class CarrierIn(Schema):
+class CarrierIn(Input):
+    """A carrier's fields (all optional here; the form decides what a new one needs)."""
+
     code: str | None = None
     name: str | None = None
     tracking_url_pattern: str | None = None
@@ -99,6 +116,8 @@ class CarrierIn(Schema):
 
 # ---- filters -------------------------------------------------------------------------------------
 class BaseFilter(FilterSchema):
+    """Filters every master-data list takes."""
+
     is_active: bool | None = None
 
 
@@ -113,6 +132,8 @@ def search(*fields):
 
 
 class StoreFilter(BaseFilter):
+    """Filters of the store list (`q`: words of the name)."""
+
     q: str | None = None
     platform: Platform | None = None
     salesperson: int | None = None
@@ -120,12 +141,16 @@ class StoreFilter(BaseFilter):
 
 
 class SupplierFilter(BaseFilter):
+    """Filters of the supplier list (`q`: words of the name or code)."""
+
     q: str | None = None
     kind: SupplierKind | None = None
     filter_q = search("name", "code")
 
 
 class ProductFilter(BaseFilter):
+    """Filters of the product list (`q`: words of the SKU or name)."""
+
     q: str | None = None
     supplier: int | None = None
     filter_q = search("sku", "name")
@@ -135,11 +160,15 @@ class ProductFilter(BaseFilter):
 
 
 class WarehouseFilter(BaseFilter):
+    """Filters of the warehouse list (`q`: words of the name or code)."""
+
     q: str | None = None
     filter_q = search("name", "code")
 
 
 class CarrierFilter(BaseFilter):
+    """Filters of the carrier list (`q`: words of the name or code)."""
+
     q: str | None = None
     filter_q = search("name", "code")
 
@@ -150,28 +179,33 @@ def add_resource(prefix, *, model, form_class, out_schema, in_schema, filter_sch
     name = model._meta.model_name
     label = model._meta.app_label
 
-    @router.get(f"/{prefix}/", response=list[out_schema], url_name=f"{name}_list",
-                operation_id=f"list_{prefix}", summary=f"List {model._meta.verbose_name_plural}")
-    @paginate(PageNumberPagination, page_size=PAGE_SIZE)
-    def list_view(request, filters: filter_schema = Query(...)):  # noqa: B008 - ninja's idiom
+    @router.get(f"/{prefix}/", response=page_of(out_schema), url_name=f"{name}_list",
+                operation_id=f"catalog_list_{prefix}", summary=f"List {model._meta.verbose_name_plural}",
+                description=f"{model._meta.verbose_name_plural.capitalize()}, filtered; one page at a time.")
+    def list_view(request, filters: Query[filter_schema], page: Query[PageIn]):
         require_permissions(request, f"{label}.view_{name}")
         queryset = model.objects.select_related(*select_related).order_by(*model._meta.ordering, "pk")
-        return filters.filter(queryset)
+        return paginate(request, filters.filter(queryset), page)
 
     @router.get(f"/{prefix}/{{int:pk}}/", response=out_schema, url_name=f"{name}_detail",
-                operation_id=f"get_{name}", summary=f"One {model._meta.verbose_name}")
+                operation_id=f"catalog_get_{name}", summary=f"One {model._meta.verbose_name}",
+                description=f"One {model._meta.verbose_name} by id (404 when there is none).")
     def detail_view(request, pk: int):
         require_permissions(request, f"{label}.view_{name}")
         return get_object_or_404(model, pk=pk)
 
     @router.post(f"/{prefix}/", response={201: out_schema}, url_name=f"{name}_create",
-                 operation_id=f"create_{name}", summary=f"Create a {model._meta.verbose_name}")
+                 operation_id=f"catalog_create_{name}", summary=f"Create a {model._meta.verbose_name}",
+                 description=f"Create a {model._meta.verbose_name} through the same form as the page "
+                             "(400 with its field errors).")
+    @idempotent
     def create_view(request, payload: in_schema):
         require_permissions(request, f"{label}.add_{name}")
         return Status(201, save_form(form_class, model(), payload.dict(exclude_unset=True)))
 
     @router.patch(f"/{prefix}/{{int:pk}}/", response=out_schema, url_name=f"{name}_update",
-                  operation_id=f"update_{name}", summary=f"Change a {model._meta.verbose_name}")
+                  operation_id=f"catalog_update_{name}", summary=f"Change a {model._meta.verbose_name}",
+                  description=f"Change the fields sent of a {model._meta.verbose_name}; the others stay.")
     def update_view(request, pk: int, payload: in_schema):
         require_permissions(request, f"{label}.change_{name}")
         instance = get_object_or_404(model, pk=pk)

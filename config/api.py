@@ -1,30 +1,45 @@
 """The HTTP API at /api/v1/ (django-ninja). Each app adds its Router from `<app>/api.py` below.
 
 Authentication: `Authorization: Bearer <token>` with an `accounts.ApiToken` (tokens.py); the token acts
-as its user, with exactly that user's Django permissions (the same as in the UI). Error bodies are
-always `{"detail": "<sentence>"}`, plus `"errors": {"field": ["message", …]}` for 400:
-400 bad data · 401 no/bad/revoked token · 403 no permission (and every supplier login on internal
-endpoints) · 404 not found · 409 conflict (unique violation, transition not allowed now, someone else
-changed the document first)."""
+as its user, with exactly that user's Django permissions (the same as in the UI).
+
+Every error is JSON: `{"detail": "<sentence>"}`, plus `"errors": {"field": ["message", …]}` for 400 and 422
+(`__all__` for the request as a whole):
+400 a business rule refused good-looking data (a form's or a service's validation: a quantity above what is
+open, a missing reason) · 401 no/bad/revoked token · 403 no permission (and every supplier login on
+internal endpoints) · 404 not found (also an unknown path under /api/) · 409 conflict (unique violation,
+transition not allowed now, someone else changed the document first) · 422 the schema refuses the request:
+a body or query field of the wrong type or out of range, an unknown body field or query parameter.
+
+Lists: `limit` (1–500, default 50) and `offset` (0–10,000,000); each page answers `items`, `limit`, `offset`,
+`next` (the next page's URL, null on the last page) and `count` (null unless `with_count=true` is sent: a
+COUNT over millions of rows is not paid for on every page). `updated_since` (a time with its timezone) keeps
+the rows changed at or after it, where the list offers it. Every path answers with or without its trailing
+slash. Interactive docs: /api/v1/docs."""
+
+import logging
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from core.api import Conflict, FormInvalid, TokenAuth
+from core.api_contract import ConsignAPI, LocalSwagger
 
-api = NinjaAPI(
+logger = logging.getLogger(__name__)
+
+api = ConsignAPI(
     title="Consign API",
     version="1",
     description=__doc__,
     urls_namespace="api",
     auth=TokenAuth(),
-    docs_url=None,  # the interactive docs page loads its script from a CDN; the OpenAPI JSON is enough
+    docs=LocalSwagger(),  # Swagger UI from static/vendor/swagger-ui, never a CDN
+    docs_url="/docs",
 )
 
 
@@ -36,7 +51,7 @@ def error(request, status, detail, errors=None):
 
 
 def _field_name(loc):
-    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "filters", "data")]
+    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "filters", "data", "page")]
     return ".".join(parts) or "__all__"
 
 
@@ -45,7 +60,7 @@ def on_validation_error(request, exc):
     errors = {}
     for item in exc.errors:
         errors.setdefault(_field_name(item.get("loc", ())), []).append(item.get("msg", ""))
-    return error(request, 400, _("The request has invalid values."), errors)
+    return error(request, 422, _("The request has invalid values."), errors)
 
 
 @api.exception_handler(FormInvalid)
@@ -91,8 +106,24 @@ def on_conflict(request, exc):
     return error(request, 409, exc.detail)
 
 
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    """ninja's own refusals (an unreadable body …): the same JSON body; an unparseable body is a 422."""
+    status = 422 if exc.status_code == 400 else exc.status_code
+    return error(request, status, str(exc))
+
+
+@api.exception_handler(Exception)
+def on_server_error(request, exc):
+    """A bug: logged with its traceback, answered as JSON (never Django's HTML page)."""
+    logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
+    return error(request, 500, _("Something went wrong on the server; it has been logged."))
+
+
 api.add_router("/catalog/", "catalog.api.router")
 api.add_router("/orders", "orders.api.router")
+# close short cancels shipments, so its endpoint lives in shipments (a lower app never imports a higher one)
+api.add_router("/orders", "shipments.closing_api.router")
 api.add_router("/stock", "inventory.api.router")
 api.add_router("/supplier-entries", "reconciliation.api.router")
 api.add_router("/statements", "reconciliation.api.statements_router")

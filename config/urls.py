@@ -1,16 +1,18 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.static import serve
 
 from accounts.access import Access
 from config.api import api
+from core.api_contract import api_fallback
 from core.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_fallback),  # the other trailing slash of an API path, else the JSON 404
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("accounts.urls")),
     path("catalog/", include("catalog.urls")),

@@ -3,7 +3,9 @@
 from django.core.exceptions import PermissionDenied
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
+from ninja import Field, Schema
 from ninja.security import HttpBearer
+from pydantic import ConfigDict, create_model
 
 from accounts.tokens import user_for_key
 
@@ -60,3 +62,69 @@ def save_form(form_class, instance, changes):
     if not form.is_valid():
         raise FormInvalid(form)
     return form.save()
+
+
+# ---- the API contract shared by every app's router (CONVENTIONS.md "The API") --------------------------
+class Input(Schema):
+    """Base of every request body: a field the schema does not name is refused (422), never ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorOut(Schema):
+    """Every error answer: a sentence, and for 400/422 the messages per field (`__all__` for the whole)."""
+
+    detail: str = Field(..., description="What went wrong, in one sentence")
+    errors: dict[str, list[str]] | None = Field(None, description="Messages per field (400 and 422)")
+
+
+MAX_LIMIT = 500
+MAX_OFFSET = 10_000_000  # deeper than any list here; narrow with filters or updated_since to walk further
+
+
+class PageIn(Schema):
+    """The one pagination of every list: `limit` rows from `offset`; `with_count=true` adds the total."""
+
+    limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"Rows per page (1 to {MAX_LIMIT})")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Rows to skip")
+    with_count: bool = Field(False, description="Also count every matching row (a COUNT query; off by default so "
+                                                "a list over millions of rows stays fast)")
+
+
+class PageOut(Schema):
+    """One page of a list. `next` is the URL of the next page, null on the last one; `count` is the number of
+    matching rows when `with_count=true` was asked, else null."""
+
+    count: int | None = Field(None, description="Every matching row (only with with_count=true)")
+    next: str | None = Field(None, description="URL of the next page; null on the last page")
+    limit: int
+    offset: int
+
+
+_PAGE_SCHEMAS = {}
+
+
+def page_of(item_schema, name=None):
+    """The page schema of a list of `item_schema` rows (one class per row schema, named `<Row>Page`)."""
+    name = name or f"{item_schema.__name__}Page"
+    if name not in _PAGE_SCHEMAS:
+        _PAGE_SCHEMAS[name] = create_model(name, __base__=PageOut, __doc__=f"One page of {item_schema.__name__} rows.",
+                                           items=(list[item_schema], ...))
+    return _PAGE_SCHEMAS[name]
+
+
+def paginate(request, queryset, page, **extra):
+    """One page of `queryset` (already ordered) as a PageOut dict: reads limit + 1 rows to know whether a
+    next page exists, and counts only when asked."""
+    rows = list(queryset[page.offset:page.offset + page.limit + 1])
+    next_url = None
+    if len(rows) > page.limit:
+        query = request.GET.copy()
+        query["offset"] = page.offset + page.limit
+        query["limit"] = page.limit
+        next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    count = None
+    if page.with_count:
+        count = len(queryset) if isinstance(queryset, list) else queryset.count()
+    return {"items": rows[:page.limit], "count": count, "next": next_url, "limit": page.limit,
+            "offset": page.offset, **extra}

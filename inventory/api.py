@@ -12,7 +12,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from catalog.models import Supplier, Warehouse
-from core.api import require_permissions
+from core.api import ErrorOut, Input, PageIn, page_of, paginate, require_permissions
+from core.idempotency import idempotent
 
 from . import documents, selectors
 from .documents import ReceiptLineData
@@ -20,21 +21,11 @@ from .models import GoodsReceipt, MoveKind, StockLedgerEntry
 from .services import StockError
 
 router = Router(tags=["stock"])
-MAX_LIMIT = 500
-
-
-class Page(Schema):
-    limit: int = Field(100, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0, le=1_000_000)
-
-
-def page(queryset, filters):
-    rows = list(queryset[filters.offset:filters.offset + filters.limit + 1])
-    more = len(rows) > filters.limit
-    return {"items": rows[:filters.limit], "next_offset": filters.offset + filters.limit if more else None}
 
 
 class BalanceOut(Schema):
+    """On hand, reserved and available of one product in one warehouse."""
+
     product: int = Field(..., alias="product_id")
     sku: str = Field(..., alias="product.sku")
     warehouse: int = Field(..., alias="warehouse_id")
@@ -44,20 +35,17 @@ class BalanceOut(Schema):
     low_stock_threshold: int = Field(..., alias="product.low_stock_threshold")
 
 
-class BalancePage(Schema):
-    items: list[BalanceOut]
-    next_offset: int | None
+class BalanceFilters(Schema):
+    """Filters of the stock balances."""
 
-
-class BalanceFilters(Page):
     warehouse: int | None = None
     product: int | None = None
     supplier: int | None = None
     low: bool = False
 
 
-@router.get("/balances", response=BalancePage)
-def list_balances(request, filters: Query[BalanceFilters]):
+@router.get("/balances", response=page_of(BalanceOut))
+def list_balances(request, filters: Query[BalanceFilters], page: Query[PageIn]):
     """On hand, reserved and available per product and warehouse (`low=true`: below the threshold)."""
     require_permissions(request, "inventory.view_stockbalance")
     qs = selectors.balances(low_only=filters.low)
@@ -67,10 +55,12 @@ def list_balances(request, filters: Query[BalanceFilters]):
         qs = qs.filter(product_id=filters.product)
     if filters.supplier is not None:
         qs = qs.filter(product__default_supplier_id=filters.supplier)
-    return page(qs.order_by("product__sku", "warehouse_id", "pk"), filters)
+    return paginate(request, qs.order_by("product__sku", "warehouse_id", "pk"), page)
 
 
 class LedgerOut(Schema):
+    """One stock ledger row 出入库流水: a change of on hand, with its source document."""
+
     id: int
     created_at: datetime
     product: int = Field(..., alias="product_id")
@@ -90,18 +80,15 @@ class LedgerOut(Schema):
         return f"{obj.source_type.app_label}.{obj.source_type.model}" if obj.source_type_id else None
 
 
-class LedgerPage(Schema):
-    items: list[LedgerOut]
-    next_offset: int | None
+class LedgerFilters(Schema):
+    """Filters of the stock ledger."""
 
-
-class LedgerFilters(Page):
     product: int | None = None
     warehouse: int | None = None
     kind: MoveKind | None = None
 
 
-def _ledger(filters, kind=None):
+def _ledger(request, filters, page, kind=None):
     qs = StockLedgerEntry.objects.select_related("product", "source_type").order_by("-id")
     if filters.product is not None:
         qs = qs.filter(product_id=filters.product)
@@ -110,30 +97,34 @@ def _ledger(filters, kind=None):
     kind = kind or filters.kind
     if kind:
         qs = qs.filter(kind=kind)
-    return page(qs, filters)
+    return paginate(request, qs, page)
 
 
-@router.get("/ledger", response=LedgerPage)
-def list_ledger(request, filters: Query[LedgerFilters]):
+@router.get("/ledger", response=page_of(LedgerOut))
+def list_ledger(request, filters: Query[LedgerFilters], page: Query[PageIn]):
     """Stock ledger rows 出入库流水, newest first."""
     require_permissions(request, "inventory.view_stockledgerentry")
-    return _ledger(filters)
+    return _ledger(request, filters, page)
 
 
-@router.get("/adjustments", response=LedgerPage)
-def list_adjustments(request, filters: Query[LedgerFilters]):
+@router.get("/adjustments", response=page_of(LedgerOut, "AdjustmentPage"))
+def list_adjustments(request, filters: Query[LedgerFilters], page: Query[PageIn]):
     """Adjustment rows (stocktake differences), newest first."""
     require_permissions(request, "inventory.view_stockledgerentry")
-    return _ledger(filters, kind=MoveKind.ADJUSTMENT)
+    return _ledger(request, filters, page, kind=MoveKind.ADJUSTMENT)
 
 
-class ReceiptLineIn(Schema):
+class ReceiptLineIn(Input):
+    """One line of a goods receipt: product id, quantity, unit cost."""
+
     product: int
     quantity: int
     unit_cost: Decimal
 
 
-class ReceiptIn(Schema):
+class ReceiptIn(Input):
+    """A goods receipt 入库单 from a supplier into a warehouse."""
+
     supplier: int
     warehouse: int
     note: str = Field("", max_length=255)
@@ -142,6 +133,8 @@ class ReceiptIn(Schema):
 
 
 class ReceiptLineOut(Schema):
+    """One line of a goods receipt."""
+
     product: int = Field(..., alias="product_id")
     sku: str = Field(..., alias="product.sku")
     quantity: int
@@ -149,6 +142,8 @@ class ReceiptLineOut(Schema):
 
 
 class ReceiptOut(Schema):
+    """A goods receipt with its lines."""
+
     id: int
     number: str
     supplier: int = Field(..., alias="supplier_id")
@@ -165,6 +160,8 @@ class ReceiptOut(Schema):
 
 
 class ReceiptRow(Schema):
+    """A goods receipt in a list."""
+
     id: int
     number: str
     supplier: int = Field(..., alias="supplier_id")
@@ -174,33 +171,26 @@ class ReceiptRow(Schema):
     posted_at: datetime | None
 
 
-class ReceiptPage(Schema):
-    items: list[ReceiptRow]
-    next_offset: int | None
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] | None = None
-
-
 def _invalid(errors):
     return Status(400, {"detail": _("The request has invalid values."), "errors": errors})
 
 
-@router.get("/receipts", response=ReceiptPage)
-def list_receipts(request, filters: Query[Page]):
+@router.get("/receipts", response=page_of(ReceiptRow))
+def list_receipts(request, page: Query[PageIn]):
+    """Goods receipts, newest first."""
     require_permissions(request, "inventory.view_goodsreceipt")
-    return page(GoodsReceipt.objects.order_by("-id"), filters)
+    return paginate(request, GoodsReceipt.objects.order_by("-id"), page)
 
 
 @router.get("/receipts/{receipt_id}", response=ReceiptOut)
 def get_receipt(request, receipt_id: int):
+    """One goods receipt with its lines."""
     require_permissions(request, "inventory.view_goodsreceipt")
     return get_object_or_404(GoodsReceipt, pk=receipt_id)
 
 
 @router.post("/receipts", response={201: ReceiptOut, 400: ErrorOut, 409: ErrorOut})
+@idempotent
 def post_receipt(request, payload: ReceiptIn):
     """Create a goods receipt (a draft; `post: true` posts it in the same call)."""
     require_permissions(request, "inventory.add_goodsreceipt", *(["inventory.post_goodsreceipt"] if payload.post
@@ -226,6 +216,7 @@ def post_receipt(request, payload: ReceiptIn):
 
 
 @router.post("/receipts/{receipt_id}/post", response={200: ReceiptOut, 409: ErrorOut})
+@idempotent
 def post_existing_receipt(request, receipt_id: int):
     """Post a draft receipt: in rows and supplier account entries. 409 if already posted."""
     require_permissions(request, "inventory.post_goodsreceipt")

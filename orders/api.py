@@ -6,7 +6,8 @@ limit/offset without a COUNT) and `GET /api/v1/orders/{id}`. The same service, p
 `POST /api/v1/orders/{id}/cancel` `{"reason": "…"}` cancels the order (and, through shipments' receiver,
 its undispatched shipments); permission `orders.cancel_order`. 400 without a reason · 409 once something
 is dispatched · a retry on an order already cancelled → 200 with the order as it is.
-Invoices (`GET`/`POST /api/v1/orders/{id}/invoice`) are in orders/invoice_api.py, nested here."""
+Invoices (`GET`/`POST /api/v1/orders/{id}/invoice`) are in orders/invoice_api.py, nested here.
+`POST /api/v1/orders/{id}/close-short` is in shipments/closing_api.py (it cancels shipments)."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,12 +19,13 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from catalog.models import Product, Store
-from core.api import require_permissions
+from core.api import ErrorOut, Input, PageIn, page_of, paginate, require_permissions
+from core.idempotency import idempotent
 
 from . import selectors
 from .invoice_api import router as invoice_router
 from .models import FulfilmentStatus, Order, OrderSource
-from .services import LineData, cancel_order, create_order
+from .services import IntakeOutcome, LineData, OrderData, cancel_order, create_order, take_in_orders
 
 router = Router(tags=["orders"])
 router.add_router("", invoice_router)
@@ -31,32 +33,41 @@ router.add_router("", invoice_router)
 MAX_LIMIT = 200
 
 
-class LineIn(Schema):
+class OrderLineIn(Input):
+    """One line of a new order: the product by SKU, the quantity and the unit price."""
+
     sku: str = Field(..., max_length=60)
     quantity: int
     unit_price: Decimal
 
 
-class OrderIn(Schema):
+class OrderIn(Input):
+    """A new order from a store; (store, external_order_no) is its natural key."""
+
     store: int = Field(..., description="Store id")
     external_order_no: str = Field(..., max_length=64, description="The order number in the store")
     ordered_at: datetime
     recipient_name: str
     recipient_phone: str
     recipient_address: str
-    lines: list[LineIn]
+    lines: list[OrderLineIn]
 
 
-class LineOut(Schema):
+class OrderLineOut(Schema):
+    """An order line with its open quantity (ordered less closed-short and units on live sale shipments)."""
+
     id: int
     product: int = Field(..., alias="product_id")
     sku: str = Field(..., alias="product.sku")
     quantity: int
     unit_price: Decimal
+    closed_short_quantity: int = Field(..., description="Units that will never ship (the order was closed short)")
     open_quantity: int
 
 
 class OrderOut(Schema):
+    """An order with its lines and derived statuses."""
+
     id: int
     store: int = Field(..., alias="store_id")
     store_name: str = Field(..., alias="store.name")
@@ -68,8 +79,9 @@ class OrderOut(Schema):
     source: str
     fulfilment_status: str
     aftersales_status: str
+    close_short_reason: str = Field(..., description="Why it was closed short (empty unless it was)")
     created_at: datetime
-    lines: list[LineOut]
+    lines: list[OrderLineOut]
 
     @staticmethod
     def resolve_lines(obj):
@@ -77,6 +89,8 @@ class OrderOut(Schema):
 
 
 class OrderRow(Schema):
+    """An order in a list."""
+
     id: int
     store: int = Field(..., alias="store_id")
     external_order_no: str
@@ -86,25 +100,15 @@ class OrderRow(Schema):
     aftersales_status: str
 
 
-class OrderPage(Schema):
-    items: list[OrderRow]
-    next_offset: int | None
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] | None = None
-
-
 class OrderFilters(Schema):
+    """Filters of the order list."""
+
     store: int | None = None
     status: FulfilmentStatus | None = None
     ordered_from: date | None = None
     ordered_to: date | None = None
     waiting_hours: float | None = Field(None, ge=0, description="Awaiting shipment for more than N hours")
     external_order_no: str | None = None
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0, le=100_000)
 
 
 def _detail(order_id):
@@ -121,6 +125,7 @@ def _invalid(errors):
 
 
 @router.post("", response={200: OrderOut, 201: OrderOut, 400: ErrorOut})
+@idempotent
 def post_order(request, payload: OrderIn):
     """Take in an order. A retry with the same store and order no. answers 200 with the existing order."""
     require_permissions(request, "orders.add_order")
@@ -150,9 +155,9 @@ def post_order(request, payload: OrderIn):
     return Status(201 if created else 200, _detail(order.pk))
 
 
-@router.get("", response=OrderPage)
-def list_orders(request, filters: Query[OrderFilters]):
-    """Orders, newest first. Page with `limit` and `offset`; `next_offset` is null on the last page."""
+@router.get("", response=page_of(OrderRow))
+def list_orders(request, filters: Query[OrderFilters], page: Query[PageIn]):
+    """Orders, newest first, one page at a time (`next` is null on the last page)."""
     require_permissions(request, "orders.view_order")
     queryset = Order.objects.order_by("-ordered_at", "-id")
     if filters.store is not None:
@@ -164,22 +169,100 @@ def list_orders(request, filters: Query[OrderFilters]):
         queryset = selectors.awaiting_shipment_longer_than(queryset, filters.waiting_hours)
     if filters.external_order_no:
         queryset = queryset.filter(external_order_no=filters.external_order_no)
-    rows = list(queryset[filters.offset:filters.offset + filters.limit + 1])
-    more = len(rows) > filters.limit
-    return {"items": rows[:filters.limit], "next_offset": filters.offset + filters.limit if more else None}
+    return paginate(request, queryset, page)
+
+
+# ---- bulk intake for integrations (before /{order_id}, so /bulk is not read as an id) ---------------------
+MAX_BULK_ORDERS = 1000
+
+
+class BulkOrdersIn(Input):
+    """Up to 1,000 orders of any stores, each taken in on its own."""
+
+    orders: list[OrderIn] = Field(..., min_length=1, max_length=MAX_BULK_ORDERS,
+                                  description=f"1 to {MAX_BULK_ORDERS} orders")
+
+
+class BulkOrderResult(Schema):
+    """What became of one order of a bulk call."""
+
+    index: int = Field(..., description="Position of the order in the request (0-based)")
+    store: int
+    external_order_no: str
+    result: IntakeOutcome = Field(..., description="created · already_present (the store + order no. exists; "
+                                                   "answered as it is, never changed) · invalid (see errors)")
+    id: int | None = Field(None, description="The order's id (created or already present)")
+    errors: dict[str, list[str]] | None = Field(None, description="Why the order was not taken in (invalid)")
+
+
+class BulkOrdersOut(Schema):
+    """Counts per result and one result per order, in the order sent."""
+
+    created: int
+    already_present: int
+    invalid: int
+    results: list[BulkOrderResult]
+
+
+def _intake_batch(orders):
+    """[(store, OrderData)] and {index: field errors} for the stores and SKUs that do not exist."""
+    stores = Store.objects.in_bulk({order.store for order in orders})
+    skus = {line.sku.strip() for order in orders for line in order.lines}
+    products = {p.sku: p for p in Product.objects.filter(sku__in=skus)}
+    batch, errors = [], {}
+    for index, order in enumerate(orders):
+        problems = {}
+        store = stores.get(order.store)
+        if store is None:
+            problems["store"] = [_("No store has id %(id)s.") % {"id": order.store}]
+        lines = []
+        for number, line in enumerate(order.lines, start=1):
+            product = products.get(line.sku.strip())
+            if product is None:
+                problems.setdefault("lines", []).append(
+                    _("Line %(n)d: no product has SKU '%(sku)s'.") % {"n": number, "sku": line.sku})
+            lines.append(LineData(product=product, quantity=line.quantity, unit_price=line.unit_price))
+        batch.append((store, OrderData(
+            external_order_no=order.external_order_no, recipient_name=order.recipient_name,
+            recipient_phone=order.recipient_phone, recipient_address=order.recipient_address,
+            ordered_at=order.ordered_at, lines=lines)))
+        if problems:
+            errors[index] = problems
+    return batch, errors
+
+
+@router.post("/bulk", response={200: BulkOrdersOut})
+@idempotent
+def post_orders_in_bulk(request, payload: BulkOrdersIn):
+    """Take in up to 1,000 orders in one call (integrations), all or nothing per order, not per batch: each
+    is `created`, `already_present` or `invalid` with its own field errors. The same validation and bulk
+    service as the file import; safe to retry (natural key, and Idempotency-Key)."""
+    require_permissions(request, "orders.add_order")
+    batch, errors = _intake_batch(payload.orders)
+    results = take_in_orders(batch=batch, actor=request.user, errors=errors)
+    rows = [{"index": index, "store": order.store, "external_order_no": order.external_order_no,
+             "result": result.outcome, "id": result.order.pk if result.order is not None else None,
+             "errors": result.errors or None}
+            for index, (order, result) in enumerate(zip(payload.orders, results, strict=True))]
+    counts = {str(outcome): sum(1 for result in results if result.outcome == outcome) for outcome in IntakeOutcome}
+    return {**counts, "results": rows}
 
 
 @router.get("/{order_id}", response=OrderOut)
 def get_order(request, order_id: int):
+    """One order with its lines and their open quantities."""
     require_permissions(request, "orders.view_order")
     return _detail(order_id)
 
 
-class CancelIn(Schema):
+class CancelIn(Input):
+    """Why the order is cancelled."""
+
     reason: str = ""
 
 
 @router.post("/{order_id}/cancel", response={200: OrderOut, 400: ErrorOut})
+@idempotent
 def cancel(request, order_id: int, payload: CancelIn | None = None):
     """Cancel the order while nothing is dispatched (its undispatched shipments are cancelled with it)."""
     require_permissions(request, "orders.view_order", "orders.cancel_order")

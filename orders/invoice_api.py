@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from core.api import Conflict, FormInvalid, require_permissions
+from core.api import Conflict, ErrorOut, FormInvalid, require_permissions
+from core.idempotency import idempotent
 
 from . import invoices
 from .models import Invoice, InvoiceKind, Order
@@ -57,6 +58,8 @@ MULTIPART_BODY = {
 
 
 class InvoiceOut(Schema):
+    """An order's invoice 发票."""
+
     id: int
     order: int
     order_no: str
@@ -78,11 +81,6 @@ class InvoiceOut(Schema):
             "file_url": reverse("orders:invoice_file", args=[invoice.pk]) if has_file else None,
             "recorded_by": invoice.created_by.username, "recorded_at": invoice.created_at,
         }
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] | None = None
 
 
 def _order(order_id):
@@ -131,6 +129,7 @@ def _bad_json_form():
 
 @router.post("/{order_id}/invoice", response={200: InvoiceOut, 201: InvoiceOut, 400: ErrorOut},
              openapi_extra=MULTIPART_BODY)
+@idempotent
 def post_invoice(request, order_id: int):
     """Record a VAT invoice (multipart with the e-invoice file) or issue a commercial invoice."""
     from .invoice_views import InvoiceForm

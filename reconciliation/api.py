@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema
 
-from core.api import require_permissions
+from core.api import PageIn, page_of, paginate, require_permissions
 
 from .models import EntryKind, SupplierAccountEntry
 
@@ -13,6 +13,8 @@ router = Router(tags=["supplier account"])
 
 
 class EntryOut(Schema):
+    """One supplier account entry 供应商往来明细 (+ the seller owes the supplier, − the supplier owes)."""
+
     id: int
     supplier: int = Field(..., alias="supplier_id")
     kind: str
@@ -30,23 +32,18 @@ class EntryOut(Schema):
         return f"{obj.source_type.app_label}.{obj.source_type.model}"
 
 
-class EntryPage(Schema):
-    items: list[EntryOut]
-    next_offset: int | None
-
-
 class EntryFilters(Schema):
+    """Filters of the supplier account entries."""
+
     supplier: int | None = None
     kind: EntryKind | None = None
     date_from: date | None = None
     date_to: date | None = None
     reconciled: bool | None = None
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0, le=1_000_000)
 
 
-@router.get("", response=EntryPage)
-def list_entries(request, filters: Query[EntryFilters]):
+@router.get("", response=page_of(EntryOut))
+def list_entries(request, filters: Query[EntryFilters], page: Query[PageIn]):
     """Supplier account entries 供应商往来明细 in date order (oldest first)."""
     require_permissions(request, "reconciliation.view_supplieraccountentry")
     qs = SupplierAccountEntry.objects.select_related("source_type").order_by("entry_date", "id")
@@ -60,9 +57,7 @@ def list_entries(request, filters: Query[EntryFilters]):
         qs = qs.filter(entry_date__lte=filters.date_to)
     if filters.reconciled is not None:
         qs = qs.filter(reconciled_on__isnull=not filters.reconciled)
-    rows = list(qs[filters.offset:filters.offset + filters.limit + 1])
-    more = len(rows) > filters.limit
-    return {"items": rows[:filters.limit], "next_offset": filters.offset + filters.limit if more else None}
+    return paginate(request, qs, page)
 
 
 # Statements: /api/v1/statements (reconciliation/statement_api.py), registered in config/api.py.

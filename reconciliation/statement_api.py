@@ -12,7 +12,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from catalog.models import Supplier
-from core.api import require_permissions
+from core.api import Input, PageIn, PageOut, page_of, paginate, require_permissions
+from core.idempotency import idempotent
 
 from . import selectors, services
 from .models import EntryKind, Statement, StatementState
@@ -22,13 +23,21 @@ router = Router(tags=["reconciliation statements"])
 VIEW = "reconciliation.view_statement"
 
 
-class ErrorOut(Schema):
+class StatementErrorOut(Schema):
+    """A refused statement change: the sentence, field errors, and for 409 the entries already on another
+    statement (`taken`: entry id and statement number)."""
+
     detail: str
     errors: dict[str, list[str]] | None = None
     taken: list[dict] | None = None
 
 
+ErrorOut = StatementErrorOut
+
+
 class OpenEntryOut(Schema):
+    """An entry on no statement yet."""
+
     id: int
     kind: str
     amount: Decimal
@@ -37,20 +46,24 @@ class OpenEntryOut(Schema):
 
 
 class Subtotal(Schema):
+    """Count and amount of the matching open entries of one kind."""
+
     kind: str
     count: int
     amount: Decimal
 
 
-class OpenEntriesPage(Schema):
-    count: int
+class OpenEntriesPage(PageOut):
+    """One page of open entries; `count`, `total` and `subtotals` cover every matching entry."""
+
     total: Decimal
     subtotals: list[Subtotal]
     items: list[OpenEntryOut]
-    next_offset: int | None
 
 
 class OpenEntriesQuery(Schema):
+    """Which open entries: a supplier and period, narrowed by kinds, dates and description words."""
+
     supplier: int
     period_from: date
     period_to: date
@@ -58,18 +71,20 @@ class OpenEntriesQuery(Schema):
     date_from: date | None = None
     date_to: date | None = None
     q: str = ""
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0, le=1_000_000)
 
 
-class FiltersIn(Schema):
+class FiltersIn(Input):
+    """Every open entry of the statement's supplier and period matching these."""
+
     kinds: list[EntryKind] = Field(default_factory=list)
     date_from: date | None = None
     date_to: date | None = None
     q: str = ""
 
 
-class StatementIn(Schema):
+class StatementIn(Input):
+    """A new draft statement: from `entry_ids`, or from `filters`."""
+
     supplier: int
     period_from: date
     period_to: date
@@ -80,19 +95,25 @@ class StatementIn(Schema):
     note: str = ""
 
 
-class EntriesIn(Schema):
+class EntriesIn(Input):
+    """Entries to add to or remove from a draft statement: by id, or by filters."""
+
     entry_ids: list[int] | None = None
     filters: FiltersIn | None = None
 
 
-class TransitionIn(Schema):
+class StatementTransitionIn(Input):
+    """The comment, reason (reject, void) or confirmation method and note of a statement transition."""
+
     comment: str = ""
     reason: str = ""
     method: str = ""
     note: str = ""
 
 
-class PaymentIn(Schema):
+class PaymentIn(Input):
+    """A payment against an approved statement."""
+
     amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
     paid_on: date
     method: str
@@ -100,6 +121,8 @@ class PaymentIn(Schema):
 
 
 class PaymentOut(Schema):
+    """A recorded payment of a statement."""
+
     id: int
     amount: Decimal
     direction: str
@@ -111,6 +134,8 @@ class PaymentOut(Schema):
 
 
 class StatementOut(Schema):
+    """A reconciliation statement 对账单 with its totals."""
+
     id: int
     number: str
     supplier: int = Field(..., alias="supplier_id")
@@ -142,7 +167,7 @@ def _refused(exc):
 
 
 @router.get("/open-entries", response=OpenEntriesPage)
-def open_entries(request, query: Query[OpenEntriesQuery]):
+def open_entries(request, query: Query[OpenEntriesQuery], page: Query[PageIn]):
     """A supplier's entries on no statement in the period (optionally of some kinds, narrowed by date
     and description words): count, total and subtotals of every matching entry, then one page."""
     require_permissions(request, "reconciliation.view_supplieraccountentry")
@@ -152,25 +177,31 @@ def open_entries(request, query: Query[OpenEntriesQuery]):
                                kinds=list(query.kinds)),
         date_from=query.date_from, date_to=query.date_to, q=query.q)
     totals = selectors.entry_totals(qs)
-    rows = list(qs.order_by("entry_date", "id")[query.offset:query.offset + query.limit + 1])
-    more = len(rows) > query.limit
-    return {"count": totals["count"], "total": totals["amount"], "subtotals": selectors.subtotals_by_kind(qs),
-            "items": rows[:query.limit], "next_offset": query.offset + query.limit if more else None}
+    return {**paginate(request, qs.order_by("entry_date", "id"), page), "count": totals["count"],
+            "total": totals["amount"], "subtotals": selectors.subtotals_by_kind(qs)}
 
 
-@router.get("", response=list[StatementOut])
-def list_statements(request, supplier: int | None = None, state: StatementState | None = None,
-                    limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0)):
+class StatementFilters(Schema):
+    """Filters of the statement list."""
+
+    supplier: int | None = None
+    state: StatementState | None = None
+
+
+@router.get("", response=page_of(StatementOut))
+def list_statements(request, filters: Query[StatementFilters], page: Query[PageIn]):
+    """Statements, newest first."""
     require_permissions(request, VIEW)
     qs = selectors.statement_list().order_by("-id")
-    if supplier is not None:
-        qs = qs.filter(supplier_id=supplier)
-    if state:
-        qs = qs.filter(state=state)
-    return list(qs[offset:offset + limit])
+    if filters.supplier is not None:
+        qs = qs.filter(supplier_id=filters.supplier)
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    return paginate(request, qs, page)
 
 
 @router.post("", response={201: StatementOut, 400: ErrorOut, 409: ErrorOut})
+@idempotent
 def create_statement(request, payload: StatementIn):
     """Build a draft statement from `entry_ids`, or from `filters` (every open entry matching them;
     `expected_count` refuses if the number changed). 409 lists entries already on another statement."""
@@ -196,6 +227,7 @@ def get_statement(request, statement_id: int):
 
 
 @router.post("/{statement_id}/entries", response={200: StatementOut, 400: ErrorOut, 409: ErrorOut})
+@idempotent
 def add_entries(request, statement_id: int, payload: EntriesIn):
     require_permissions(request, VIEW)
     statement = get_object_or_404(Statement, pk=statement_id)
@@ -208,6 +240,7 @@ def add_entries(request, statement_id: int, payload: EntriesIn):
 
 
 @router.post("/{statement_id}/entries/remove", response={200: StatementOut, 400: ErrorOut})
+@idempotent
 def remove_entries(request, statement_id: int, payload: EntriesIn):
     require_permissions(request, VIEW)
     statement = get_object_or_404(Statement, pk=statement_id)
@@ -219,8 +252,9 @@ def remove_entries(request, statement_id: int, payload: EntriesIn):
 
 
 @router.post("/{statement_id}/transitions/{name}", response={200: StatementOut, 400: ErrorOut})
+@idempotent
 def run_transition(request, statement_id: int, name: Literal["submit", "approve", "reject", "void", "confirm"],
-                   payload: TransitionIn):
+                   payload: StatementTransitionIn):
     """submit · approve · reject (`reason`) · void (`reason`) · confirm (`method`, `note`). 409 when the
     state does not allow it now (or someone else changed it first); 403 without the permission or
     when approving/rejecting a statement you built."""
@@ -244,13 +278,16 @@ def run_transition(request, statement_id: int, name: Literal["submit", "approve"
     return Status(200, Statement.objects.get(pk=statement_id))
 
 
-@router.get("/{statement_id}/payments", response=list[PaymentOut])
-def list_payments(request, statement_id: int):
+@router.get("/{statement_id}/payments", response=page_of(PaymentOut))
+def list_payments(request, statement_id: int, page: Query[PageIn]):
+    """The payments recorded against a statement, oldest first."""
     require_permissions(request, VIEW)
-    return list(get_object_or_404(Statement, pk=statement_id).payments.all())
+    statement = get_object_or_404(Statement, pk=statement_id)
+    return paginate(request, statement.payments.order_by("id"), page)
 
 
 @router.post("/{statement_id}/payments", response={201: PaymentOut, 400: ErrorOut})
+@idempotent
 def record_payment(request, statement_id: int, payload: PaymentIn):
     """Record a payment (amount > 0; its direction follows the sign of the total). 400 when it would
     exceed what remains; 409 when the statement is not approved."""

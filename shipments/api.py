@@ -26,34 +26,40 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from catalog.models import Carrier, Supplier, Warehouse
-from core.api import Conflict, require_permissions
+from core.api import Conflict, ErrorOut, Input, PageIn, page_of, paginate, require_permissions
+from core.idempotency import idempotent
 from orders.models import Order
 
 from . import selectors, services
-from .models import DISPATCHED_OR_LATER, Shipment, ShipmentKind, ShipmentPurpose, ShipmentState
+from .models import DISPATCHED_OR_LATER, Shipment, ShipmentKind, ShipmentState
 
 router = Router(tags=["shipments"])
 MAX_LIMIT = 200
 
 
-class LineIn(Schema):
+class ShipmentLineIn(Input):
+    """One line of a new shipment: an order line and the quantity shipped this time."""
+
     order_line: int = Field(..., description="Order line id")
     quantity: int
     supplier_unit_price: Decimal | None = Field(None, description="Drop-ship: agreed price (default: product's)")
 
 
-class ShipmentIn(Schema):
+class ShipmentIn(Input):
+    """A new sale shipment: a drop-ship (supplier) or a company dispatch (warehouse)."""
+
     order: int = Field(..., description="Order id")
     kind: ShipmentKind
-    purpose: ShipmentPurpose = ShipmentPurpose.SALE
     supplier: int | None = Field(None, description="Supplier id (drop-ship)")
     warehouse: int | None = Field(None, description="Warehouse id (company dispatch)")
     freight: Decimal = Decimal("0")
-    lines: list[LineIn]
+    lines: list[ShipmentLineIn]
     submit: bool = Field(False, description="Submit for approval right away")
 
 
-class LineOut(Schema):
+class ShipmentLineOut(Schema):
+    """One line of a shipment."""
+
     id: int
     order_line: int = Field(..., alias="order_line_id")
     sku: str = Field(..., alias="order_line.product.sku")
@@ -62,6 +68,8 @@ class LineOut(Schema):
 
 
 class ShipmentOut(Schema):
+    """A shipment 发货单 with its lines."""
+
     id: int
     number: str
     order: int = Field(..., alias="order_id")
@@ -81,7 +89,7 @@ class ShipmentOut(Schema):
     dispatched_at: datetime | None
     delivered_at: datetime | None
     received_at: datetime | None
-    lines: list[LineOut]
+    lines: list[ShipmentLineOut]
 
     @staticmethod
     def resolve_carrier(obj):
@@ -93,63 +101,79 @@ class ShipmentOut(Schema):
 
 
 class ShipmentRow(Schema):
+    """A shipment in a list, with its supplier or warehouse, carrier and freight."""
+
     id: int
     number: str
     order: int = Field(..., alias="order_id")
     kind: str
     purpose: str
     state: str
+    supplier: int | None = Field(None, alias="supplier_id")
+    warehouse: int | None = Field(None, alias="warehouse_id")
+    carrier: str | None = Field(None, description="Carrier code")
     tracking_number: str
+    freight: Decimal
     entry_date: date
 
-
-class ShipmentPage(Schema):
-    items: list[ShipmentRow]
-    next_offset: int | None
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] | None = None
+    @staticmethod
+    def resolve_carrier(obj):
+        return obj.carrier.code if obj.carrier_id else None
 
 
-class Filters(Schema):
+class ShipmentFilters(Schema):
+    """Filters of the shipment list."""
+
     order: int | None = None
     state: ShipmentState | None = None
     kind: ShipmentKind | None = None
     supplier: int | None = None
     warehouse: int | None = None
+    carrier: str | None = Field(None, max_length=40, description="Carrier code (case-insensitive)")
+    tracking_number: str | None = Field(None, max_length=100)
     awaiting_approval: bool | None = None
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0, le=1_000_000)
 
 
-class ReasonIn(Schema):
+class ReasonIn(Input):
+    """The reason of a rejection or cancellation."""
+
     reason: str = ""
 
 
-class TrackingIn(Schema):
+class TrackingIn(Input):
+    """Carrier and tracking no. of a dispatch."""
+
     carrier: str = Field(..., description="Carrier code (or id)")
     tracking_number: str
 
 
-class BulkApproveIn(Schema):
+class BulkApproveIn(Input):
+    """The shipments to approve together."""
+
     shipments: list[int] = Field(..., description=f"Shipment ids (1 to {MAX_LIMIT})")
 
 
 class DispatchRowIn(TrackingIn):
+    """One shipment of a bulk dispatch with its carrier and tracking no."""
+
     shipment: int = Field(..., description="Shipment id")
 
 
-class BulkDispatchIn(Schema):
+class BulkDispatchIn(Input):
+    """The shipments to dispatch together."""
+
     dispatches: list[DispatchRowIn] = Field(..., description=f"1 to {MAX_LIMIT} rows")
 
 
 class ShipmentList(Schema):
+    """Shipments as they are after a bulk action, in the order sent."""
+
     items: list[ShipmentOut]
 
 
-class TimeIn(Schema):
+class TimeIn(Input):
+    """When a delivery or receipt happened (a time with its timezone)."""
+
     at: datetime | None = Field(None, description="When it happened (default: now)")
 
 
@@ -172,8 +196,10 @@ def _get(pk):
 
 
 @router.post("", response={201: ShipmentOut, 400: ErrorOut})
+@idempotent
 def post_shipment(request, payload: ShipmentIn):
-    """Enter a shipment (draft, or submitted with `submit: true`)."""
+    """Enter a sale shipment (draft, or submitted with `submit: true`). An exchange or reship shipment is
+    entered only through its after-sales ticket (`POST /api/v1/aftersales/tickets/{id}/shipment`)."""
     require_permissions(request, "shipments.add_shipment")
     order = Order.objects.filter(pk=payload.order).first()
     if order is None:
@@ -182,7 +208,7 @@ def post_shipment(request, payload: ShipmentIn):
     warehouse = Warehouse.objects.filter(pk=payload.warehouse).first() if payload.warehouse else None
     try:
         shipment = services.create_shipment(
-            order=order, kind=payload.kind, purpose=payload.purpose, supplier=supplier, warehouse=warehouse,
+            order=order, kind=payload.kind, supplier=supplier, warehouse=warehouse,
             freight=payload.freight, actor=request.user,
             lines=[services.LineInput(line.order_line, line.quantity, line.supplier_unit_price)
                    for line in payload.lines])
@@ -193,20 +219,22 @@ def post_shipment(request, payload: ShipmentIn):
     return Status(201, _detail(shipment.pk))
 
 
-@router.get("", response=ShipmentPage)
-def list_shipments(request, filters: Query[Filters]):
-    """Shipments, newest first; `next_offset` is null on the last page."""
+@router.get("", response=page_of(ShipmentRow))
+def list_shipments(request, filters: Query[ShipmentFilters], page: Query[PageIn]):
+    """Shipments, newest first, by order, state, kind, supplier, warehouse, carrier or tracking no."""
     require_permissions(request, "shipments.view_shipment")
-    qs = Shipment.objects.order_by("-id")
+    qs = Shipment.objects.select_related("carrier").order_by("-id")
     for name in ("order", "state", "kind", "supplier", "warehouse"):
         value = getattr(filters, name)
         if value is not None:
             qs = qs.filter(**{f"{name}_id" if name in ("order", "supplier", "warehouse") else name: value})
+    if filters.carrier:
+        qs = qs.filter(carrier__code__iexact=filters.carrier.strip())
+    if filters.tracking_number:
+        qs = qs.filter(tracking_number=" ".join(filters.tracking_number.split()))
     if filters.awaiting_approval:
         qs = qs.filter(selectors.awaiting_approval_q())
-    rows = list(qs[filters.offset:filters.offset + filters.limit + 1])
-    more = len(rows) > filters.limit
-    return {"items": rows[:filters.limit], "next_offset": filters.offset + filters.limit if more else None}
+    return paginate(request, qs, page)
 
 
 @router.get("/{shipment_id}", response=ShipmentOut)
@@ -254,6 +282,7 @@ BULK_RESPONSES = {200: ShipmentList, 400: ErrorOut, 404: ErrorOut}
 
 
 @router.post("/bulk/approve", response=BULK_RESPONSES)
+@idempotent
 def approve_many(request, payload: BulkApproveIn):
     """Approve several submitted shipments at once (the approval queue's "approve ticked"): all or none —
     403 if one is the caller's own entry, 400 with the shortfall per product, 409 if one is no longer
@@ -263,6 +292,7 @@ def approve_many(request, payload: BulkApproveIn):
 
 
 @router.post("/bulk/dispatch", response=BULK_RESPONSES)
+@idempotent
 def dispatch_many(request, payload: BulkDispatchIn):
     """Dispatch several shipments, each with its carrier (code) + tracking no. (a carrier's or platform's
     tracking feed, as the tracking file does): all or none — 400 naming the shipment of a bad carrier or
@@ -275,33 +305,39 @@ def dispatch_many(request, payload: BulkDispatchIn):
 
 
 @router.post("/{shipment_id}/submit", response=RESPONSES)
+@idempotent
 def submit(request, shipment_id: int):
     return _transition(request, shipment_id, lambda s: services.submit_shipment(s, actor=request.user))
 
 
 @router.post("/{shipment_id}/approve", response=RESPONSES)
+@idempotent
 def approve(request, shipment_id: int):
     """403 for whoever entered the shipment (maker-checker); 400 with the shortfall per line."""
     return _transition(request, shipment_id, lambda s: services.approve_shipment(s, actor=request.user))
 
 
 @router.post("/{shipment_id}/reject", response=RESPONSES)
+@idempotent
 def reject(request, shipment_id: int, payload: ReasonIn):
     return _transition(request, shipment_id,
                        lambda s: services.reject_shipment(s, actor=request.user, reason=payload.reason))
 
 
 @router.post("/{shipment_id}/reopen", response=RESPONSES)
+@idempotent
 def reopen(request, shipment_id: int):
     return _transition(request, shipment_id, lambda s: services.reopen_shipment(s, actor=request.user))
 
 
 @router.post("/{shipment_id}/start-picking", response=RESPONSES)
+@idempotent
 def start_picking(request, shipment_id: int):
     return _transition(request, shipment_id, lambda s: services.start_picking(s, actor=request.user))
 
 
 @router.post("/{shipment_id}/dispatch", response=RESPONSES)
+@idempotent
 def dispatch(request, shipment_id: int, payload: TrackingIn):
     """Carrier (code) + tracking no.: company dispatch (warehouse) or drop-ship (sales)."""
     code = payload.carrier.strip()
@@ -346,6 +382,7 @@ def _receive(shipment, actor, at):
 
 
 @router.post("/{shipment_id}/deliver", response=RESPONSES)
+@idempotent
 def deliver(request, shipment_id: int, payload: TimeIn | None = None):
     """Idempotent: a shipment already delivered or received answers 200 as it is."""
     at = payload.at if payload else None
@@ -353,6 +390,7 @@ def deliver(request, shipment_id: int, payload: TimeIn | None = None):
 
 
 @router.post("/{shipment_id}/receive", response=RESPONSES)
+@idempotent
 def receive(request, shipment_id: int, payload: TimeIn | None = None):
     """Idempotent: a shipment already received answers 200 as it is; a dispatched one is delivered first."""
     at = payload.at if payload else None
@@ -367,12 +405,14 @@ def _by_number(number):
 
 
 @router.post("/by-number/{number}/deliver", response=RESPONSES)
+@idempotent
 def deliver_by_number(request, number: str, payload: TimeIn | None = None):
     at = payload.at if payload else None
     return _transition(request, _by_number(number), lambda s: _deliver(s, request.user, at))
 
 
 @router.post("/by-number/{number}/receive", response=RESPONSES)
+@idempotent
 def receive_by_number(request, number: str, payload: TimeIn | None = None):
     at = payload.at if payload else None
     return _transition(request, _by_number(number), lambda s: _receive(s, request.user, at))
@@ -392,6 +432,7 @@ def _by_tracking(carrier_code, tracking_no):
 
 
 @router.post("/by-tracking/{carrier_code}/{tracking_no}/deliver", response={**RESPONSES, 404: ErrorOut})
+@idempotent
 def deliver_by_tracking(request, carrier_code: str, tracking_no: str, payload: TimeIn | None = None):
     """A carrier's delivery event, by its own tracking no. Idempotent."""
     require_permissions(request, "shipments.view_shipment")
@@ -403,6 +444,7 @@ def deliver_by_tracking(request, carrier_code: str, tracking_no: str, payload: T
 
 
 @router.post("/by-tracking/{carrier_code}/{tracking_no}/receive", response={**RESPONSES, 404: ErrorOut})
+@idempotent
 def receive_by_tracking(request, carrier_code: str, tracking_no: str, payload: TimeIn | None = None):
     """A platform's "signed for" event, by the carrier's tracking no. Idempotent."""
     require_permissions(request, "shipments.view_shipment")
@@ -414,6 +456,7 @@ def receive_by_tracking(request, carrier_code: str, tracking_no: str, payload: T
 
 
 @router.post("/{shipment_id}/cancel", response=RESPONSES)
+@idempotent
 def cancel(request, shipment_id: int, payload: ReasonIn | None = None):
     reason = payload.reason if payload else ""
     return _transition(request, shipment_id,

@@ -42,7 +42,7 @@ def test_a_company_dispatch_goes_from_entry_to_receipt_over_the_api(api_client):
     assert Order.objects.get(pk=world.order.pk).fulfilment_status == FulfilmentStatus.RECEIVED
 
     listed = sales.get("/api/v1/shipments", {"order": world.order.pk}).json()
-    assert [row["id"] for row in listed["items"]] == [sid] and listed["next_offset"] is None
+    assert [row["id"] for row in listed["items"]] == [sid] and listed["next"] is None
     assert sales.get(f"/api/v1/shipments/{sid}").json()["carrier"] == world.carrier.code
 
 
