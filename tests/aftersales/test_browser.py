@@ -1,8 +1,11 @@
-"""In Chromium: sales registers a return-and-refund ticket with compensation and charge-back (order picked,
-lines and supplier filled in by htmx, the total computed as they type), an approver approves it, the
-warehouse confirms the return received, sales resolves it with the refund. Then the ticket's check-status
-section shows received, the product's stock ledger shows the return row, the order shows after-sales
-resolved, and the supplier's account shows the two deductions. The pages fit a phone as well."""
+"""In Chromium: sales registers a return-and-refund ticket with compensation and charge-back for an order
+of which 2 of 3 units were dispatched (order picked, lines and supplier filled in by htmx, the returnable
+quantity shown per line, asking for 3 refused next to the line, the total computed as they type), an
+approver approves it (the ticket then awaits the goods by itself), the warehouse finds it among the
+returns to receive on its home and confirms it received, sales resolves it with the refund. Every step is
+reached by clicking what that user's pages offer. Then the ticket's check-status section shows received,
+the product's stock ledger shows the return row, the order shows after-sales resolved, and the
+supplier's account shows the two deductions. The pages fit a phone as well."""
 
 import re
 from decimal import Decimal
@@ -13,6 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from aftersales.models import Ticket
+from tests.aftersales.factories import dispatch_units
 from tests.browser.helpers import login, logout, screenshot, wider_than_viewport
 from tests.factories import ProductFactory, StoreFactory, SupplierFactory, UserFactory, WarehouseFactory
 from tests.orders.factories import OrderFactory, OrderLineFactory
@@ -27,9 +31,16 @@ def act(page, name):
     page.wait_for_load_state()
 
 
+def open_from_home(page, card_title, ticket):
+    """On the user's home, click the ticket's row in the card (or sub-queue) titled `card_title`."""
+    card = page.locator(".card", has_text=card_title).last
+    card.get_by_role("link", name=re.compile(re.escape(ticket.number))).click()
+    expect(page).to_have_url(re.compile(re.escape(ticket.get_absolute_url()) + "$"))
+
+
 def test_return_and_refund_with_compensation_and_charge_back_end_to_end(page):
     sally = UserFactory(username="sally", roles=("sales",))
-    UserFactory(username="amy", roles=("approver",))
+    amy = UserFactory(username="amy", roles=("approver",))
     UserFactory(username="wes", roles=("warehouse", "manager"))
     UserFactory(username="fay", roles=("finance",))
     supplier = SupplierFactory(name="景德镇瓷厂 Jingdezhen Porcelain")
@@ -37,19 +48,22 @@ def test_return_and_refund_with_compensation_and_charge_back_end_to_end(page):
                              supplier_unit_cost=Decimal("12.00"))
     order = OrderFactory(store=StoreFactory(salesperson=sally), external_order_no="TM-8801")
     line = OrderLineFactory(order=order, product=product, quantity=3, unit_price=Decimal("39.00"))
+    dispatch_units(line, 2, sales=sally, approver=amy)  # 2 of the 3 cups reached the customer
     warehouse = WarehouseFactory(name="上海仓 Shanghai")
 
-    # 1. sales registers the ticket
+    # 1. sales registers the ticket: from the after-sales list's "New"
     login(page, "sally")
-    page.goto(reverse("aftersales:ticket_create"))
+    page.locator("#mainnav").get_by_role("button", name="After-sales").click()
+    page.locator("#mainnav").get_by_role("link", name="New after-sales ticket").click()
     page.locator("select[name=type]").select_option("return_refund")
     page.locator("select[name=reason]").select_option("damaged")
     page.locator("select[name=order]").select_option(str(order.pk), force=True)  # htmx loads the order part
     quantity = page.locator(f"input[name=line-{line.pk}]")
     expect(quantity).to_be_visible()
+    expect(page.locator("#ticket-order-lines [data-returnable]")).to_have_text("2")
     expect(page.locator("#ticket-reference")).to_contain_text("TM-8801")
     expect(page.locator("select[name=supplier]")).to_have_value(str(supplier.pk))  # prefilled
-    quantity.fill("2")
+    quantity.fill("3")  # all three ordered, but only two were dispatched
     page.get_by_label("Description").fill("两个杯子碎了 two cups arrived broken")
     page.get_by_label("Return tracking no.").fill("SF1234567")
     page.locator("select[name=return_destination]").select_option("warehouse")
@@ -60,7 +74,12 @@ def test_return_and_refund_with_compensation_and_charge_back_end_to_end(page):
     page.get_by_label("Seller compensation").fill("10.50")
     expect(page.locator("#compensation-total")).to_have_text("40.50")  # as you type
     page.get_by_role("button", name="Register ticket").click()
+    expect(page.locator(f"#error_line-{line.pk}")).to_contain_text("only 2 returnable")  # next to the line
+    assert not Ticket.objects.exists()
+    page.locator(f"input[name=line-{line.pk}]").fill("2")
+    page.get_by_role("button", name="Register ticket").click()
 
+    expect(page.locator("#ticket-state")).to_have_attribute("data-state", "registered")
     ticket = Ticket.objects.get()
     expect(page).to_have_url(re.compile(re.escape(ticket.get_absolute_url()) + "$"))
     assert (ticket.total_amount, ticket.charge_back_amount) == (Decimal("40.50"), Decimal("24.00"))
@@ -70,26 +89,25 @@ def test_return_and_refund_with_compensation_and_charge_back_end_to_end(page):
     expect(page.locator("#action-approve")).to_have_count(0)  # the registrant never approves
     logout(page)
 
-    # 2. an approver approves; the goods are awaited
+    # 2. an approver finds it on their home and approves; the goods are awaited at once
     login(page, "amy")
-    page.goto(ticket.get_absolute_url())
+    open_from_home(page, "After-sales tickets to approve", ticket)
     act(page, "approve")
-    expect(page.locator("#ticket-state")).to_have_attribute("data-state", "approved")
-    act(page, "await_return")
     expect(page.locator("#ticket-state")).to_have_attribute("data-state", "awaiting_return")
+    expect(page.locator("#action-await_return")).to_have_count(0)
     logout(page)
 
-    # 3. the warehouse confirms the return received
+    # 3. the warehouse finds it among the returns to receive and confirms it received
     login(page, "wes")
-    page.goto(ticket.get_absolute_url())
+    open_from_home(page, "Returns to receive", ticket)
     act(page, "receive_return")
     expect(page.locator("#ticket-state")).to_have_attribute("data-state", "return_received")
     expect(page.locator("#check-receipt")).to_have_attribute("data-status", "received")
     logout(page)
 
-    # 4. sales resolves it with the refund
+    # 4. sales, its handler, finds it among their open tickets and resolves it with the refund
     login(page, "sally")
-    page.goto(ticket.get_absolute_url())
+    open_from_home(page, "My open after-sales tickets", ticket)
     page.locator("#refund-amount").fill("78.00")
     page.locator("#refund-date").fill(timezone.localdate().isoformat())
     page.locator("#refund-reference").fill("TMALL-REFUND-42")
