@@ -1,6 +1,7 @@
 """Reads of after-sales tickets shared by the pages, the API, the home queues and the order page."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -116,3 +117,45 @@ def returns_awaiting_receipt(*, limit=10):
     """Tickets waiting for goods to arrive in a warehouse (the warehouse's queue)."""
     return list(Ticket.objects.filter(state=TicketState.AWAITING_RETURN, return_destination="warehouse")
                 .select_related("order", "return_warehouse").order_by("created_at", "id")[:limit])
+
+
+# ---- what the form prefills: supplier prices and the supplier ------------------------------------------
+
+def supplier_unit_prices(order_lines):
+    """{order line id: supplier unit price}: the agreed price of the line's latest drop-ship sale shipment
+    line where there is one, else the product's supplier unit cost."""
+    from shipments.models import ShipmentLine
+
+    prices = {line.pk: line.product.supplier_unit_cost for line in order_lines}
+    agreed = (ShipmentLine.objects.filter(order_line_id__in=list(prices), supplier_unit_price__isnull=False,
+                                          shipment__purpose="sale")
+              .exclude(shipment__state__in=("rejected", "cancelled"))
+              .order_by("order_line_id", "id").values_list("order_line_id", "supplier_unit_price"))
+    prices.update(dict(agreed))  # the latest line of each order line wins
+    return prices
+
+
+def default_charge_back_amount(lines):
+    """Returned quantity × supplier unit price over the lines (see supplier_unit_prices)."""
+    prices = supplier_unit_prices([order_line for order_line, _quantity in lines])
+    total = sum((quantity * prices[order_line.pk] for order_line, quantity in lines), Decimal("0.00"))
+    return total.quantize(Decimal("0.01"))
+
+
+def prefill_supplier(order, order_lines=None):
+    """The supplier to prefill: the drop-ship supplier of the order's shipments if there is one, else
+    the default supplier of the (chosen) lines' products."""
+    try:
+        from shipments.models import Shipment, ShipmentKind
+
+        supplier_id = (Shipment.objects.filter(order=order, kind=ShipmentKind.DROP_SHIP)
+                       .exclude(supplier__isnull=True).order_by("-id").values_list("supplier_id", flat=True).first())
+    except (ImportError, LookupError):  # pragma: no cover - shipments not installed
+        supplier_id = None
+    if supplier_id:
+        from catalog.models import Supplier
+        return Supplier.objects.get(pk=supplier_id)
+    lines = order_lines if order_lines is not None else list(order.lines.select_related("product__default_supplier"))
+    for line in lines:
+        return line.product.default_supplier
+    return None

@@ -1,7 +1,7 @@
 """Every write to after-sales tickets: registering and editing, the transitions (with what each implies:
-stock ledger rows, supplier account entries, notifications, the order's after-sales status), and assigning
-tickets to a handler. Notes and their attachments are in `aftersales.notes`; the exchange/reship
-outbound shipment and its resolve-on-dispatch in `aftersales.outbound`.
+stock ledger rows, supplier account entries, notifications, the order's after-sales status). Notes and their attachments are in `aftersales.notes`; the exchange/reship
+outbound shipment and its resolve-on-dispatch in `aftersales.outbound`; the returnable quantity in
+`aftersales.returnable`; assigning tickets to a handler in `aftersales.assigning`.
 
 Each function takes keyword-only arguments and the acting user, runs in one `transaction.atomic()`,
 runs its transition through `core.transitions.perform` (permission + state checks, transition log)
@@ -11,7 +11,6 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,6 +41,7 @@ from .models import (
     TicketType,
 )
 from .returnable import check_returnable
+from .selectors import default_charge_back_amount
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -112,46 +112,6 @@ def _money(value, field, errors, *, required=False):
         errors.setdefault(field, []).append(_("At most 2 decimal places and 10 digits."))
         return None
     return amount
-
-
-def supplier_unit_prices(order_lines):
-    """{order line id: supplier unit price}: the agreed price of the line's latest drop-ship sale shipment
-    line where there is one, else the product's supplier unit cost."""
-    from shipments.models import ShipmentLine
-
-    prices = {line.pk: line.product.supplier_unit_cost for line in order_lines}
-    agreed = (ShipmentLine.objects.filter(order_line_id__in=list(prices), supplier_unit_price__isnull=False,
-                                          shipment__purpose="sale")
-              .exclude(shipment__state__in=("rejected", "cancelled"))
-              .order_by("order_line_id", "id").values_list("order_line_id", "supplier_unit_price"))
-    prices.update(dict(agreed))  # the latest line of each order line wins
-    return prices
-
-
-def default_charge_back_amount(lines):
-    """Returned quantity × supplier unit price over the lines (see supplier_unit_prices)."""
-    prices = supplier_unit_prices([order_line for order_line, _quantity in lines])
-    total = sum((quantity * prices[order_line.pk] for order_line, quantity in lines), Decimal("0.00"))
-    return total.quantize(CENT)
-
-
-def prefill_supplier(order, order_lines=None):
-    """The supplier to prefill: the drop-ship supplier of the order's shipments if there is one, else
-    the default supplier of the (chosen) lines' products."""
-    try:
-        from shipments.models import Shipment, ShipmentKind
-
-        supplier_id = (Shipment.objects.filter(order=order, kind=ShipmentKind.DROP_SHIP)
-                       .exclude(supplier__isnull=True).order_by("-id").values_list("supplier_id", flat=True).first())
-    except (ImportError, LookupError):  # pragma: no cover - shipments not installed
-        supplier_id = None
-    if supplier_id:
-        from catalog.models import Supplier
-        return Supplier.objects.get(pk=supplier_id)
-    lines = order_lines if order_lines is not None else list(order.lines.select_related("product__default_supplier"))
-    for line in lines:
-        return line.product.default_supplier
-    return None
 
 
 def validate_ticket_data(data, *, ticket=None):
@@ -516,31 +476,3 @@ def run_transition(ticket, name, *, actor, comment="", reason="", refund=None):
     if name == "close":
         return close_ticket(ticket, actor=actor, comment=comment)
     raise ValidationError(_("Unknown action %(name)r.") % {"name": name})
-
-
-# ---- assigning -------------------------------------------------------------------------------------------
-
-def assign_tickets(*, tickets, handler, actor):
-    """Give open tickets to another handler (an active salesperson); each new handler is told once.
-    Returns how many tickets changed."""
-    if actor is None or not actor.has_perm("aftersales.assign_ticket"):
-        raise PermissionDenied(_("You may not assign after-sales tickets."))
-    if handler is None or not handler.is_active or not (handler.has_role(Role.SALES) or handler.is_superuser):
-        raise ValidationError({"handler": [_("The handler must be an active salesperson.")]})
-    ids = [t.pk if isinstance(t, Ticket) else int(t) for t in tickets]
-    if not ids:
-        raise ValidationError(_("Tick the tickets to assign."))
-    with transaction.atomic():
-        qs = Ticket.objects.filter(pk__in=ids, state__in=OPEN_STATES).exclude(handler=handler)
-        numbers = list(qs.order_by("pk").select_for_update().values_list("number", flat=True))
-        changed = Ticket.objects.filter(pk__in=ids, state__in=OPEN_STATES).exclude(handler=handler).update(
-            handler=handler)
-        if changed:
-            notify(recipients=[handler], subject=_("%(count)d after-sales ticket(s) assigned to you")
-                   % {"count": changed}, body=", ".join(n or "" for n in numbers[:20]), event="ticket_assigned")
-    return changed
-
-
-def sales_handlers():
-    """The users a ticket may be handed to: active salespeople."""
-    return get_user_model().objects.filter(is_active=True, groups__name=Role.SALES).distinct().order_by("username")

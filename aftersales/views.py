@@ -17,7 +17,7 @@ from inventory.services import StockError
 from orders.models import Order
 from reconciliation.services import SupplierEntryError
 
-from . import notes, outbound, selectors, services
+from . import assigning, notes, outbound, selectors, services
 from .filters import TicketFilter
 from .forms import LINE_PREFIX, ActionForm, AssignForm, NoteForm, OutboundShipmentForm, TicketForm
 from .models import USER_TRANSITIONS, Ticket, TicketAttachment, TicketState
@@ -68,7 +68,7 @@ def _order_part_context(order, ticket=None, quantities=None, line_errors=None):
         line.ticket_quantity = quantities.get(line.pk, "")
         line.returnable = returnable.get(line.pk, 0)
         line.error = line_errors.get(line.pk, "")
-    supplier = services.prefill_supplier(order, lines)
+    supplier = selectors.prefill_supplier(order, lines)
     return {
         "order": order, "order_lines": lines, "prefill_supplier": supplier,
         "shipments": selectors.order_shipments(order),
@@ -99,7 +99,7 @@ class TicketFormView(PermissionRequiredMixin, TemplateView):
                 order = Order.objects.filter(pk=self.request.GET.get("order") or 0).first()
                 if order is not None:
                     initial["order"] = order.pk
-                    supplier = services.prefill_supplier(order)
+                    supplier = selectors.prefill_supplier(order)
                     initial["supplier"] = supplier.pk if supplier else None
                 form = TicketForm(initial=initial, current_order=order)
         order = kwargs.pop("order", None)
@@ -329,7 +329,7 @@ class AssignView(PermissionRequiredMixin, View):
             return redirect(target)
         ids = [int(v) for v in request.POST.getlist("ticket") if v.isdigit()]
         try:
-            changed = services.assign_tickets(tickets=ids, handler=form.cleaned_data["handler"], actor=request.user)
+            changed = assigning.assign_tickets(tickets=ids, handler=form.cleaned_data["handler"], actor=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         except PermissionDenied as exc:

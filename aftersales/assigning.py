@@ -1,0 +1,38 @@
+"""Assigning after-sales tickets to a handler (the list's bulk action): keyword-only arguments and the
+acting user, one transaction."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from notifications.services import notify
+
+from .models import OPEN_STATES, Ticket
+
+
+def assign_tickets(*, tickets, handler, actor):
+    """Give open tickets to another handler (an active salesperson); each new handler is told once.
+    Returns how many tickets changed."""
+    if actor is None or not actor.has_perm("aftersales.assign_ticket"):
+        raise PermissionDenied(_("You may not assign after-sales tickets."))
+    if handler is None or not handler.is_active or not (handler.has_role(Role.SALES) or handler.is_superuser):
+        raise ValidationError({"handler": [_("The handler must be an active salesperson.")]})
+    ids = [t.pk if isinstance(t, Ticket) else int(t) for t in tickets]
+    if not ids:
+        raise ValidationError(_("Tick the tickets to assign."))
+    with transaction.atomic():
+        qs = Ticket.objects.filter(pk__in=ids, state__in=OPEN_STATES).exclude(handler=handler)
+        numbers = list(qs.order_by("pk").select_for_update().values_list("number", flat=True))
+        changed = Ticket.objects.filter(pk__in=ids, state__in=OPEN_STATES).exclude(handler=handler).update(
+            handler=handler)
+        if changed:
+            notify(recipients=[handler], subject=_("%(count)d after-sales ticket(s) assigned to you")
+                   % {"count": changed}, body=", ".join(n or "" for n in numbers[:20]), event="ticket_assigned")
+    return changed
+
+
+def sales_handlers():
+    """The users a ticket may be handed to: active salespeople."""
+    return get_user_model().objects.filter(is_active=True, groups__name=Role.SALES).distinct().order_by("username")
