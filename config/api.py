@@ -15,7 +15,18 @@ Lists: `limit` (1–500, default 50) and `offset` (0–10,000,000); each page an
 `next` (the next page's URL, null on the last page) and `count` (null unless `with_count=true` is sent: a
 COUNT over millions of rows is not paid for on every page). `updated_since` (a time with its timezone) keeps
 the rows changed at or after it, where the list offers it. Every path answers with or without its trailing
-slash. Interactive docs: /api/v1/docs."""
+slash. Interactive docs: /api/v1/docs.
+
+Retries: every call that creates or posts something (orders and the bulk order intake, shipments and their
+transitions, goods receipts, tickets, their notes and transitions, statements, their transitions and
+payments, invoices, catalog records) takes an `Idempotency-Key` header (1–255 characters, a UUID per
+intended write). The same key with the same request (method, path, query, body) answers the first response
+again — status and body, with the header `Idempotent-Replayed: true` — and does nothing twice, also when the
+retries arrive at the same moment; the same key with another request answers 422 (`errors` names
+`Idempotency-Key`). As with Stripe, only a request that was carried out is remembered: here an error answer
+(4xx/5xx) means nothing was written, so it is not kept and the key may be used again (to send the corrected
+request). Keys belong to the token's user and are kept 24 hours. Without the header a call behaves as
+before; orders are also unique by store + external order no."""
 
 import logging
 

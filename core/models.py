@@ -1,9 +1,10 @@
-"""Core models: the transition log (every FSM transition of every document) and PDF jobs."""
+"""Core models: the transition log (every FSM transition of every document), PDF jobs and API idempotency keys."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -123,3 +124,34 @@ class PdfJob(ConcurrentTransitionMixin, models.Model):
     def fail(self, *, by=None, comment="", error="", finished_at=None):
         self.error = error
         self.finished_at = finished_at
+
+
+class IdempotencyKey(models.Model):
+    """A creating API call's `Idempotency-Key` (core/idempotency.py): the first response to (user, key),
+    kept so a retry gets it again instead of doing the work twice.
+
+    Written in the same transaction as the call's effect, so two concurrent calls with one key meet the
+    unique constraint: the second waits for the first to commit and then answers its stored response.
+    Rows older than IDEMPOTENCY_KEY_HOURS are deleted by a periodic task (core.tasks)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user"),
+    )
+    key = models.CharField(_("key"), max_length=255)
+    request_hash = models.CharField(_("request hash"), max_length=64)
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("path"), max_length=255)
+    status_code = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    response_body = models.TextField(_("response body"), blank=True)
+    response_content_type = models.CharField(_("response content type"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="core_idempotencykey_user_key_uniq"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.key}"

@@ -19,3 +19,12 @@ PDF_TIME_LIMIT = 30 * 60
 def render_pdf_job(job_id):
     """Render PdfJob `job_id` (a re-delivery renders again and overwrites the file)."""
     run_pdf_job(job_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=240, time_limit=300, ignore_result=True)
+def delete_expired_idempotency_keys():
+    """Periodic (CELERY_BEAT_SCHEDULE "delete-expired-idempotency-keys"): forget API idempotency keys
+    older than IDEMPOTENCY_KEY_HOURS (core.idempotency.delete_expired_keys). Returns how many."""
+    from .idempotency import delete_expired_keys
+
+    return delete_expired_keys()

@@ -2,6 +2,8 @@
 a retry → 200 with the existing order, unchanged), `GET /api/v1/orders` (filtered, newest first,
 limit/offset without a COUNT) and `GET /api/v1/orders/{id}`. The same service, permissions
 (orders.add_order / orders.view_order) and validation as the pages and the import.
+`POST /api/v1/orders/bulk` `{"orders": [… up to 1,000 …]}` takes in a batch for integrations, each order on its
+own (created · already_present · invalid with its errors), through the file import's bulk service.
 
 `POST /api/v1/orders/{id}/cancel` `{"reason": "…"}` cancels the order (and, through shipments' receiver,
 its undispatched shipments); permission `orders.cancel_order`. 400 without a reason · 409 once something

@@ -4,6 +4,7 @@ that writes its derived fulfilment status (driven by the shipments app)."""
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -222,6 +223,62 @@ def create_orders_in_bulk(*, store, orders, actor, source=OrderSource.IMPORT):
             event="order_created",
         )
     return result
+
+
+class IntakeOutcome(StrEnum):
+    CREATED = "created"
+    ALREADY_PRESENT = "already_present"
+    INVALID = "invalid"
+
+
+@dataclass
+class IntakeResult:
+    """What became of one order of a batch (take_in_orders)."""
+
+    outcome: str  # an IntakeOutcome
+    order: object = None  # the Order created or already present
+    errors: dict = field(default_factory=dict)  # {field: [messages]} when invalid
+
+
+def take_in_orders(*, batch, actor, source=OrderSource.API, errors=None):
+    """Take in a batch of orders of any stores (an integration's bulk call), each on its own: all or nothing
+    per order, not per batch. `batch` is [(store, OrderData)]; `errors` maps a batch index to field errors
+    already found by the caller (an unknown store or SKU). → [IntakeResult] in batch order.
+
+    An invalid order is answered with its errors and written not; the valid ones go through
+    create_orders_in_bulk, one call per store, so an order whose (store, order no.) exists — before or
+    earlier in the same batch — is reported already present, never changed."""
+    _check_may_add(actor)
+    results = [None] * len(batch)
+    valid = {}  # store id → {order no.: (store, data, [indexes])}
+    for index, (store, data) in enumerate(batch):
+        if errors and errors.get(index):
+            results[index] = IntakeResult(IntakeOutcome.INVALID, errors=errors[index])
+            continue
+        try:
+            validate_order_data(store=store, data=data)
+        except ValidationError as exc:
+            results[index] = IntakeResult(IntakeOutcome.INVALID, errors=exc.message_dict)
+            continue
+        per_store = valid.setdefault(store.pk, {})
+        per_store.setdefault(data.external_order_no, (store, data, []))[2].append(index)
+    for per_store in valid.values():
+        store = next(iter(per_store.values()))[0]
+        orders = [data for _store, data, _indexes in per_store.values()]
+        try:
+            created = create_orders_in_bulk(store=store, orders=orders, actor=actor, source=source).created
+        except IntegrityError:  # a concurrent call took one of the numbers meanwhile: those now exist
+            created = create_orders_in_bulk(store=store, orders=orders, actor=actor, source=source).created
+        created_numbers = {order.external_order_no for order in created}
+        present = {o.external_order_no: o for o in Order.objects.filter(
+            store=store, external_order_no__in=list(per_store))}
+        for number, (_store, _data, indexes) in per_store.items():
+            first, *repeats = indexes
+            outcome = IntakeOutcome.CREATED if number in created_numbers else IntakeOutcome.ALREADY_PRESENT
+            results[first] = IntakeResult(outcome, order=present[number])
+            for index in repeats:
+                results[index] = IntakeResult(IntakeOutcome.ALREADY_PRESENT, order=present[number])
+    return results
 
 
 def live_ticket_refusal():

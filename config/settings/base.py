@@ -184,7 +184,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inventory.tasks.check_stock_task",
         "schedule": crontab(minute=15, hour=2),
     },
+    "delete-expired-idempotency-keys": {
+        "task": "core.tasks.delete_expired_idempotency_keys",
+        "schedule": crontab(minute=40),
+    },
 }
+# The API keeps each Idempotency-Key's first response this long (at least; core/idempotency.py).
+IDEMPOTENCY_KEY_HOURS = 24
 
 # Business settings
 AFTERSALES_SLA_DAYS = int(env("AFTERSALES_SLA_DAYS", "3"))
