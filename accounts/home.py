@@ -25,6 +25,7 @@ class WorkQueue:
     rows: list = field(default_factory=list)
     link_name: str | None = None
     more: list = field(default_factory=list)  # further queues of the same role
+    link_query: str = ""  # a filter of the full list ("?state=…"), after the URL of `link_name`
 
 
 def _rows(documents, describe):
@@ -99,7 +100,7 @@ def _returns_to_receive(user):
     return _rows(returns_awaiting_receipt(), _ticket_text)
 
 
-# (role, title, empty text, rows for the user, URL name of the full list) — in card order.
+# (role, title, empty text, rows for the user, URL name of the full list [+ "?filter"]) — in card order.
 QUEUES = [
     (Role.SALES, _("Orders awaiting shipment"), _("No order is waiting for a shipment."),
      _orders_awaiting_shipment, "orders:order_list"),
@@ -112,7 +113,7 @@ QUEUES = [
     (Role.WAREHOUSE, _("Dispatch queue"), _("No approved company dispatch is waiting."),
      _shipments_awaiting_dispatch, "shipments:queue"),
     (Role.WAREHOUSE, _("Returns to receive"), _("No return is expected."),
-     _returns_to_receive, "aftersales:ticket_list"),
+     _returns_to_receive, "aftersales:ticket_list?state=awaiting_return"),
     (Role.FINANCE, _("Statements in progress"), _("No statement is in progress."),
      _statements_in_progress, "reconciliation:statement_list"),
     (Role.FINANCE_SUPERVISOR, _("Statements to approve"), _("No statement is waiting for approval."),
@@ -126,8 +127,9 @@ def work_queues_for(user):
     for role, title, empty_text, rows_for, link_name in QUEUES:
         if not (user.is_superuser or user.has_role(role)):
             continue
-        queue = WorkQueue(role=role, title=title, empty_text=empty_text, link_name=link_name,
-                          rows=rows_for(user) if rows_for else [])
+        link_name, _sep, query = (link_name or "").partition("?")
+        queue = WorkQueue(role=role, title=title, empty_text=empty_text, link_name=link_name or None,
+                          link_query=f"?{query}" if query else "", rows=rows_for(user) if rows_for else [])
         if role in cards:
             cards[role].more.append(queue)
         else:

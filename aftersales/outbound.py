@@ -14,6 +14,7 @@ from core.transitions import perform
 from notifications.services import notify
 
 from .models import DONE_STATES, TicketState, TicketType
+from .returnable import check_returnable
 from .services import _locked, _post_supplier_entries, sync_order_aftersales_status
 
 
@@ -56,10 +57,14 @@ def may_create_outbound_shipment(ticket, user):
 
 def create_outbound_shipment(ticket, *, kind, actor, supplier=None, warehouse=None, freight=Decimal("0")):
     """Enter the exchange/reship shipment of the ticket's lines through the shipments service (purpose
-    exchange / reship: no open quantity used, the order's fulfilment status untouched). It then follows
+    exchange / reship: no open quantity used, the order's fulfilment status untouched) — the only way one is
+    made. It ships exactly the ticket's quantities, which never exceed the lines' returnable quantity
+    (checked again here under the order's lock). The shipment names the ticket (`ticket_ref`), so the
+    database keeps one live outbound shipment per ticket: a rejected one is cancelled by its replacement
+    and never reopened; a live one refuses another (OutboundShipmentExists, the API's 409). It then follows
     the normal shipment flow; its dispatch resolves the ticket (aftersales.receivers)."""
     from shipments.models import ShipmentPurpose
-    from shipments.services import LineInput, create_shipment
+    from shipments.services import LineInput, OutboundShipmentExists, create_shipment
 
     with transaction.atomic():
         ticket = _locked(ticket)
@@ -67,17 +72,19 @@ def create_outbound_shipment(ticket, *, kind, actor, supplier=None, warehouse=No
             if ticket.type not in (TicketType.EXCHANGE, TicketType.RESHIP):
                 raise ValidationError(_("Only exchange and reship tickets send goods out."))
             if outbound_shipment_is_live(ticket):
-                raise ValidationError(_("Ticket %(no)s already has its outbound shipment %(s)s.")
-                                      % {"no": ticket, "s": ticket.outbound_shipment})
+                raise OutboundShipmentExists(_("Ticket %(no)s already has its outbound shipment %(s)s.")
+                                             % {"no": ticket, "s": ticket.outbound_shipment})
             if ticket.state not in (TicketState.APPROVED, TicketState.RETURN_RECEIVED):
                 raise TransitionNotAllowed(_("Ticket %(no)s is %(state)s: no outbound shipment yet.")
                                            % {"no": ticket, "state": ticket.get_state_display()})
             raise PermissionDenied(_("You may not enter the outbound shipment of this ticket."))
         purpose = ShipmentPurpose.EXCHANGE if ticket.type == TicketType.EXCHANGE else ShipmentPurpose.RESHIP
-        lines = [LineInput(order_line=line.order_line, quantity=line.quantity)
-                 for line in ticket.lines.select_related("order_line__product")]
+        ticket_lines = list(ticket.lines.select_related("order_line__product"))
+        check_returnable(ticket.type, ticket.order, [(line.order_line, line.quantity) for line in ticket_lines],
+                         ticket=ticket)
+        lines = [LineInput(order_line=line.order_line, quantity=line.quantity) for line in ticket_lines]
         shipment = create_shipment(order=ticket.order, kind=kind, lines=lines, actor=actor, purpose=purpose,
-                                   supplier=supplier, warehouse=warehouse, freight=freight)
+                                   ticket_ref=ticket.pk, supplier=supplier, warehouse=warehouse, freight=freight)
         ticket.outbound_shipment = shipment
         ticket.save(update_fields=["outbound_shipment"])
     return shipment

@@ -74,6 +74,12 @@ def _is_drop_ship(instance):
     return instance.kind == ShipmentKind.DROP_SHIP
 
 
+def _is_sale(instance):
+    """Only a sale shipment goes back to draft: a rejected exchange/reship shipment is replaced through
+    its after-sales ticket (which cancels it), never reopened (DESIGN.md, "Shipment")."""
+    return instance.purpose == ShipmentPurpose.SALE
+
+
 class Shipment(ConcurrentTransitionMixin, models.Model):
     """One shipment against an order: a drop-ship (supplier ships) or a company dispatch (own stock)."""
 
@@ -82,6 +88,9 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=ShipmentKind.choices)
     purpose = models.CharField(_("purpose"), max_length=10, choices=ShipmentPurpose.choices,
                                default=ShipmentPurpose.SALE)
+    # exchange / reship: the id of the after-sales ticket it serves (a plain integer: shipments never
+    # imports aftersales). At most one shipment per ticket that is not cancelled (the database says so).
+    ticket_ref = models.PositiveBigIntegerField(_("after-sales ticket"), null=True, blank=True, editable=False)
     supplier = models.ForeignKey("catalog.Supplier", verbose_name=_("supplier"), on_delete=models.PROTECT,
                                  related_name="shipments", null=True, blank=True)
     warehouse = models.ForeignKey("catalog.Warehouse", verbose_name=_("warehouse"), on_delete=models.PROTECT,
@@ -138,6 +147,12 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
             models.CheckConstraint(condition=Q(freight__gte=0), name="shipment_freight_not_negative"),
             models.CheckConstraint(condition=Q(kind__in=ShipmentKind.values), name="shipment_kind_valid"),
             models.CheckConstraint(condition=Q(purpose__in=ShipmentPurpose.values), name="shipment_purpose_valid"),
+            # only an exchange/reship shipment serves a ticket; a ticket has at most one live outbound
+            # shipment — a rejected one counts until its replacement cancels it, so two can never both ship
+            models.CheckConstraint(condition=Q(ticket_ref__isnull=True) | ~Q(purpose=ShipmentPurpose.SALE),
+                                   name="shipment_ticket_ref_not_on_sale"),
+            models.UniqueConstraint(fields=["ticket_ref"], condition=Q(ticket_ref__isnull=False)
+                                    & ~Q(state=ShipmentState.CANCELLED), name="shipment_one_live_per_ticket"),
             models.CheckConstraint(
                 condition=(Q(kind=ShipmentKind.DROP_SHIP, supplier__isnull=False, warehouse__isnull=True)
                            | Q(kind=ShipmentKind.COMPANY_DISPATCH, warehouse__isnull=False,
@@ -199,8 +214,8 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
     def reject(self, *, by=None, comment=""):
         self.rejection_reason = comment[:300]
 
-    @transition(field=state, source=S.REJECTED, target=S.DRAFT, permission="shipments.reopen_shipment",
-                custom={"label": _("Back to draft")})
+    @transition(field=state, source=S.REJECTED, target=S.DRAFT, conditions=[_is_sale],
+                permission="shipments.reopen_shipment", custom={"label": _("Back to draft")})
     def reopen(self, *, by=None, comment=""):
         pass
 

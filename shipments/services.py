@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed
 from django_fsm.signals import post_transition
 
 from catalog.models import Carrier
@@ -41,6 +42,10 @@ from .models import (
 
 CENT = Decimal("0.01")
 MAX_LINES = 500
+
+
+class OutboundShipmentExists(ValidationError):
+    """The after-sales ticket already has a live outbound shipment (a state conflict: the API answers 409)."""
 
 
 @dataclass
@@ -84,14 +89,18 @@ def _line_label(number, order_line):
 # ---- create -----------------------------------------------------------------------------------------
 
 
-def create_shipment(*, order, kind, lines, actor, purpose=ShipmentPurpose.SALE, supplier=None, warehouse=None,
-                    freight=Decimal("0"), entry_date=None):
+def create_shipment(*, order, kind, lines, actor, purpose=ShipmentPurpose.SALE, ticket_ref=None, supplier=None,
+                    warehouse=None, freight=Decimal("0"), entry_date=None):
     """Enter a shipment (state draft) against `order`; entered by `actor`. Returns the shipment.
 
     Sale lines never exceed their order line's open quantity (ordered − units on the line's sale
     shipments that are not rejected or cancelled, drafts included); the check runs under a lock on the
     order row, so of two people entering shipments for the same last units one is refused. Exchange and
-    reship shipments (after-sales) skip the open-quantity check. Invalid input raises
+    reship shipments are made only by their after-sales ticket's service (aftersales.outbound), which
+    passes `ticket_ref` (the ticket's id) and the ticket's own lines: they skip the open-quantity check; a
+    rejected earlier one of the same ticket is cancelled here (replaced, never reopened) and a live one
+    refuses the new one (OutboundShipmentExists; the database's `shipment_one_live_per_ticket` holds it
+    too). Invalid input raises
     ValidationError({field: [messages]}) naming the line and the excess, and writes nothing."""
     if actor is None or not actor.has_perm("shipments.add_shipment"):
         raise PermissionDenied(_("You may not enter shipments."))
@@ -101,6 +110,8 @@ def create_shipment(*, order, kind, lines, actor, purpose=ShipmentPurpose.SALE, 
         errors["kind"] = [_("Pick drop-ship or company dispatch.")]
     if purpose not in ShipmentPurpose.values:
         errors["purpose"] = [_("Unknown purpose.")]
+    elif (purpose == ShipmentPurpose.SALE) != (ticket_ref is None):
+        errors["purpose"] = [_("Exchange and reship shipments are entered from their after-sales ticket only.")]
     if kind == ShipmentKind.DROP_SHIP:
         if supplier is None:
             errors["supplier"] = [_("A drop-ship needs the supplier who ships it.")]
@@ -167,15 +178,37 @@ def create_shipment(*, order, kind, lines, actor, purpose=ShipmentPurpose.SALE, 
             rows.append(ShipmentLine(order_line_id=line_id, quantity=quantity, supplier_unit_price=price))
         if line_errors:
             raise ValidationError({"lines": line_errors})
-        shipment = Shipment(order=order, kind=kind, purpose=purpose, supplier=supplier, warehouse=warehouse,
-                            freight=freight, entered_by=actor)
+        shipment = Shipment(order=order, kind=kind, purpose=purpose, ticket_ref=ticket_ref, supplier=supplier,
+                            warehouse=warehouse, freight=freight, entered_by=actor)
         if entry_date is not None:
             shipment.entry_date = entry_date
-        shipment.save()
+        if ticket_ref is None:
+            shipment.save()
+        else:
+            _save_outbound(shipment, actor=actor)
         for row in rows:
             row.shipment = shipment
         ShipmentLine.objects.bulk_create(rows)
     return shipment
+
+
+def _save_outbound(shipment, *, actor):
+    """Save the exchange/reship shipment of ticket `shipment.ticket_ref` (the order row is locked): the
+    ticket's rejected earlier one is cancelled (replaced, never reopened); a live one refuses it."""
+    earlier = list(Shipment.objects.filter(ticket_ref=shipment.ticket_ref).exclude(state=S.CANCELLED)
+                   .order_by("pk").select_for_update())
+    live = [s for s in earlier if s.state != S.REJECTED]
+    if live:
+        raise OutboundShipmentExists(_("This after-sales ticket already has its outbound shipment %(no)s.")
+                                     % {"no": live[0].number})
+    for rejected in earlier:
+        rejected.cancel(by=actor, comment=_("Rejected and replaced by a new outbound shipment."))
+        rejected.save(update_fields=["state", "cancel_reason"])
+    try:
+        with transaction.atomic():
+            shipment.save()
+    except IntegrityError as exc:  # shipment_one_live_per_ticket: another one was saved first
+        raise OutboundShipmentExists(_("This after-sales ticket already has its outbound shipment.")) from exc
 
 
 # ---- transitions ------------------------------------------------------------------------------------
@@ -405,10 +438,16 @@ def reject_shipment(shipment, *, actor, reason):
 
 def reopen_shipment(shipment, *, actor, comment=""):
     """A rejected shipment back to draft (to correct and resubmit). Its units count again, so the
-    open quantities are checked again under the order lock."""
+    open quantities are checked again under the order lock. An exchange/reship shipment is never reopened:
+    its after-sales ticket enters a replacement, which cancels it (TransitionNotAllowed; the API's 409)."""
     with transaction.atomic():
         order, shipment = _lock(shipment)
-        if shipment.purpose == ShipmentPurpose.SALE and shipment.state == S.REJECTED:
+        if shipment.purpose != ShipmentPurpose.SALE:
+            raise TransitionNotAllowed(_("Shipment %(no)s is an after-sales outbound shipment: a rejected one is "
+                                         "never reopened; enter its replacement from the ticket.")
+                                       % {"no": shipment.number})
+        if shipment.state == S.REJECTED:
+
             open_by_line = {line.pk: line for line in selectors.order_lines_with_open_quantity(order.pk)}
             problems = []
             for number, line in enumerate(_lines(shipment), start=1):

@@ -103,7 +103,7 @@ def test_the_reship_shipment_over_the_api(api_client):  # noqa: F811
     services.approve_ticket(ticket, actor=UserFactory(roles=("approver",)))
     created = post(client, url, body)
     assert created.status_code == 201 and created.json()["purpose"] == "reship"
-    assert post(client, url, body).status_code == 400  # one live outbound shipment
+    assert post(client, url, body).status_code == 409  # one live outbound shipment (a state conflict)
     assert Ticket.objects.get(pk=ticket.pk).outbound_shipment_id == created.json()["id"]
 
 

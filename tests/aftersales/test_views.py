@@ -301,6 +301,9 @@ def test_an_approver_approves_a_return_and_the_warehouse_is_offered_to_confirm_i
     home = client.get(reverse("accounts:home")).content.decode()
     returns = home.split("Returns to receive")[1]
     assert ticket.number in returns and ticket.get_absolute_url() in returns
+    full_list = reverse("aftersales:ticket_list") + "?state=awaiting_return"
+    assert f'href="{full_list}"' in returns  # "All" opens the list of returns awaited, not every ticket
+    assert ticket.number in client.get(full_list).content.decode()
     page = client.get(ticket.get_absolute_url()).content.decode()
     assert 'id="action-receive_return"' in page
     client.post(reverse("aftersales:ticket_action", args=[ticket.pk, "receive_return"]), {"comment": ""})

@@ -1,5 +1,6 @@
 """Factories and a small story-builder for shipment tests."""
 
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -8,6 +9,9 @@ from inventory.services import StockMove, move_stock
 from shipments.services import LineInput, create_shipment
 from tests.factories import CarrierFactory, ProductFactory, StoreFactory, UserFactory, WarehouseFactory
 from tests.orders.factories import OrderFactory, OrderLineFactory
+
+# exchange/reship shipments name the after-sales ticket they serve (a plain id, one live shipment each)
+_ticket_refs = itertools.count(1_000_000)
 
 
 def stock_in(product, warehouse, quantity):
@@ -34,7 +38,10 @@ class World:
     extra: dict = field(default_factory=dict)
 
     def ship(self, kind="company_dispatch", *, quantities=None, actor=None, purpose="sale", freight="0",
-             prices=None):
+             prices=None, ticket_ref=None):
+        """A draft shipment; an exchange/reship one names a fresh ticket id unless `ticket_ref` is given."""
+        if purpose != "sale" and ticket_ref is None:
+            ticket_ref = next(_ticket_refs)
         quantities = quantities or [line.quantity for line in self.lines]
         lines = [LineInput(order_line=line, quantity=q,
                            supplier_unit_price=(prices[i] if prices else None))
@@ -42,7 +49,7 @@ class World:
         kwargs = {"warehouse": self.warehouse} if kind == "company_dispatch" else {
             "supplier": self.lines[0].product.default_supplier}
         return create_shipment(order=self.order, kind=kind, lines=lines, actor=actor or self.sales,
-                               purpose=purpose, freight=Decimal(freight), **kwargs)
+                               purpose=purpose, ticket_ref=ticket_ref, freight=Decimal(freight), **kwargs)
 
 
 def make_world(*, lines=1, quantity=2, stock=100):
