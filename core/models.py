@@ -79,11 +79,22 @@ class PdfJob(ConcurrentTransitionMixin, models.Model):
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Queueing (core/queueing.py): the row is written first, its task published once the request's
+    # transaction commits (`published_at` then set). A task claims the row with a conditional UPDATE
+    # (`claimed_at`), so a job runs at most once however often its message is delivered; the periodic
+    # sweep publishes again jobs never published (broker down) or whose message was lost.
+    published_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         verbose_name = _("PDF job")
         verbose_name_plural = _("PDF jobs")
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["created_at"], name="core_pdfjob_unfinished_idx",
+                         condition=models.Q(state__in=["queued", "running"])),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="core_pdfjob_progress_lte_100"),
             models.CheckConstraint(
@@ -100,13 +111,10 @@ class PdfJob(ConcurrentTransitionMixin, models.Model):
         return self.state in (PdfJobState.DONE, PdfJobState.FAILED)
 
     # Transitions follow the project convention (core/transitions.py): keyword args `by` and `comment`.
-    # A re-delivered task (acks_late) may find the job running, done or failed: it starts again and
-    # overwrites the file, so `start` accepts every state.
-    @transition(
-        field=state,
-        source=[PdfJobState.QUEUED, PdfJobState.RUNNING, PdfJobState.DONE, PdfJobState.FAILED],
-        target=PdfJobState.RUNNING,
-    )
+    # `start` runs only after the task has claimed the row (core.pdf.run_pdf_job): from queued, or from
+    # running when the claim of a run that died (older than the task's hard time limit) is taken over.
+    # A finished job never runs again.
+    @transition(field=state, source=[PdfJobState.QUEUED, PdfJobState.RUNNING], target=PdfJobState.RUNNING)
     def start(self, *, by=None, comment="", total=0):
         self.total_count = total
         self.done_count = 0

@@ -17,8 +17,10 @@ Long runs go through a `PdfJob`: register a builder once (e.g. in an app's `read
     register_document("dispatch_notes", build_dispatch_notes)
 
 where `build_dispatch_notes(job)` yields `(template_name, contexts)` pairs from `job.parameters`;
-then `request_pdf_job(kind="dispatch_notes", parameters={...}, actor=user)` queues the task
-`core.tasks.render_pdf_job`, whose page `core:job_detail` shows progress and the download link.
+then `request_pdf_job(kind="dispatch_notes", parameters={...}, actor=user)` writes the job row and, once
+the caller's transaction commits, queues the task `core.tasks.render_pdf_job` (a broker that is down is
+logged, never raised: the periodic sweep `core.tasks.requeue_pdf_jobs` queues it again); the task claims
+the row, so each job is rendered at most once. Its page `core:job_detail` shows progress and the download.
 When the job ends (done or failed), `pdf_job_finished` is sent with `job` inside the transaction
 that ends it; notifications/receivers.py tells the requester through the inbox (core never imports
 the apps above it).
@@ -28,6 +30,7 @@ import io
 import logging
 import mimetypes
 import threading
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -38,6 +41,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -48,6 +52,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .models import PdfJob, PdfJobState
+from .queueing import publish, publish_on_commit
 from .transitions import perform
 
 logger = logging.getLogger(__name__)
@@ -193,27 +198,93 @@ def registered_kinds():
 
 
 def request_pdf_job(*, kind, parameters=None, actor):
-    """Create a queued job for `actor` and render it in the background once committed."""
-    from .tasks import render_pdf_job
-
+    """Create a queued job for `actor` (a row, in the caller's transaction) and publish its task once
+    that transaction commits. A broker that is down then never fails the caller: the job stays queued
+    and `requeue_pdf_jobs` (the periodic sweep) publishes it again."""
     if kind not in _documents:
         raise ValueError(f"No PDF document of kind {kind!r} is registered")
     with transaction.atomic():
         job = PdfJob.objects.create(kind=kind, parameters=parameters or {}, created_by=actor)
-        transaction.on_commit(partial(render_pdf_job.delay, job.pk))
+        publish_on_commit(queue_pdf_jobs, [job.pk])
     return job
+
+
+# ---- queueing: publish, claim, sweep (core/queueing.py) ----------------------------------------------
+
+# A claim older than the render task's hard time limit (core/tasks.py) belongs to a run that is dead:
+# the sweep may hand the job to another run. Younger claims are never taken over (at most one run).
+PDF_SOFT_TIME_LIMIT = 25 * 60  # a batch of a few thousand slips takes minutes (≈0.02 s per slip)
+PDF_TIME_LIMIT = 30 * 60
+STALE_CLAIM = timedelta(seconds=PDF_TIME_LIMIT + 5 * 60)
+# A job published but not claimed for this long lost its message (a broker restarted without its data):
+# the sweep publishes it again. A duplicate message is harmless: the claim lets one run through.
+REPUBLISH_AFTER = timedelta(minutes=10)
+SWEEP_BATCH = 200
+
+
+def queue_pdf_jobs(job_ids):
+    """Publish one render task per job and record when (`published_at`). Never raises: a job whose
+    message could not be sent stays unpublished for the sweep. Returns how many were published."""
+    from .tasks import render_pdf_job
+
+    published = [job_id for job_id in job_ids if publish(render_pdf_job, job_id)]
+    if published:
+        try:
+            PdfJob.objects.filter(pk__in=published, state=PdfJobState.QUEUED).update(published_at=timezone.now())
+        except Exception:  # noqa: BLE001 - after commit: the job is queued either way; the sweep may repeat it
+            logger.exception("Could not record that PDF jobs %s were queued", published)
+    return len(published)
+
+
+def _claimable(now):
+    return (Q(state=PdfJobState.QUEUED, claimed_at__isnull=True)
+            | Q(state__in=[PdfJobState.QUEUED, PdfJobState.RUNNING], claimed_at__lt=now - STALE_CLAIM))
+
+
+def claim_pdf_job(job_id):
+    """Claim job `job_id` for this run with ONE conditional UPDATE; its row count says whether this run
+    won. Returns the claim (the time written into `claimed_at`), or None when another run has it or the
+    job is finished."""
+    now = timezone.now()
+    won = PdfJob.objects.filter(Q(pk=job_id), _claimable(now)).update(claimed_at=now, attempts=F("attempts") + 1)
+    return now if won else None
+
+
+def stalled_pdf_job_ids(*, grace=timedelta(seconds=30), limit=SWEEP_BATCH):
+    """Jobs to publish again: queued ones never published (the broker was down) older than `grace`,
+    queued ones published but unclaimed for REPUBLISH_AFTER, and claims of runs that died."""
+    now = timezone.now()
+    unclaimed = Q(state=PdfJobState.QUEUED, claimed_at__isnull=True)
+    return list(
+        PdfJob.objects.filter(
+            (unclaimed & Q(published_at__isnull=True, created_at__lte=now - grace))
+            | (unclaimed & Q(published_at__lte=now - REPUBLISH_AFTER))
+            | Q(state__in=[PdfJobState.QUEUED, PdfJobState.RUNNING], claimed_at__lt=now - STALE_CLAIM)
+        ).order_by("created_at", "pk").values_list("pk", flat=True)[:limit]
+    )
+
+
+def requeue_pdf_jobs(*, grace=timedelta(seconds=30), limit=SWEEP_BATCH):
+    """The periodic sweep (core.tasks.requeue_pdf_jobs): publish stalled jobs again. Returns how many."""
+    return queue_pdf_jobs(stalled_pdf_job_ids(grace=grace, limit=limit))
 
 
 PROGRESS_FIELDS = ["total_count", "done_count", "progress", "error", "finished_at"]
 
 
 def run_pdf_job(job_id):
-    """Render job `job_id` and store its file. Safe to run twice: a re-run renders again and
-    overwrites the file. Failures end the job in `failed` with the error text (no retry)."""
+    """Render job `job_id` and store its file — at most once: the run first claims the row
+    (`claim_pdf_job`); a duplicate message, a second sweep or a re-delivery finds it claimed or finished
+    and does nothing. Failures end the job in `failed` with the error text (no retry)."""
     job = PdfJob.objects.filter(pk=job_id).first()
     if job is None:  # deleted since it was queued: nothing to do
         logger.warning("PDF job %s no longer exists", job_id)
         return None
+    claim = claim_pdf_job(job.pk)
+    if claim is None:
+        logger.info("PDF job %s is %s and claimed by another run: not run again", job.pk, job.state)
+        return job
+    job = PdfJob.objects.get(pk=job.pk)
     perform(job, "start", actor=None, update_fields=PROGRESS_FIELDS)
     try:
         if job.kind not in _documents:
@@ -234,6 +305,9 @@ def run_pdf_job(job_id):
         data = merge_pdfs(parts)
         del parts
         with transaction.atomic():
+            if not PdfJob.objects.select_for_update().filter(pk=job.pk, claimed_at=claim).exists():
+                logger.warning("PDF job %s was taken over by another run; this run's file is dropped", job.pk)
+                return PdfJob.objects.get(pk=job.pk)
             if job.file:
                 job.file.delete(save=False)
             job.file.save(f"{job.kind}-{job.pk}.pdf", ContentFile(data), save=False)
@@ -242,7 +316,7 @@ def run_pdf_job(job_id):
     except Exception as exc:
         logger.exception("PDF job %s (%s) failed", job.pk, job.kind)
         job = PdfJob.objects.get(pk=job.pk)
-        if job.state in (PdfJobState.QUEUED, PdfJobState.RUNNING):
+        if job.state in (PdfJobState.QUEUED, PdfJobState.RUNNING) and job.claimed_at == claim:
             with transaction.atomic():
                 perform(job, "fail", actor=None, error=f"{type(exc).__name__}: {exc}",
                         finished_at=timezone.now(), update_fields=PROGRESS_FIELDS)

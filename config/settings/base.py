@@ -180,6 +180,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.deliver_pending_notifications",
         "schedule": 60.0,
     },
+    "requeue-pdf-jobs": {
+        "task": "core.tasks.requeue_stalled_pdf_jobs",
+        "schedule": 60.0,
+    },
     "check-stock": {
         "task": "inventory.tasks.check_stock_task",
         "schedule": crontab(minute=15, hour=2),

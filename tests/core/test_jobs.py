@@ -96,14 +96,19 @@ def test_progress_never_goes_backwards():
     assert (fetch(job).done_count, fetch(job).progress) == (6, 60)
 
 
-def test_running_the_task_again_overwrites_the_file():
+def test_running_the_task_again_renders_nothing_again():
+    """At most once per row: a duplicate or re-delivered message finds the job claimed and done."""
     job = PdfJobFactory(parameters={"count": 2})
     render_pdf_job(job.pk)
-    first = fetch(job).file.name
+    first = fetch(job)
+    stamp = Path(first.file.path).stat().st_mtime_ns
     render_pdf_job(job.pk)
     job = fetch(job)
-    assert job.state == PdfJobState.DONE and job.file.name == first
+    assert job.state == PdfJobState.DONE and job.file.name == first.file.name and job.attempts == 1
+    assert Path(job.file.path).stat().st_mtime_ns == stamp
     assert len(list(Path(job.file.path).parent.iterdir())) == 1
+    assert [e.transition for e in timeline_for(job)] == ["start", "finish"]
+    assert Notification.objects.filter(recipient=job.created_by).count() == 1
 
 
 def test_a_failing_builder_ends_the_job_failed_with_the_error():
