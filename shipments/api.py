@@ -27,10 +27,12 @@ from ninja.responses import Status
 
 from catalog.models import Carrier, Supplier, Warehouse
 from core.api import Conflict, ErrorOut, Input, PageIn, page_of, paginate, require_permissions
+from core.errors import row_error_keys
 from core.idempotency import idempotent
 from orders.models import Order
 
 from . import selectors, services
+from .drop_ship_split import create_drop_ships_by_supplier, supplier_groups
 from .models import DISPATCHED_OR_LATER, Shipment, ShipmentKind, ShipmentState
 
 router = Router(tags=["shipments"])
@@ -215,8 +217,53 @@ def post_shipment(request, payload: ShipmentIn):
         if payload.submit:
             services.submit_shipment(shipment, actor=request.user)
     except ValidationError as exc:
-        return _invalid(exc.message_dict)
+        return _invalid({**exc.message_dict, **row_error_keys(exc)})
     return Status(201, _detail(shipment.pk))
+
+
+class SupplierFreightIn(Input):
+    """The freight of one supplier's drop-ship."""
+
+    supplier: int = Field(..., description="Supplier id")
+    freight: Decimal
+
+
+class DropShipsIn(Input):
+    """The lines of an order to drop-ship, split by the supplier of each line's product."""
+
+    order: int = Field(..., description="Order id")
+    lines: list[ShipmentLineIn]
+    freights: list[SupplierFreightIn] = Field([], description="Freight per supplier (default 0)")
+    submit: bool = Field(False, description="Submit each for approval right away")
+
+
+@router.post("/drop-ships", response={201: ShipmentList, 400: ErrorOut})
+@idempotent
+def post_drop_ships(request, payload: DropShipsIn):
+    """Enter one drop-ship per supplier: the lines are grouped by their product's default supplier, and
+    every drop-ship is saved (and submitted with `submit: true`) or none is. A refused line is named under
+    `lines` and under `lines.<index>.<field>` (its position in the body)."""
+    require_permissions(request, "shipments.add_shipment")
+    order = Order.objects.filter(pk=payload.order).first()
+    if order is None:
+        return _invalid({"order": [_("No order has id %(id)s.") % {"id": payload.order}]})
+    lines = [services.LineInput(line.order_line, line.quantity, line.supplier_unit_price) for line in payload.lines]
+    groups = supplier_groups(order, lines)
+    freights = {row.supplier: row.freight for row in payload.freights}
+    unknown = sorted(set(freights) - {group.supplier.pk for group in groups if group.supplier is not None})
+    if unknown:
+        return _invalid({"freights": [_("No line of this request comes from supplier %(ids)s.")
+                                      % {"ids": ", ".join(map(str, unknown))}]})
+    for group in groups:
+        if group.supplier is not None:
+            group.freight = freights.get(group.supplier.pk, Decimal("0"))
+    try:
+        shipments = create_drop_ships_by_supplier(order=order, groups=groups, actor=request.user,
+                                                  submit=payload.submit)
+    except ValidationError as exc:
+        return _invalid({**exc.message_dict, **row_error_keys(exc)})
+    found = selectors.shipments_in_detail([s.pk for s in shipments])
+    return Status(201, {"items": [found[s.pk] for s in shipments]})
 
 
 @router.get("", response=page_of(ShipmentRow))

@@ -20,6 +20,7 @@ from django_fsm import TransitionNotAllowed
 from django_fsm.signals import post_transition
 
 from catalog.models import Carrier
+from core.errors import RowError
 from core.transitions import perform, perform_many
 from inventory.services import InsufficientStock, ReservationRequest, consume, release, reserve
 from notifications.services import RoleMessage, notify, notify_role_many
@@ -75,7 +76,7 @@ def _money(value, *, field, errors, label):
     if amount is None or not amount.is_finite() or amount < 0:
         errors.setdefault(field, []).append(_("%(what)s must be 0 or more.") % {"what": label})
         return None
-    if amount != amount.quantize(CENT) or amount >= Decimal("1e10"):
+    if amount >= Decimal("1e10") or amount != amount.quantize(CENT):  # a huge one cannot be quantized
         errors.setdefault(field, []).append(_("%(what)s has at most 2 decimal places and 10 digits.")
                                             % {"what": label})
         return None
@@ -148,15 +149,18 @@ def create_shipment(*, order, kind, lines, actor, purpose=ShipmentPurpose.SALE, 
             line_id = getattr(line.order_line, "pk", line.order_line)
             order_line = order_lines.get(line_id)
             if order_line is None:
-                line_errors.append(_("Line %(n)d: not a line of order %(o)s.") % {"n": number, "o": order})
+                line_errors.append(RowError(_("Line %(n)d: not a line of order %(o)s.") % {"n": number, "o": order},
+                                            row=line_id, field="order_line", index=number - 1))
                 continue
             label = _line_label(number, order_line)
             quantity = line.quantity
             if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
-                line_errors.append(_("%(line)s: the quantity must be a whole number above 0.") % {"line": label})
+                line_errors.append(RowError(_("%(line)s: the quantity must be a whole number above 0.")
+                                            % {"line": label}, row=line_id, field="quantity", index=number - 1))
                 continue
             if line_id in wanted:
-                line_errors.append(_("%(line)s: this order line appears twice.") % {"line": label})
+                line_errors.append(RowError(_("%(line)s: this order line appears twice.") % {"line": label},
+                                            row=line_id, field="order_line", index=number - 1))
                 continue
             wanted[line_id] = quantity
             price = None
@@ -167,13 +171,15 @@ def create_shipment(*, order, kind, lines, actor, purpose=ShipmentPurpose.SALE, 
                 price_errors = {}
                 price = _money(given, field="p", errors=price_errors, label=_("the supplier unit price"))
                 if price is None:
-                    line_errors.append(f"{label}: {price_errors['p'][0]}")
+                    line_errors.append(RowError(f"{label}: {price_errors['p'][0]}", row=line_id,
+                                                field="supplier_unit_price", index=number - 1))
                     continue
             if purpose == ShipmentPurpose.SALE and quantity > order_line.open_quantity:
-                line_errors.append(
+                line_errors.append(RowError(
                     _("%(line)s: %(q)d wanted but only %(open)d open — %(excess)d too many.")
                     % {"line": label, "q": quantity, "open": order_line.open_quantity,
-                       "excess": quantity - order_line.open_quantity})
+                       "excess": quantity - order_line.open_quantity}, row=line_id, field="quantity",
+                    index=number - 1))
                 continue
             rows.append(ShipmentLine(order_line_id=line_id, quantity=quantity, supplier_unit_price=price))
         if line_errors:

@@ -14,11 +14,13 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
 
+from core.forms import add_service_errors
 from core.views import ConsignListView
 from inventory.models import StockBalance
 from orders.models import Order
 
 from . import selectors, services
+from .drop_ship_split import create_drop_ships_by_supplier, supplier_groups
 from .filters import ShipmentFilter
 from .forms import ReasonForm, ShipmentHeaderForm, TrackingForm
 from .models import Shipment, ShipmentKind
@@ -114,55 +116,98 @@ class ShipmentCreateView(ShipmentFormMixin, TemplateView):
         data = request.POST
         context = self.part_context(data, bound=True)
         form, order, kind = context["form"], context["order"], context["kind"]
-        line_errors = []
-        lines = []
-        for line in context["lines"]:
-            raw = str(data.get(f"qty_{line.pk}", "")).strip()
-            if raw in ("", "0"):
-                continue
-            try:
-                quantity = int(raw)
-            except ValueError:
-                line_errors.append(_("%(sku)s: the quantity must be a whole number.") % {"sku": line.product.sku})
-                continue
-            price = None
-            if kind == ShipmentKind.DROP_SHIP:
-                raw_price = str(data.get(f"price_{line.pk}", "")).strip()
-                try:
-                    price = Decimal(raw_price) if raw_price else None
-                except InvalidOperation:
-                    line_errors.append(_("%(sku)s: the supplier unit price must be a number.")
-                                       % {"sku": line.product.sku})
-                    continue
-            lines.append(services.LineInput(order_line=line.pk, quantity=quantity, supplier_unit_price=price))
-        if not form.is_valid() or line_errors or order is None:
-            for error in line_errors:
-                messages.error(request, error)
-            return self.render_to_response(self.get_context_data(part=context))
+        row_errors = {}
+        lines = _line_inputs(data, context["lines"], kind, row_errors)
+        if not form.is_valid() or row_errors or order is None:
+            return self.refused(context, row_errors)
+        wants_submit = "submit" in data or (data.get("then_submit") == "1"
+                                            and ("split" in data or "one_supplier" in data))
+        if kind == ShipmentKind.DROP_SHIP and "one_supplier" not in data:
+            groups = supplier_groups(order, lines)
+            if len(groups) > 1:
+                return self.split(context, groups, wants_submit=wants_submit)
         try:
             shipment = services.create_shipment(
                 order=order, kind=kind, lines=lines, actor=request.user,
                 supplier=form.cleaned_data.get("supplier"), warehouse=form.cleaned_data.get("warehouse"),
                 freight=form.cleaned_data.get("freight") or Decimal("0"))
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                if field in form.fields:
-                    for error in errors:
-                        form.add_error(field, error)
-                else:
-                    for error in errors:
-                        messages.error(request, error)
-            return self.render_to_response(self.get_context_data(part=context))
+            add_service_errors(form, exc, rows=[line.pk for line in context["lines"]], row_errors=row_errors)
+            return self.refused(context, row_errors)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
             return self.render_to_response(self.get_context_data(part=context))
-        if "submit" in data:
+        if wants_submit:
             try:
                 services.submit_shipment(shipment, actor=request.user)
             except (PermissionDenied, TransitionNotAllowed, ConcurrentTransition) as exc:
                 messages.error(request, str(exc))
         messages.success(request, _("Shipment %(no)s saved.") % {"no": shipment.number})
         return redirect(shipment)
+
+    def refused(self, context, row_errors):
+        """The form again, nothing saved: each refused line marked with its message next to its input, a
+        header field's next to that field, a summary on top."""
+        for line in context["lines"]:
+            line.errors = row_errors.get(line.pk, {})
+        if row_errors:
+            context["form"].add_error(None, _("Nothing was saved: correct the marked lines."))
+        return self.render_to_response(self.get_context_data(part=context))
+
+    def split(self, context, groups, *, wants_submit):
+        """The drop-ship's lines come from several suppliers: offer one drop-ship per supplier (each with
+        its freight) — or, confirmed, create them all (all or nothing) and go to the order."""
+        request, data, form = self.request, self.request.POST, context["form"]
+        chosen = form.cleaned_data.get("supplier")
+        skus = {line.pk: line.product.sku for line in context["lines"]}
+        for group in groups:
+            group.rows = [(skus.get(line.order_line, "?"), line.quantity) for line in group.lines]
+            default = (form.cleaned_data.get("freight") or Decimal("0")) if group.supplier == chosen else Decimal("0")
+            group.freight = str(data.get(f"freight_{group.supplier.pk}", default)).strip() or "0"
+        context.update(split=groups, split_submit=wants_submit, chosen_supplier=chosen)
+        if "split" not in data:
+            return self.render_to_response(self.get_context_data(part=context))
+        try:
+            shipments = create_drop_ships_by_supplier(order=context["order"], groups=groups, actor=request.user,
+                                                      submit=wants_submit)
+        except ValidationError as exc:
+            row_errors = add_service_errors(form, exc, rows=[line.pk for line in context["lines"]])
+            return self.refused(context, row_errors)
+        except (PermissionDenied, TransitionNotAllowed, ConcurrentTransition) as exc:
+            messages.error(request, str(exc) or _("You may not do this."))
+            return self.render_to_response(self.get_context_data(part=context))
+        messages.success(request, _("%(n)d drop-ships saved, one per supplier: %(numbers)s.")
+                         % {"n": len(shipments), "numbers": ", ".join(s.number for s in shipments)})
+        return redirect(context["order"])
+
+
+def _line_inputs(data, lines, kind, row_errors):
+    """The typed lines as services.LineInput (a blank or 0 quantity skips the line); what cannot be read
+    goes into `row_errors` {order line id: {field: [messages]}}, to be shown next to its input."""
+    inputs = []
+    for line in lines:
+        raw = str(data.get(f"qty_{line.pk}", "")).strip()
+        if raw == "":
+            continue
+        try:
+            quantity = int(raw)
+        except ValueError:
+            row_errors.setdefault(line.pk, {}).setdefault("quantity", []).append(
+                _("%(sku)s: the quantity must be a whole number.") % {"sku": line.product.sku})
+            continue
+        if quantity == 0:
+            continue
+        price = None
+        if kind == ShipmentKind.DROP_SHIP:
+            raw_price = str(data.get(f"price_{line.pk}", "")).strip()
+            try:
+                price = Decimal(raw_price) if raw_price else None
+            except InvalidOperation:
+                row_errors.setdefault(line.pk, {}).setdefault("supplier_unit_price", []).append(
+                    _("%(sku)s: the supplier unit price must be a number.") % {"sku": line.product.sku})
+                continue
+        inputs.append(services.LineInput(order_line=line.pk, quantity=quantity, supplier_unit_price=price))
+    return inputs
 
 
 class ShipmentFormPartView(ShipmentFormMixin, TemplateView):

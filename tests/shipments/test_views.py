@@ -68,14 +68,15 @@ def test_entering_a_company_dispatch_and_submitting_it(client):
     assert shipment.state == S.SUBMITTED and shipment.entered_by == world.sales
 
 
-def test_too_many_units_are_refused_with_the_line_and_excess_as_a_message(client):
+def test_too_many_units_are_refused_with_the_line_and_excess_next_to_its_quantity(client):
     world = make_world(quantity=2)
     login(client, world.sales)
     response = client.post(reverse("shipments:shipment_create"), {
         "order": world.order.pk, "kind": "drop_ship", "supplier": world.lines[0].product.default_supplier_id,
         "freight": "0", f"qty_{world.lines[0].pk}": "3", f"price_{world.lines[0].pk}": "10"})
     assert response.status_code == 200
-    assert any("1 too many" in m for m in messages_of(response))
+    assert any("1 too many" in m for m in response.context["lines"][0].errors["quantity"])
+    assert f'id="id_qty_{world.lines[0].pk}_error"' in response.content.decode()
     assert not Shipment.objects.exists()
 
 
