@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Case, F, IntegerField, Q, Sum, Value, When, Window
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, Sum, When, Window
 
 from catalog.models import Product, Warehouse
 
@@ -66,28 +66,54 @@ class StockDifference:
 
 def stock_differences():
     """Every (product, warehouse) whose on hand ≠ the sum of its ledger rows, or whose reserved ≠ the
-    sum of its open reservations. Three grouped queries, whatever the number of balances."""
-    on_hand = {(b["product_id"], b["warehouse_id"]): (b["on_hand"], b["reserved"])
-               for b in StockBalance.objects.values("product_id", "warehouse_id", "on_hand", "reserved")}
-    totals = {(r["product_id"], r["warehouse_id"]): r["total"]
-              for r in StockLedgerEntry.objects.values("product_id", "warehouse_id").order_by()
-              .annotate(total=Coalesce(Sum(SIGNED_QUANTITY), Value(0)))}
-    held = {(r["product_id"], r["warehouse_id"]): r["total"]
-            for r in StockReservation.objects.filter(status=ReservationStatus.OPEN)
-            .values("product_id", "warehouse_id").order_by().annotate(total=Sum("quantity"))}
-    differences = []
-    for key in sorted(on_hand.keys() | totals.keys() | held.keys()):
-        hand, reserved = on_hand.get(key, (0, 0))
-        if hand != totals.get(key, 0) or reserved != held.get(key, 0):
-            differences.append((key, hand, totals.get(key, 0), reserved, held.get(key, 0)))
+    sum of its open reservations.
+
+    Balances, ledger sums and open reservations are compared in ONE SQL statement (three grouped
+    subqueries joined on their keys), so they are read from one snapshot of the database — on
+    PostgreSQL every statement sees one snapshot, even under READ COMMITTED. Reading them in three
+    statements, a stock move committed between two of them would be reported as a difference it is
+    not. Only the differences leave the database; their SKUs and warehouse names are read afterwards."""
+    differences = _differing_rows()
     if not differences:
         return []
-    keys = [d[0] for d in differences]
+    keys = [d[:2] for d in differences]
     skus = dict(Product.objects.filter(pk__in={k[0] for k in keys}).values_list("pk", "sku"))
     names = dict(Warehouse.objects.filter(pk__in={k[1] for k in keys}).values_list("pk", "name"))
-    return [StockDifference(k[0], k[1], skus.get(k[0], str(k[0])), names.get(k[1], str(k[1])), hand, total,
-                            reserved, open_)
-            for k, hand, total, reserved, open_ in differences]
+    return [StockDifference(product_id, warehouse_id, skus.get(product_id, str(product_id)),
+                            names.get(warehouse_id, str(warehouse_id)), hand, total, reserved, open_)
+            for product_id, warehouse_id, hand, total, reserved, open_ in differences]
+
+
+def _differing_rows():
+    """[(product_id, warehouse_id, on hand, ledger total, reserved, open reservations)] that disagree,
+    by key, from one statement. The three parts are compiled from querysets (so the ledger's signed
+    quantity is the one SIGNED_QUANTITY); only the joining is written here."""
+    parts = {
+        "b": StockBalance.objects.order_by().values("product_id", "warehouse_id", "on_hand", "reserved"),
+        "l": StockLedgerEntry.objects.order_by().values("product_id", "warehouse_id")
+        .annotate(total=Sum(SIGNED_QUANTITY)),
+        "r": StockReservation.objects.filter(status=ReservationStatus.OPEN).order_by()
+        .values("product_id", "warehouse_id").annotate(total=Sum("quantity")),
+    }
+    ctes, params = [], []
+    for name, qs in parts.items():
+        sql, part_params = qs.query.sql_with_params()
+        ctes.append(f"{name} AS ({sql})")
+        params += part_params
+    on = "{0}.product_id = k.product_id AND {0}.warehouse_id = k.warehouse_id"
+    sql = (
+        f"WITH {', '.join(ctes)}, "
+        "k AS (SELECT product_id, warehouse_id FROM b UNION SELECT product_id, warehouse_id FROM l "
+        "UNION SELECT product_id, warehouse_id FROM r) "
+        "SELECT k.product_id, k.warehouse_id, COALESCE(b.on_hand, 0), COALESCE(l.total, 0), "
+        "COALESCE(b.reserved, 0), COALESCE(r.total, 0) FROM k "
+        f"LEFT JOIN b ON {on.format('b')} LEFT JOIN l ON {on.format('l')} LEFT JOIN r ON {on.format('r')} "
+        "WHERE COALESCE(b.on_hand, 0) <> COALESCE(l.total, 0) OR COALESCE(b.reserved, 0) <> COALESCE(r.total, 0) "
+        "ORDER BY k.product_id, k.warehouse_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(int(v) for v in row) for row in cursor.fetchall()]
 
 
 def low_stock_q():

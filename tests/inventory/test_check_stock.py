@@ -62,3 +62,26 @@ def test_the_periodic_check_notifies_managers_only_when_something_disagrees(stoc
     (note,) = Notification.objects.all()
     assert note.recipient == manager and note.recipient != clerk
     assert "TEA @ 广州仓: on hand 1 ≠ ledger 7" in note.body
+
+
+def test_every_key_of_balances_ledger_and_reservations_is_compared(stock):
+    """A ledger whose balance row is gone is a difference too (the comparison covers every key of the
+    three sides, not only the balances')."""
+    wh, tea, _cup = stock
+    StockBalance.objects.filter(product=tea).delete()
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_stock", stdout=out)
+    assert "TEA @ 广州仓: on hand 0 ≠ ledger 7" in out.getvalue()
+
+
+def test_balances_ledger_and_reservations_are_read_in_one_statement(stock):
+    """One statement is one snapshot: nothing can commit between reading the balances and the ledger."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from inventory.selectors import stock_differences
+
+    with CaptureQueriesContext(connection) as captured:
+        assert stock_differences() == []
+    assert len(captured.captured_queries) == 1

@@ -127,3 +127,47 @@ def test_two_clerks_posting_one_receipt_at_once_post_it_once(transactional_db):
     assert successes(outcomes).count("posted") == 1
     assert assert_ledger_matches(product, wh).on_hand == 5
     assert SupplierAccountEntry.objects.count() == 1
+
+
+def test_a_move_committed_while_stock_is_being_checked_is_never_reported_as_a_difference(transactional_db):
+    """check_stock reads balances, ledger and open reservations; another warehouse clerk's goods receipt
+    commits (on its own connection, in its own thread) right after the check's first statement has run.
+    Read as one snapshot, the check sees either all of the move or none of it: no difference."""
+    import threading
+
+    from django.db import connection, connections
+
+    from inventory.selectors import stock_differences
+
+    clerk = UserFactory(roles=("warehouse",))
+    wh, tea = WarehouseFactory(), ProductFactory(sku="TEA-RACE")
+    services.move_stock(moves=[StockMove(tea.pk, wh.pk, Direction.IN, 10, MoveKind.PURCHASE_RECEIPT)], actor=clerk)
+    (line,) = document_lines(1, tea)
+    services.reserve(requests=[ReservationRequest(tea.pk, wh.pk, 4, line)], actor=clerk)
+    moved = []
+
+    def receive_more():
+        try:
+            services.move_stock(moves=[StockMove(tea.pk, wh.pk, Direction.IN, 5, MoveKind.PURCHASE_RECEIPT)],
+                                actor=clerk)
+            (other,) = document_lines(1, tea)
+            services.reserve(requests=[ReservationRequest(tea.pk, wh.pk, 2, other)], actor=clerk)
+            moved.append(True)
+        finally:
+            connections.close_all()
+
+    def move_after_the_first_statement(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not moved:
+            mover = threading.Thread(target=receive_more)
+            mover.start()
+            mover.join(timeout=30)
+        return result
+
+    with connection.execute_wrapper(move_after_the_first_statement):
+        during = stock_differences()
+
+    assert moved, "the concurrent move ran"
+    assert during == [], [str(d) for d in during]
+    assert stock_differences() == []
+    assert balance(tea, wh).on_hand == 15 and balance(tea, wh).reserved == 6
