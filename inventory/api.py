@@ -17,10 +17,12 @@ from core.idempotency import idempotent
 
 from . import documents, selectors
 from .documents import ReceiptLineData
+from .documents_api import router as documents_router
 from .models import GoodsReceipt, MoveKind, StockLedgerEntry
 from .services import StockError
 
 router = Router(tags=["stock"])
+router.add_router("", documents_router)  # stocktakes and transfers (inventory/documents_api.py)
 
 
 class BalanceOut(Schema):
