@@ -22,6 +22,7 @@ from ninja.responses import Status
 
 from catalog.models import Product, Store
 from core.api import ErrorOut, Input, PageIn, page_of, paginate, require_permissions
+from core.api_types import Money, Quantity
 from core.idempotency import idempotent
 
 from . import selectors
@@ -39,8 +40,8 @@ class OrderLineIn(Input):
     """One line of a new order: the product by SKU, the quantity and the unit price."""
 
     sku: str = Field(..., max_length=60)
-    quantity: int
-    unit_price: Decimal
+    quantity: Quantity
+    unit_price: Money
 
 
 class OrderIn(Input):
@@ -109,7 +110,8 @@ class OrderFilters(Schema):
     status: FulfilmentStatus | None = None
     ordered_from: date | None = None
     ordered_to: date | None = None
-    waiting_hours: float | None = Field(None, ge=0, description="Awaiting shipment for more than N hours")
+    waiting_hours: float | None = Field(None, ge=0, le=100_000, allow_inf_nan=False,
+                                        description="Awaiting shipment for more than N hours (0 to 100,000)")
     external_order_no: str | None = None
 
 
