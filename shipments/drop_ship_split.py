@@ -5,7 +5,7 @@ line to one supplier (the entry form used to take the first line's). `supplier_g
 supplier ships which of the lines — each product's default supplier —, and `create_drop_ships_by_supplier`
 enters one drop-ship per supplier through `services.create_shipment`, all or nothing."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -28,7 +28,7 @@ class SupplierGroup:
     positions: list = field(default_factory=list)
 
     def add(self, line, position):
-        self.lines.append(line)
+        self.lines.append(replace(line, position=position))  # refusals name the line as the person sent it
         self.positions.append(position)
 
 
@@ -82,10 +82,6 @@ def create_drop_ships_by_supplier(*, order, groups, actor, submit=False):
             except ValidationError as exc:
                 for name, refusals in exc.error_dict.items():
                     if name == "lines":
-                        for refusal in refusals:  # a line's position in the group → in the whole list
-                            index = getattr(refusal, "index", None)
-                            if index is not None and index < len(group.positions):
-                                refusal.index = group.positions[index]
                         errors.setdefault(name, []).extend(refusals)
                     else:
                         errors.setdefault(name, []).extend(

@@ -52,11 +52,14 @@ class OutboundShipmentExists(ValidationError):
 @dataclass
 class LineInput:
     """One line to ship: an order line (instance or id), the quantity this time and, for a drop-ship,
-    the agreed supplier unit price (None → the product's supplier unit cost)."""
+    the agreed supplier unit price (None → the product's supplier unit cost). `position`: where the line
+    stands (from 0) in what the person sent, when that is not its place in this list (a drop-ship split by
+    supplier): refusals name "Line <position + 1>" and carry that index."""
 
     order_line: object
     quantity: int
     supplier_unit_price: Decimal | None = None
+    position: int | None = None
 
 
 def _as_line(line):
@@ -146,6 +149,7 @@ def create_shipment(*, order, kind, lines, actor, purpose=ShipmentPurpose.SALE, 
         wanted = {}
         rows = []
         for number, line in enumerate(lines, start=1):
+            number = line.position + 1 if line.position is not None else number
             line_id = getattr(line.order_line, "pk", line.order_line)
             order_line = order_lines.get(line_id)
             if order_line is None:

@@ -181,7 +181,8 @@ def test_a_refusal_in_the_split_marks_the_line_and_saves_nothing(client):
     response = post_entry(client, world, supplier=first, split="1", prices=["10.00", "1.001", "10.00"])
 
     assert response.status_code == 200 and not Shipment.objects.exists()
-    assert "2 decimal places" in response.context["lines"][1].errors["supplier_unit_price"][0]
+    message = response.context["lines"][1].errors["supplier_unit_price"][0]
+    assert "2 decimal places" in message and message.startswith("Line 2 (")  # named as on the form
     assert 'id="supplier-split"' in response.content.decode()  # the offer stays
 
 
@@ -224,7 +225,7 @@ def test_the_api_enters_one_drop_ship_per_supplier_all_or_nothing(api_client):
     refused = sales.post("/api/v1/shipments/drop-ships",
                          {**body, "lines": [*body["lines"][:2], {"order_line": world.lines[2].pk, "quantity": 3}]},
                          content_type="application/json")
-    assert refused.status_code == 400 and "lines.2.quantity" in refused.json()["errors"]
+    assert refused.status_code == 400 and refused.json()["errors"]["lines.2.quantity"][0].startswith("Line 3 (")
     assert not Shipment.objects.exists()
 
     response = sales.post("/api/v1/shipments/drop-ships", body, content_type="application/json")
