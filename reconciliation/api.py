@@ -4,12 +4,15 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema
+from pydantic import field_validator
 
 from core.api import PageIn, page_of, paginate, require_permissions
 
+from . import selectors
 from .models import EntryKind, SupplierAccountEntry
 
 router = Router(tags=["supplier account"])
+CENT = Decimal("0.01")
 
 
 class EntryOut(Schema):
@@ -57,6 +60,41 @@ def list_entries(request, filters: Query[EntryFilters], page: Query[PageIn]):
         qs = qs.filter(entry_date__lte=filters.date_to)
     if filters.reconciled is not None:
         qs = qs.filter(reconciled_on__isnull=not filters.reconciled)
+    return paginate(request, qs, page)
+
+
+class SupplierAccountOut(Schema):
+    """One supplier's account 供应商往来 in figures: every entry (total), those on approved statements
+    (reconciled 已对账), the rest (remaining 剩余未对账), and the payments recorded on its statements (paid; + to
+    the supplier, − from it)."""
+
+    supplier: int = Field(..., alias="pk")
+    supplier_name: str = Field(..., alias="name")
+    entry_count: int
+    total: Decimal
+    reconciled: Decimal
+    remaining: Decimal
+    paid: Decimal
+
+    @field_validator("total", "reconciled", "remaining", "paid")
+    @classmethod
+    def two_places(cls, value):
+        return Decimal(value).quantize(CENT)  # money keeps two decimals (SQLite's sums drop them)
+
+
+class SummaryFilters(Schema):
+    """Filters of the supplier account summary."""
+
+    supplier: int | None = None
+
+
+@router.get("/summary", response=page_of(SupplierAccountOut))
+def list_supplier_accounts(request, filters: Query[SummaryFilters], page: Query[PageIn]):
+    """Per supplier (by name): total, reconciled, remaining and paid, computed in the database."""
+    require_permissions(request, "reconciliation.view_supplieraccountentry")
+    qs = selectors.supplier_account_summaries()
+    if filters.supplier is not None:
+        qs = qs.filter(pk=filters.supplier)
     return paginate(request, qs, page)
 
 

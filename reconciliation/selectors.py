@@ -2,12 +2,12 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Q, Sum, Value, Window
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When, Window
 from django.db.models.functions import Coalesce
 
 from catalog.models import Supplier
 
-from .models import SupplierAccountEntry
+from .models import PaymentDirection, StatementPayment, SupplierAccountEntry
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -191,3 +191,17 @@ def statements_awaiting_approval(user=None, limit=10):
     if user is not None:
         qs = qs.exclude(created_by=user)
     return list(qs[:limit])
+
+
+def supplier_account_summaries():
+    """Suppliers with their account in figures: total, reconciled and remaining (as supplier_accounts()),
+    and paid — the signed sum of the payments recorded on their statements (+ to the supplier, − from it).
+    Paid is a subquery, so the entries' join does not multiply it."""
+    paid = (StatementPayment.objects.filter(statement__supplier=OuterRef("pk")).order_by()
+            .values("statement__supplier")
+            .annotate(signed=Sum(Case(When(direction=PaymentDirection.FROM_SUPPLIER, then=-F("amount")),
+                                      default=F("amount"))))
+            .values("signed"))
+    return supplier_accounts().annotate(
+        paid=Coalesce(Subquery(paid, output_field=DecimalField(max_digits=14, decimal_places=2)), ZERO),
+    ).order_by("name", "pk")
