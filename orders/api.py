@@ -13,12 +13,15 @@ Invoices (`GET`/`POST /api/v1/orders/{id}/invoice`) are in orders/invoice_api.py
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
+from pydantic import ValidationError as PydanticValidationError
+from pydantic import WrapValidator
 
 from catalog.models import Product, Store
 from core.api import ErrorOut, Input, PageIn, page_of, paginate, require_permissions
@@ -180,19 +183,42 @@ def list_orders(request, filters: Query[OrderFilters], page: Query[PageIn]):
 MAX_BULK_ORDERS = 1000
 
 
+class _RefusedOrder:
+    """An order of a bulk body that the order schema refuses: kept with its errors, so that only it is
+    refused (all or nothing per order, not per batch)."""
+
+    def __init__(self, raw, errors):
+        self.raw = raw if isinstance(raw, dict) else {}
+        self.errors = errors
+
+    def given(self, name, kind):
+        value = self.raw.get(name)
+        return value if isinstance(value, kind) and not isinstance(value, bool) else None
+
+
+def _each_order_on_its_own(value, handler):
+    try:
+        return handler(value)
+    except PydanticValidationError as exc:
+        errors = {}
+        for item in exc.errors():
+            errors.setdefault(".".join(str(part) for part in item["loc"]) or "__all__", []).append(item["msg"])
+        return _RefusedOrder(value, errors)
+
+
 class BulkOrdersIn(Input):
     """Up to 1,000 orders of any stores, each taken in on its own."""
 
-    orders: list[OrderIn] = Field(..., min_length=1, max_length=MAX_BULK_ORDERS,
-                                  description=f"1 to {MAX_BULK_ORDERS} orders")
+    orders: list[Annotated[OrderIn, WrapValidator(_each_order_on_its_own)]] = Field(
+        ..., min_length=1, max_length=MAX_BULK_ORDERS, description=f"1 to {MAX_BULK_ORDERS} orders")
 
 
 class BulkOrderResult(Schema):
     """What became of one order of a bulk call."""
 
     index: int = Field(..., description="Position of the order in the request (0-based)")
-    store: int
-    external_order_no: str
+    store: int | None = Field(..., description="The store id sent (null if it was not a number)")
+    external_order_no: str | None = Field(..., description="The order no. sent (null if it was not text)")
     result: IntakeOutcome = Field(..., description="created · already_present (the store + order no. exists; "
                                                    "answered as it is, never changed) · invalid (see errors)")
     id: int | None = Field(None, description="The order's id (created or already present)")
@@ -209,12 +235,18 @@ class BulkOrdersOut(Schema):
 
 
 def _intake_batch(orders):
-    """[(store, OrderData)] and {index: field errors} for the stores and SKUs that do not exist."""
-    stores = Store.objects.in_bulk({order.store for order in orders})
-    skus = {line.sku.strip() for order in orders for line in order.lines}
+    """[(store, OrderData)] and {index: field errors} for the orders the schema refused and the stores and
+    SKUs that do not exist."""
+    valid = [order for order in orders if not isinstance(order, _RefusedOrder)]
+    stores = Store.objects.in_bulk({order.store for order in valid})
+    skus = {line.sku.strip() for order in valid for line in order.lines}
     products = {p.sku: p for p in Product.objects.filter(sku__in=skus)}
     batch, errors = [], {}
     for index, order in enumerate(orders):
+        if isinstance(order, _RefusedOrder):
+            batch.append((None, None))
+            errors[index] = order.errors
+            continue
         problems = {}
         store = stores.get(order.store)
         if store is None:
@@ -244,7 +276,10 @@ def post_orders_in_bulk(request, payload: BulkOrdersIn):
     require_permissions(request, "orders.add_order")
     batch, errors = _intake_batch(payload.orders)
     results = take_in_orders(batch=batch, actor=request.user, errors=errors)
-    rows = [{"index": index, "store": order.store, "external_order_no": order.external_order_no,
+    rows = [{"index": index,
+             "store": order.given("store", int) if isinstance(order, _RefusedOrder) else order.store,
+             "external_order_no": order.given("external_order_no", str) if isinstance(order, _RefusedOrder)
+             else order.external_order_no,
              "result": result.outcome, "id": result.order.pk if result.order is not None else None,
              "errors": result.errors or None}
             for index, (order, result) in enumerate(zip(payload.orders, results, strict=True))]

@@ -91,22 +91,27 @@ def test_a_mixed_batch_over_the_api(client, sales):
         order_json(store, "B-4", "BULK-TEA", recipient_name="  "),  # bad: no recipient
         {**order_json(store, "B-5", "BULK-TEA"), "store": store.pk + 999},  # bad: no such store
         order_json(store, "B-6", "BULK-TEA", quantity=3),
+        {**order_json(store, "B-7", "BULK-TEA", quantity=2**31), "gift_wrap": True},  # bad: schema refuses it
+        "not an order",  # bad: not even an object
     ]
 
     response = client.post(URL, {"orders": orders}, content_type="application/json")
 
     assert response.status_code == 200, response.json()
     body = response.json()
-    assert (body["created"], body["already_present"], body["invalid"]) == (2, 1, 4)
+    assert (body["created"], body["already_present"], body["invalid"]) == (2, 1, 6)
     results = body["results"]
     assert [(r["index"], r["external_order_no"], r["result"]) for r in results] == [
         (0, "B-0", "already_present"), (1, "B-1", "created"), (2, "B-2", "invalid"), (3, "B-3", "invalid"),
-        (4, "B-4", "invalid"), (5, "B-5", "invalid"), (6, "B-6", "created")]
+        (4, "B-4", "invalid"), (5, "B-5", "invalid"), (6, "B-6", "created"), (7, "B-7", "invalid"),
+        (8, None, "invalid")]
     assert results[0]["id"] == existing.pk and results[0]["errors"] is None
     assert "NO-SUCH-SKU" in results[2]["errors"]["lines"][0]
-    assert "2 decimal places" in results[3]["errors"]["lines"][0]
+    assert "2 decimal places" in str(results[3]["errors"])  # not rounded to 1.00
     assert list(results[4]["errors"]) == ["recipient_name"]
     assert list(results[5]["errors"]) == ["store"] and results[5]["id"] is None
+    assert set(results[7]["errors"]) == {"lines.0.quantity", "gift_wrap"} and results[7]["store"] == store.pk
+    assert results[8]["errors"] and results[8]["store"] is None
     assert sorted(Order.objects.filter(store=store).values_list("external_order_no", flat=True)) == [
         "B-0", "B-1", "B-6"]
     assert OrderLine.objects.get(order_id=results[1]["id"]).quantity == 2
@@ -114,7 +119,8 @@ def test_a_mixed_batch_over_the_api(client, sales):
 
     again = client.post(URL, {"orders": orders}, content_type="application/json")  # a retry without a key
     assert [r["result"] for r in again.json()["results"]] == [
-        "already_present", "already_present", "invalid", "invalid", "invalid", "invalid", "already_present"]
+        "already_present", "already_present", "invalid", "invalid", "invalid", "invalid", "already_present",
+        "invalid", "invalid"]
     assert Order.objects.filter(store=store).count() == 3
 
 
@@ -128,8 +134,9 @@ def test_a_batch_is_at_most_a_thousand_orders(client, sales):
     assert too_many.status_code == 422
     assert "orders" in too_many.json()["errors"]
     assert not Order.objects.exists()
-    empty = client.post(URL, {"orders": []}, content_type="application/json")
-    assert empty.status_code == 422
+    for bad_batch in ({"orders": []}, {"orders": "all"}, {"orders": orders[:2], "dry_run": True}, {}):
+        assert client.post(URL, bad_batch, content_type="application/json").status_code == 422, bad_batch
+    assert not Order.objects.exists()
 
     full = client.post(URL, {"orders": orders[:1000]}, content_type="application/json")
     assert full.status_code == 200 and full.json()["created"] == 1000
