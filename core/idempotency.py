@@ -139,17 +139,20 @@ def _claim(request, call):
     if problem:
         return _error(422, _("The request has invalid values."), problem)
     request_hash = request_fingerprint(request)
-    try:
-        with transaction.atomic():  # on PostgreSQL this waits for a concurrent holder of the key to finish
-            call.record = IdempotencyKey.objects.create(
-                user=request.user, key=call.key, request_hash=request_hash, method=request.method[:10],
-                path=request.path[:255])
-    except IntegrityError:
-        record = IdempotencyKey.objects.filter(user=request.user, key=call.key).first()
-        if record is None:  # deleted by the cleanup in between: the key is free again
-            return _claim(request, call)
-        return _replay(record, request_hash)
-    return None
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():  # on PostgreSQL this waits for a concurrent holder of the key to finish
+                call.record = IdempotencyKey.objects.create(
+                    user=request.user, key=call.key, request_hash=request_hash, method=request.method[:10],
+                    path=request.path[:255])
+            return None
+        except IntegrityError:
+            record = IdempotencyKey.objects.filter(user=request.user, key=call.key).first()
+            if record is not None:
+                return _replay(record, request_hash)
+            # deleted by the cleanup in between: the key is free again, claim it anew
+    message = _("A request with this Idempotency-Key is still running; try again in a moment.")
+    return _error(409, message, message)
 
 
 def _store(record, response):
