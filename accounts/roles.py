@@ -28,9 +28,9 @@ DEFAULT_GRANTS = {
         **{role: [f"view_{m}" for m in CATALOG_MODELS] for role in INTERNAL_ROLES},
         Role.MANAGER.value: [f"{verb}_{m}" for m in CATALOG_MODELS for verb in ("view", "add", "change")],
     },
-    # Orders: sales takes them in (form, import, API) and may cancel them; others read them.
+    # Orders: sales takes them in (form, import, API), may cancel them and close them short; others read them.
     "orders": {
-        Role.SALES.value: ["view_order", "add_order", "cancel_order", "view_invoice"],
+        Role.SALES.value: ["view_order", "add_order", "cancel_order", "close_order_short", "view_invoice"],
         **{role.value: ["view_order"] for role in (Role.APPROVER, Role.WAREHOUSE)},
         # Invoices: finance records VAT invoices and issues commercial ones; sales and managers read them.
         Role.FINANCE.value: ["view_order", "view_invoice", "add_invoice", "record_invoice"],

@@ -64,3 +64,9 @@ OrderLineFormSet = forms.formset_factory(OrderLineForm, formset=BaseOrderLineFor
 
 class CancelOrderForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class CloseShortForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300,
+                             help_text=_("Why the rest will never ship, e.g. out of stock for good and the "
+                                         "customer agreed."))

@@ -54,8 +54,10 @@ class IssuedNumber:
 
 
 def order_total(order):
-    """Sum of quantity × unit price over the order's lines (Decimal, 2 places)."""
-    total = OrderLine.objects.filter(order=order).aggregate(total=Sum(F("quantity") * F("unit_price")))["total"]
+    """Sum of quantity × unit price over the order's lines (Decimal, 2 places), counting the ordered units
+    less the closed-short ones (what was shipped of an order closed short)."""
+    remaining = F("quantity") - F("closed_short_quantity")
+    total = OrderLine.objects.filter(order=order).aggregate(total=Sum(remaining * F("unit_price")))["total"]
     return (total or Decimal("0")).quantize(Decimal("0.01"))
 
 
@@ -211,9 +213,11 @@ def commercial_invoice_context(invoice):
         "buyer_name": order.recipient_name,
         "buyer_phone": order.recipient_phone,
         "buyer_address": order.recipient_address,
-        "lines": [{"sku": line.product.sku, "name": line.product.name, "quantity": line.quantity,
-                   "unit_price": line.unit_price, "amount": line.amount} for line in lines],
-        "total_quantity": sum(line.quantity for line in lines),
+        # an order closed short is invoiced for the units that remain; a line closed short whole is left out
+        "lines": [{"sku": line.product.sku, "name": line.product.name, "quantity": line.remaining_quantity,
+                   "unit_price": line.unit_price, "amount": line.remaining_amount}
+                  for line in lines if line.remaining_quantity],
+        "total_quantity": sum(line.remaining_quantity for line in lines),
         "total": invoice.amount,
         "currency": "CNY",
     }

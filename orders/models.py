@@ -1,14 +1,16 @@
 """Orders 订单 from the online stores (DESIGN.md, "Order").
 
-The fulfilment status is a protected django-fsm field. Two transitions write it:
+The fulfilment status is a protected django-fsm field. Three transitions write it:
 - `cancel` (permission `orders.cancel_order`), run by `orders.services.cancel_order`;
+- `close_short` (permission `orders.close_order_short`), run by `shipments.closing.close_order_short`
+  through `orders.services.set_closed_short`;
 - `derive_fulfilment_status`, the one place a derived status is written, run only by
   `orders.services.set_fulfilment_status` (which the shipments app drives after each of its transitions).
 """
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +31,8 @@ class FulfilmentStatus(models.TextChoices):
 DERIVABLE_STATUSES = [s for s in FulfilmentStatus.values if s != FulfilmentStatus.CANCELLED]
 LIVE_STATUSES = [s for s in FulfilmentStatus.values if s not in (FulfilmentStatus.CANCELLED,
                                                                  FulfilmentStatus.INVOICED)]
+# Closing short leaves every remaining unit dispatched, so the order is at least shipped after it.
+CLOSED_SHORT_STATUSES = [FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED, FulfilmentStatus.RECEIVED]
 
 
 class AftersalesStatus(models.TextChoices):
@@ -63,12 +67,15 @@ class Order(ConcurrentTransitionMixin, models.Model):
     aftersales_status = models.CharField(_("after-sales status"), max_length=20,
                                          choices=AftersalesStatus.choices, default=AftersalesStatus.NONE)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
+    # Close short 部分发货结案: why the rest will never ship (who and when: the transition log).
+    close_short_reason = models.CharField(_("close-short reason"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         ordering = ["-ordered_at", "-id"]
-        permissions = [("cancel_order", _("Can cancel an order"))]
+        permissions = [("cancel_order", _("Can cancel an order")),
+                       ("close_order_short", _("Can close a partly shipped order short"))]
         constraints = [
             models.UniqueConstraint(fields=["store", "external_order_no"], name="order_store_external_no_unique"),
             models.CheckConstraint(condition=~Q(external_order_no=""), name="order_external_no_not_empty"),
@@ -102,6 +109,14 @@ class Order(ConcurrentTransitionMixin, models.Model):
     def cancel(self, *, by=None, comment=""):
         """Only while nothing is dispatched; the shipments app cancels undispatched shipments with it."""
 
+    @transition(field=fulfilment_status, source=FulfilmentStatus.PARTIALLY_SHIPPED,
+                target=RETURN_VALUE(*CLOSED_SHORT_STATUSES), permission="orders.close_order_short",
+                custom={"label": _("Close short")})
+    def close_short(self, status, *, by=None, comment=""):
+        """The rest of a partly shipped order will never ship: `status` is derived over the units that
+        remain (run by shipments.closing.close_order_short through orders.services.set_closed_short)."""
+        return status
+
     @transition(field=fulfilment_status, source=LIVE_STATUSES, target=RETURN_VALUE(*DERIVABLE_STATUSES),
                 custom={"label": _("Fulfilment status updated")})
     def derive_fulfilment_status(self, status, *, by=None, comment=""):
@@ -117,6 +132,9 @@ class OrderLine(models.Model):
                                 related_name="order_lines")
     quantity = models.PositiveIntegerField(_("quantity"))
     unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    # Units that will never ship (the order was closed short); "all" in the fulfilment status and the
+    # open quantity count the ordered units less these.
+    closed_short_quantity = models.PositiveIntegerField(_("closed-short units"), default=0)
 
     class Meta:
         verbose_name = _("order line")
@@ -125,6 +143,9 @@ class OrderLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="order_line_price_not_negative"),
+            models.CheckConstraint(condition=Q(closed_short_quantity__gte=0)
+                                   & Q(closed_short_quantity__lte=F("quantity")),
+                                   name="order_line_closed_short_within_quantity"),
         ]
 
     def __str__(self):
@@ -133,6 +154,15 @@ class OrderLine(models.Model):
     @property
     def amount(self):
         return self.quantity * self.unit_price
+
+    @property
+    def remaining_quantity(self):
+        """The ordered units less the closed-short ones: what is shipped, delivered and invoiced."""
+        return self.quantity - self.closed_short_quantity
+
+    @property
+    def remaining_amount(self):
+        return self.remaining_quantity * self.unit_price
 
 
 # ---- invoices 发票 (DESIGN.md, "Invoice"; services in orders/invoices.py) ----------------------------

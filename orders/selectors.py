@@ -58,9 +58,9 @@ def order_detail(pk):
 def lines_with_open_quantity(order):
     """The order's lines (products included), each with `open_quantity`, in one query.
 
-    Open quantity = ordered − units on the line's sale shipments that are not rejected or cancelled
-    (DESIGN.md; drafts count). The units are summed through the reverse relation `shipment_lines`
-    without importing the shipments app (a lower layer never imports a higher one); the same rule is
+    Open quantity = ordered − closed-short units − units on the line's sale shipments that are not
+    rejected or cancelled (DESIGN.md; drafts count). The units are summed through the reverse relation
+    `shipment_lines` without importing the shipments app (a lower layer never imports a higher one); the same rule is
     `shipments.selectors.order_lines_with_open_quantity`, which the shipment services use."""
     held = (
         OrderLine.objects.filter(pk=OuterRef("pk"))
@@ -74,7 +74,7 @@ def lines_with_open_quantity(order):
         .annotate(held=Coalesce(Subquery(held, output_field=IntegerField()), Value(0))).order_by("id")
     )
     for line in lines:
-        line.open_quantity = max(line.quantity - line.held, 0)
+        line.open_quantity = max(line.quantity - line.closed_short_quantity - line.held, 0)
     return lines
 
 

@@ -1,5 +1,6 @@
-"""Every write to orders: taking an order in (form, import, API), cancelling it, and the one function
-that writes its derived fulfilment status (driven by the shipments app)."""
+"""Every write to orders: taking an order in (form, import, API), cancelling it, its half of closing it
+short (driven by shipments.closing), and the one function that writes its derived fulfilment status
+(driven by the shipments app)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -305,6 +306,58 @@ def cancel_order(order, *, actor, reason):
         order.cancel_reason = reason[:300]
         perform(order, "cancel", actor=actor, comment=reason, update_fields=["cancel_reason"])
     return order
+
+
+# ---- close short 部分发货结案 (the whole action: shipments.closing.close_order_short) ---------------------
+
+
+def close_short_refusal(order):
+    """Why `order` cannot be closed short now (a sentence), or "" when its state allows it: only a
+    partly shipped order is closed short (nothing dispatched → cancel it; all dispatched → nothing left)."""
+    status = order.fulfilment_status
+    if status == FulfilmentStatus.PARTIALLY_SHIPPED:
+        return ""
+    if status == FulfilmentStatus.AWAITING_SHIPMENT:
+        return _("Nothing of this order was dispatched: cancel it instead of closing it short.")
+    if status == FulfilmentStatus.CANCELLED:
+        return _("The order is cancelled; there is nothing to close short.")
+    return _("Every unit of this order was dispatched; there is nothing to close short.")
+
+
+def clean_close_short_reason(reason):
+    """The reason, normalised; ValidationError({"reason": …}) when it is missing or too long."""
+    reason = _clean_text(reason)
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the rest of the order will never ship.")]})
+    if len(reason) > 300:
+        raise ValidationError({"reason": [_("At most %(n)d characters.") % {"n": 300}]})
+    return reason
+
+
+def check_may_close_short(order, *, actor):
+    """Refuse before anything is written: TransitionNotAllowed (naming why) when the order's state does
+    not allow it, PermissionDenied without `orders.close_order_short`."""
+    refusal = close_short_refusal(order)
+    if refusal:
+        raise TransitionNotAllowed(refusal, object=order)
+    if actor is None or not actor.has_perm("orders.close_order_short"):
+        raise PermissionDenied(_("You may not close orders short."))
+
+
+def set_closed_short(order, *, actor, reason, closed_short, status):
+    """The orders half of closing `order` short, called only by `shipments.closing.close_order_short`
+    (which holds the order locked, has cancelled its undispatched shipments and counted what was
+    dispatched): each line's `closed_short[line id]` units become closed-short units, the reason is
+    kept, and the order moves to `status` — derived over the units that remain — by the `close_short`
+    transition (logged with the reason). Returns the order."""
+    reason = clean_close_short_reason(reason)
+    check_may_close_short(order, actor=actor)
+    for line_id, units in closed_short.items():
+        if units:
+            OrderLine.objects.filter(pk=line_id, order_id=order.pk).update(closed_short_quantity=units)
+    order.close_short_reason = reason
+    return perform(order, "close_short", actor=actor, comment=reason, update_fields=["close_short_reason"],
+                   status=status)
 
 
 def set_fulfilment_status(order, status, *, actor=None, comment=""):

@@ -23,7 +23,7 @@ from core.views import ConsignListView
 
 from . import selectors, services
 from .filters import OrderFilter
-from .forms import CancelOrderForm, OrderForm, OrderLineFormSet
+from .forms import CancelOrderForm, CloseShortForm, OrderForm, OrderLineFormSet
 from .importing import PLATFORM_LABELS, OrderImporter, template_headers
 from .models import FulfilmentStatus, Order
 from .tables import OrderTable
@@ -108,8 +108,23 @@ class OrderDetailView(PermissionRequiredMixin, TemplateView):
                              and order.fulfilment_status == FulfilmentStatus.AWAITING_SHIPMENT
                              and user.has_perm("orders.cancel_order") else ""),
             cancel_form=kwargs.pop("cancel_form", None) or CancelOrderForm(),
+            **self.close_short_context(order, user),
             **kwargs,
         )
+
+
+    @staticmethod
+    def close_short_context(order, user):
+        """Close short (the form posts to shipments' view): offered while the order is partly shipped to
+        whoever may do it; to them, an order awaiting shipment says why not (cancel it instead)."""
+        may = user.has_perm("orders.close_order_short")
+        refusal = services.close_short_refusal(order)
+        return {
+            "may_close_short": may and not refusal,
+            "close_short_withheld": refusal if may and order.fulfilment_status == FulfilmentStatus.AWAITING_SHIPMENT
+            else "",
+            "close_short_form": CloseShortForm(auto_id="close_short_%s"),
+        }
 
 
 class OrderCancelView(PermissionRequiredMixin, View):

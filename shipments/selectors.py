@@ -34,13 +34,14 @@ def held_units_subquery(outer="pk", *, exclude_shipment=None):
 
 
 def order_lines_with_open_quantity(order_id, *, exclude_shipment=None):
-    """The order's lines (product included), each annotated `held` and `open_quantity`, in line order."""
+    """The order's lines (product included), each annotated `held` and `open_quantity` (ordered −
+    closed-short − held), in line order."""
     held = Coalesce(held_units_subquery(exclude_shipment=exclude_shipment), Value(0))
     lines = (OrderLine.objects.filter(order_id=order_id).select_related("product", "product__default_supplier")
              .annotate(held=held).order_by("id"))
     lines = list(lines)
     for line in lines:
-        line.open_quantity = max(line.quantity - line.held, 0)
+        line.open_quantity = max(line.quantity - line.closed_short_quantity - line.held, 0)
     return lines
 
 
@@ -59,8 +60,8 @@ def dispatched_units_by_order_line(order_id):
 
 
 def fulfilment_totals(order_id):
-    """Per order line: (ordered, dispatched, delivered, received) units on its SALE shipments.
-    Exchange and reship shipments never count. One query. Line order = order line id."""
+    """Per order line: (ordered less closed-short, dispatched, delivered, received) units on its SALE
+    shipments. Exchange and reship shipments never count. One query. Line order = order line id."""
     return fulfilment_totals_by_order([order_id]).get(order_id, [])
 
 
@@ -81,13 +82,14 @@ def fulfilment_totals_by_order(order_ids):
         return f"COALESCE(SUM(CASE WHEN s.state IN ({marks}) THEN sl.quantity ELSE 0 END), 0)"
 
     sql = (
-        f"SELECT ol.order_id, ol.quantity, {units(sale_states)}, {units(delivered_states)}, "
+        f"SELECT ol.order_id, ol.quantity - ol.closed_short_quantity, {units(sale_states)}, "
+        f"{units(delivered_states)}, "
         f"{units([str(S.RECEIVED)])} "
         f"FROM {OrderLine._meta.db_table} ol "
         f"LEFT JOIN {ShipmentLine._meta.db_table} sl ON sl.order_line_id = ol.id "
         f"LEFT JOIN {Shipment._meta.db_table} s ON s.id = sl.shipment_id AND s.purpose = %s "
         f"WHERE ol.order_id IN ({', '.join(['%s'] * len(order_ids))}) "
-        "GROUP BY ol.order_id, ol.id, ol.quantity ORDER BY ol.order_id, ol.id"
+        "GROUP BY ol.order_id, ol.id, ol.quantity, ol.closed_short_quantity ORDER BY ol.order_id, ol.id"
     )
     params = [*sale_states, *delivered_states, str(S.RECEIVED), str(ShipmentPurpose.SALE), *order_ids]
     totals = {}

@@ -306,17 +306,21 @@ def derive_order_status(order, *, actor=None, comment="", totals=None):
         return order
     if totals is None:
         totals = selectors.fulfilment_totals(order.pk)
+    return set_fulfilment_status(order, status_from_totals(totals), actor=actor, comment=comment)
+
+
+def status_from_totals(totals):
+    """The fulfilment status of an order whose lines have these `selectors.fulfilment_totals`: "all"
+    counts the ordered units less the closed-short ones (the totals' first figure)."""
     if totals and all(received >= ordered for ordered, _d, _v, received in totals):
-        status = FulfilmentStatus.RECEIVED
-    elif totals and all(delivered >= ordered for ordered, _d, delivered, _r in totals):
-        status = FulfilmentStatus.DELIVERED
-    elif totals and all(dispatched >= ordered for ordered, dispatched, _v, _r in totals):
-        status = FulfilmentStatus.SHIPPED
-    elif any(dispatched > 0 for _o, dispatched, _v, _r in totals):
-        status = FulfilmentStatus.PARTIALLY_SHIPPED
-    else:
-        status = FulfilmentStatus.AWAITING_SHIPMENT
-    return set_fulfilment_status(order, status, actor=actor, comment=comment)
+        return FulfilmentStatus.RECEIVED
+    if totals and all(delivered >= ordered for ordered, _d, delivered, _r in totals):
+        return FulfilmentStatus.DELIVERED
+    if totals and all(dispatched >= ordered for ordered, dispatched, _v, _r in totals):
+        return FulfilmentStatus.SHIPPED
+    if any(dispatched > 0 for _o, dispatched, _v, _r in totals):
+        return FulfilmentStatus.PARTIALLY_SHIPPED
+    return FulfilmentStatus.AWAITING_SHIPMENT
 
 
 # Only these states move units into "dispatched or later", so only transitions into them can change the

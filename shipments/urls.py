@@ -2,7 +2,7 @@ from django.urls import path
 
 from core.imports_views import import_urls
 
-from . import approval_views, queue_views, views
+from . import approval_views, closing_views, queue_views, views
 from .importing import DeliveryStatusImporter, TrackingImporter
 
 app_name = "shipments"
@@ -20,6 +20,8 @@ urlpatterns = [
     path("queue/", queue_views.WarehouseQueueView.as_view(), name="queue"),
     path("queue/print/", queue_views.QueuePrintView.as_view(), name="queue_print"),
     path("dispatch-notes/<int:pk>/", queue_views.DispatchNoteView.as_view(), name="dispatch_note"),
+    # close short: the order page's button (the action cancels shipments, so it lives here)
+    path("orders/<int:pk>/close-short/", closing_views.OrderCloseShortView.as_view(), name="order_close_short"),
     path("<int:pk>/", views.ShipmentDetailView.as_view(), name="shipment_detail"),
     path("<int:pk>/<slug:action>/", views.ShipmentActionView.as_view(), name="shipment_action"),
 ]

@@ -120,6 +120,7 @@ EXPECTED = {
     "orders:order_import_template": ORDER_TAKERS,
     "orders:order_import_preview": Opens(ORDER_TAKERS, 404, "a made-up token: access first, then 404"),
     "orders:order_cancel": post_only(roles(Role.SALES)),
+    "shipments:order_close_short": post_only(roles(Role.SALES)),  # the order page's Close short button
     # invoices: finance records / issues them; sales, finance and managers read them
     "orders:invoice_create": roles(Role.FINANCE),
     "orders:invoice_list": roles(Role.SALES, Role.FINANCE, Role.MANAGER),
@@ -225,6 +226,7 @@ ARGS = {
     "notifications:mark_read": a(NotificationFactory),
     "orders:order_detail": an_order,
     "orders:order_cancel": an_order,
+    "shipments:order_close_short": an_order,
     "orders:invoice_create": an_order,
     "orders:invoice_file": an_invoice,
     "shipments:dispatch_note": {"pk": 1},

@@ -68,7 +68,8 @@ def test_a_platform_posts_an_order_and_a_retry_gets_the_same_one(api, sales, sto
     assert body["external_order_no"] == "SHOP-#1001" and body["source"] == "api"
     assert body["fulfilment_status"] == "awaiting_shipment"
     assert body["lines"] == [{"id": body["lines"][0]["id"], "product": body["lines"][0]["product"],
-                              "sku": "API-1", "quantity": 2, "unit_price": "9.90", "open_quantity": 2}]
+                              "sku": "API-1", "quantity": 2, "unit_price": "9.90", "closed_short_quantity": 0,
+                              "open_quantity": 2}]
     assert Notification.objects.filter(recipient=sales, event="order_created").count() == 1
 
     retry = integration.post(URL, {**payload(store), "recipient_name": "Changed", "lines": [

@@ -1,0 +1,75 @@
+"""Close short 部分发货结案 (DESIGN.md, "Order"): the rest of a partly shipped order will never ship (out of
+stock for good, the customer agreed), so sales closes it short with a reason.
+
+One service does the whole action in one transaction — it lives here, not in orders, because it cancels
+shipments (orders sits below shipments and never imports it), and it calls orders' own half
+(`orders.services.set_closed_short`) explicitly; no signal is involved:
+1. the order row is locked (as every shipment action on an order locks it first), so no shipment can be
+   entered, reopened or dispatched for it meanwhile; the state and permission are checked before
+   anything is written (nothing dispatched → cancel the order instead; everything dispatched or the
+   order cancelled → nothing to close);
+2. its undispatched SALE shipments (draft, submitted, rejected, approved, picking) are locked in pk order
+   and cancelled: reservations of approved/picking company dispatches are released, and whoever was
+   already asked to act on an approved one (warehouse staff, the note's holder, the supplier's contact)
+   is told, as for any cancellation (`cancel_notices.notify_cancelled`). Exchange/reship shipments
+   belong to their after-sales ticket and are left alone;
+3. each line's undispatched units (ordered − units on its sale shipments dispatched or later) become its
+   closed-short units, and the order moves by its `close_short` transition (logged with the reason, so
+   it shows on the order's timeline) to the status derived over the units that remain — shipped,
+   delivered or received — from where it is delivered, received and invoiced as usual."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from inventory.services import release
+from orders.models import Order, OrderLine
+from orders.services import check_may_close_short, clean_close_short_reason, set_closed_short
+
+from . import selectors
+from .cancel_notices import notify_cancelled
+from .models import (
+    APPROVED_NOT_DISPATCHED,
+    CANCELLABLE,
+    Shipment,
+    ShipmentKind,
+    ShipmentLine,
+    ShipmentPurpose,
+)
+from .services import status_from_totals
+
+
+def close_order_short(order, *, actor, reason):
+    """Close `order` short as `actor` (permission `orders.close_order_short`) with `reason` (required).
+
+    Raises ValidationError({"reason": …}) without a reason, TransitionNotAllowed (naming why) unless the
+    order is partly shipped, PermissionDenied without the permission — each before anything is written.
+    Returns the order as it is afterwards (its undispatched shipments cancelled)."""
+    reason = clean_close_short_reason(reason)
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        check_may_close_short(order, actor=actor)
+        shipments = list(
+            Shipment.objects.filter(order_id=order.pk, purpose=ShipmentPurpose.SALE, state__in=CANCELLABLE)
+            .select_related("supplier", "warehouse").order_by("pk").select_for_update(of=("self",))
+        )
+        previous = [(shipment, shipment.state) for shipment in shipments]
+        comment = _("Order closed short: %(reason)s") % {"reason": reason}
+        for shipment in shipments:
+            shipment.order = order
+            # The order's close-short permission is the authority here (as for an order's cancellation),
+            # so the shipment's own cancel permission is not asked; the transition log records it.
+            shipment.cancel(by=actor, comment=comment)
+            shipment.save(update_fields=["state", "cancel_reason"])
+        reserved = [shipment.pk for shipment, state in previous
+                    if state in APPROVED_NOT_DISPATCHED and shipment.kind == ShipmentKind.COMPANY_DISPATCH]
+        if reserved:
+            release(sources=list(ShipmentLine.objects.filter(shipment__in=reserved)), actor=actor)
+        notify_cancelled(previous, actor=actor, reason=comment)
+
+        dispatched = selectors.dispatched_units_by_order_line(order.pk)
+        ordered = dict(OrderLine.objects.filter(order_id=order.pk).order_by("id").values_list("id", "quantity"))
+        closed_short = {line_id: quantity - dispatched.get(line_id, 0) for line_id, quantity in ordered.items()}
+        totals = [(remaining - closed, *moved) for closed, (remaining, *moved)
+                  in zip(closed_short.values(), selectors.fulfilment_totals(order.pk), strict=True)]
+        return set_closed_short(order, actor=actor, reason=reason, closed_short=closed_short,
+                                status=status_from_totals(totals))
