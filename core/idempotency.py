@@ -51,17 +51,6 @@ OPENAPI_PARAMETER = {
         "successful response again (header Idempotent-Replayed: true) without doing the work twice; the same "
         "key with another body answers 422. Error answers are not kept. Keys are kept per user for 24 hours."),
 }
-OPENAPI_422 = {
-    "description": "The Idempotency-Key was already used with another request, or is not a valid key.",
-    "content": {"application/json": {"schema": {
-        "type": "object",
-        "required": ["detail"],
-        "properties": {
-            "detail": {"type": "string"},
-            "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
-        },
-    }}},
-}
 
 _ATTR = "_consign_idempotency"
 
@@ -190,9 +179,7 @@ def _prepare_operation(operation):
     operation._run_decorators = [*decorators, _run_in_transaction]  # re-applied when ninja clones it
     extra = dict(operation.openapi_extra or {})
     extra["parameters"] = [*extra.get("parameters", []), OPENAPI_PARAMETER]
-    if 422 not in operation.response_models:
-        extra["responses"] = {**extra.get("responses", {}), "422": OPENAPI_422}
-    operation.openapi_extra = extra
+    operation.openapi_extra = extra  # its 422 is declared with every write's errors (core/api_contract.py)
 
 
 def idempotent(view):
