@@ -179,3 +179,23 @@ def test_the_shipment_page_offers_no_back_to_draft_for_a_rejected_outbound_shipm
     assert response.status_code == 302
     assert any("never reopened" in str(m) for m in get_messages(response.wsgi_request))
     assert fresh(first).state == S.REJECTED
+
+
+# ---- the migration that names the tickets of existing outbound shipments ----------------------------------
+
+def test_the_migration_names_the_ticket_of_each_current_outbound_shipment_only():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("aftersales.migrations.0005_outbound_shipment_ticket_ref")
+    world = make_world(quantity=2, stock=10)
+    ticket = approved_reship(world)
+    first = rejected(world, enter(world, ticket))
+    second = enter(world, ticket)
+    Shipment.objects.filter(pk__in=[first.pk, second.pk]).update(ticket_ref=None)  # as before the column existed
+
+    migration.name_the_tickets(apps, None)
+
+    assert dict(Shipment.objects.exclude(purpose=ShipmentPurpose.SALE).values_list("pk", "ticket_ref")) == {
+        first.pk: None, second.pk: ticket.pk}
