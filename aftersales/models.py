@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.append_only import AppendOnlyModel
+from core.updated_at import updated_at_field
 
 
 class TicketType(models.TextChoices):
@@ -175,6 +176,7 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"),
                                     on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    updated_at = updated_at_field()
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
     class Meta:

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.updated_at import updated_at_field
+
 
 class Platform(models.TextChoices):
     TMALL = "tmall", _("Tmall")
@@ -26,6 +28,7 @@ class Store(models.Model):
         related_name="stores",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    updated_at = updated_at_field()
 
     class Meta:
         verbose_name = _("store")
@@ -63,6 +66,7 @@ class Supplier(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("portal users"), blank=True, related_name="supplier_accounts"
     )
     is_active = models.BooleanField(_("active"), default=True)
+    updated_at = updated_at_field()
 
     class Meta:
         verbose_name = _("supplier")
@@ -96,6 +100,7 @@ class Product(models.Model):
     )
     low_stock_threshold = models.PositiveIntegerField(_("low-stock threshold"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    updated_at = updated_at_field()
 
     class Meta:
         verbose_name = _("product")
@@ -120,6 +125,7 @@ class Warehouse(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    updated_at = updated_at_field()
 
     class Meta:
         verbose_name = _("warehouse")
@@ -143,6 +149,7 @@ class Carrier(models.Model):
         help_text=_("For example https://example.com/track?no={tracking_number}"),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    updated_at = updated_at_field()
 
     class Meta:
         verbose_name = _("carrier")

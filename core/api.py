@@ -5,9 +5,12 @@ from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.security import HttpBearer
-from pydantic import ConfigDict, create_model
+from pydantic import AwareDatetime, ConfigDict, create_model, field_validator
+from pydantic_core import PydanticCustomError
 
 from accounts.tokens import user_for_key
+
+from .api_types import check_value
 
 
 class FormInvalid(Exception):  # noqa: N818 - named after what the client did
@@ -66,9 +69,18 @@ def save_form(form_class, instance, changes):
 
 # ---- the API contract shared by every app's router (CONVENTIONS.md "The API") --------------------------
 class Input(Schema):
-    """Base of every request body: a field the schema does not name is refused (422), never ignored."""
+    """Base of every request body: a field the schema does not name is refused (422), never ignored; every
+    field's value is checked by core.api_types.check_value (no NUL in text, integers inside a bigint,
+    Decimals as money) — field types from core.api_types add each column's own range."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value):
+        if problem := check_value(value):
+            raise PydanticCustomError("value_error", "{message}", {"message": problem})
+        return value
 
 
 class ErrorOut(Schema):
@@ -89,6 +101,8 @@ class PageIn(Schema):
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Rows to skip")
     with_count: bool = Field(False, description="Also count every matching row (a COUNT query; off by default so "
                                                 "a list over millions of rows stays fast)")
+    updated_since: AwareDatetime | None = Field(None, description="Only rows changed (for append-only rows: "
+                                                                   "posted) at or after this time; with its timezone")
 
 
 class PageOut(Schema):
@@ -113,9 +127,16 @@ def page_of(item_schema, name=None):
     return _PAGE_SCHEMAS[name]
 
 
-def paginate(request, queryset, page, **extra):
+def paginate(request, queryset, page, *, changed="updated_at", **extra):
     """One page of `queryset` (already ordered) as a PageOut dict: reads limit + 1 rows to know whether a
-    next page exists, and counts only when asked."""
+    next page exists, and counts only when asked. `updated_since` filters on the field `changed` (its time of
+    change, kept by the database: core/updated_at.py; `created_at` for append-only rows), or through
+    `changed(queryset, since)` when a callable."""
+    if page.updated_since is not None:
+        if callable(changed):
+            queryset = changed(queryset, page.updated_since)
+        else:
+            queryset = queryset.filter(**{f"{changed}__gte": page.updated_since})
     rows = list(queryset[page.offset:page.offset + page.limit + 1])
     next_url = None
     if len(rows) > page.limit:

@@ -13,6 +13,7 @@ from ninja.responses import Status
 
 from catalog.models import Supplier, Warehouse
 from core.api import ErrorOut, Input, PageIn, page_of, paginate, require_permissions
+from core.api_types import Money, Quantity
 from core.idempotency import idempotent
 
 from . import documents, selectors
@@ -99,7 +100,7 @@ def _ledger(request, filters, page, kind=None):
     kind = kind or filters.kind
     if kind:
         qs = qs.filter(kind=kind)
-    return paginate(request, qs, page)
+    return paginate(request, qs, page, changed="created_at")  # append-only: posted at
 
 
 @router.get("/ledger", response=page_of(LedgerOut))
@@ -120,8 +121,8 @@ class ReceiptLineIn(Input):
     """One line of a goods receipt: product id, quantity, unit cost."""
 
     product: int
-    quantity: int
-    unit_cost: Decimal
+    quantity: Quantity
+    unit_cost: Money
 
 
 class ReceiptIn(Input):

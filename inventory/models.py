@@ -17,6 +17,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from catalog.models import Product, Supplier, Warehouse
 from core.append_only import AppendOnlyModel
+from core.updated_at import updated_at_field
 
 
 class StockBalance(models.Model):
@@ -29,6 +30,7 @@ class StockBalance(models.Model):
                                   related_name="stock_balances")
     on_hand = models.IntegerField(_("on hand"), default=0)
     reserved = models.IntegerField(_("reserved"), default=0)
+    updated_at = updated_at_field()
 
     class Meta:
         verbose_name = _("stock balance")
@@ -167,6 +169,7 @@ class StockDocument(ConcurrentTransitionMixin, models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+    updated_at = updated_at_field()
 
     number_prefix = "DOC"
     url_prefix = ""

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
+from core.updated_at import updated_at_field
+
 
 class FulfilmentStatus(models.TextChoices):
     AWAITING_SHIPMENT = "awaiting_shipment", _("Awaiting shipment")
@@ -62,6 +64,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
                                    on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = updated_at_field()
     fulfilment_status = FSMField(_("fulfilment status"), max_length=20, choices=FulfilmentStatus.choices,
                                  default=FulfilmentStatus.AWAITING_SHIPMENT, protected=True)
     aftersales_status = models.CharField(_("after-sales status"), max_length=20,

@@ -3,13 +3,14 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models import Q
 from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
 from core.api import PageIn, page_of, paginate, require_permissions
 
 from . import selectors
-from .models import EntryKind, SupplierAccountEntry
+from .models import EntryKind, Statement, SupplierAccountEntry
 
 router = Router(tags=["supplier account"])
 CENT = Decimal("0.01")
@@ -60,7 +61,7 @@ def list_entries(request, filters: Query[EntryFilters], page: Query[PageIn]):
         qs = qs.filter(entry_date__lte=filters.date_to)
     if filters.reconciled is not None:
         qs = qs.filter(reconciled_on__isnull=not filters.reconciled)
-    return paginate(request, qs, page)
+    return paginate(request, qs, page, changed="created_at")  # append-only: posted at
 
 
 class SupplierAccountOut(Schema):
@@ -95,7 +96,14 @@ def list_supplier_accounts(request, filters: Query[SummaryFilters], page: Query[
     qs = selectors.supplier_account_summaries()
     if filters.supplier is not None:
         qs = qs.filter(pk=filters.supplier)
-    return paginate(request, qs, page)
+    return paginate(request, qs, page, changed=_account_changed)
+
+
+def _account_changed(qs, since):
+    """Suppliers changed, or with an entry posted, a payment recorded or a statement changed since then."""
+    return qs.filter(Q(updated_at__gte=since)
+                     | Q(pk__in=SupplierAccountEntry.objects.filter(created_at__gte=since).values("supplier_id"))
+                     | Q(pk__in=Statement.objects.filter(updated_at__gte=since).values("supplier_id")))
 
 
 # Statements: /api/v1/statements (reconciliation/statement_api.py), registered in config/api.py.

@@ -13,6 +13,7 @@ from ninja.responses import Status
 
 from catalog.models import Supplier
 from core.api import Input, PageIn, PageOut, page_of, paginate, require_permissions
+from core.api_types import money_of
 from core.idempotency import idempotent
 
 from . import selectors, services
@@ -114,7 +115,7 @@ class StatementTransitionIn(Input):
 class PaymentIn(Input):
     """A payment against an approved statement."""
 
-    amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
+    amount: money_of(14) = Field(..., gt=0)
     paid_on: date
     method: str
     reference: str = ""
@@ -176,8 +177,10 @@ def open_entries(request, query: Query[OpenEntriesQuery], page: Query[PageIn]):
         selectors.open_entries(supplier=supplier, period_from=query.period_from, period_to=query.period_to,
                                kinds=list(query.kinds)),
         date_from=query.date_from, date_to=query.date_to, q=query.q)
+    if page.updated_since is not None:  # the totals cover the same rows as the pages
+        qs = qs.filter(created_at__gte=page.updated_since)
     totals = selectors.entry_totals(qs)
-    return {**paginate(request, qs.order_by("entry_date", "id"), page), "count": totals["count"],
+    return {**paginate(request, qs.order_by("entry_date", "id"), page, changed="created_at"), "count": totals["count"],
             "total": totals["amount"], "subtotals": selectors.subtotals_by_kind(qs)}
 
 
@@ -283,7 +286,7 @@ def list_payments(request, statement_id: int, page: Query[PageIn]):
     """The payments recorded against a statement, oldest first."""
     require_permissions(request, VIEW)
     statement = get_object_or_404(Statement, pk=statement_id)
-    return paginate(request, statement.payments.order_by("id"), page)
+    return paginate(request, statement.payments.order_by("id"), page, changed="created_at")
 
 
 @router.post("/{statement_id}/payments", response={201: PaymentOut, 400: ErrorOut})

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from catalog.models import Supplier
+from core.updated_at import updated_at_field
 
 
 class StatementState(models.TextChoices):
@@ -74,6 +75,7 @@ class Statement(ConcurrentTransitionMixin, models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("built by"), on_delete=models.PROTECT,
                                    null=True, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = updated_at_field()
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"),
                                      on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)

@@ -17,6 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from core.parsing import parse_id
+from core.updated_at import updated_at_field
+
 
 class ShipmentKind(models.TextChoices):
     DROP_SHIP = "drop_ship", _("Drop-ship")
@@ -110,6 +113,7 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"),
                                     on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = updated_at_field()
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
@@ -181,7 +185,7 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
         text = str(number or "").strip().upper()
         if text.startswith(cls.number_prefix):
             text = text[len(cls.number_prefix):]
-        return int(text) if text.isdigit() and int(text) > 0 else None
+        return parse_id(text)
 
     @property
     def is_drop_ship(self):
@@ -226,17 +230,17 @@ class Shipment(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=S.PICKING, target=S.DISPATCHED, conditions=[_is_company_dispatch],
                 permission="shipments.dispatch_shipment", custom={"label": _("Dispatch")})
-    def dispatch(self, *, by=None, comment="", carrier=None, tracking_number=""):
+    def dispatch(self, *, by=None, comment="", carrier=None, tracking_number="", at=None):
         self.carrier = carrier
         self.tracking_number = tracking_number
-        self.dispatched_at = timezone.now()
+        self.dispatched_at = at or timezone.now()
 
     @transition(field=state, source=S.APPROVED, target=S.DISPATCHED, conditions=[_is_drop_ship],
                 permission="shipments.dispatch_dropship_shipment", custom={"label": _("Dispatch")})
-    def dispatch_dropship(self, *, by=None, comment="", carrier=None, tracking_number=""):
+    def dispatch_dropship(self, *, by=None, comment="", carrier=None, tracking_number="", at=None):
         self.carrier = carrier
         self.tracking_number = tracking_number
-        self.dispatched_at = timezone.now()
+        self.dispatched_at = at or timezone.now()
 
     @transition(field=state, source=S.DISPATCHED, target=S.DELIVERED,
                 permission="shipments.mark_delivered_shipment", custom={"label": _("Mark delivered")})

@@ -1,15 +1,19 @@
 """What an integrator looks up in lists: shipments by supplier, carrier, tracking no. and state (each row
 with its supplier, carrier and freight), tickets by supplier, and each supplier's account in figures."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from aftersales.models import TicketType
 from reconciliation import selectors, services
 from reconciliation.models import EntryKind
+from shipments.models import Shipment
 from shipments.services import approve_shipment, dispatch_shipment, submit_shipment
 from tests.aftersales.factories import make_ticket
+from tests.api.test_contract import concrete, list_operations, required_query
 from tests.factories import CarrierFactory, SupplierFactory
 from tests.orders.factories import OrderLineFactory
 from tests.reconciliation.factories import MIXED, MIXED_TOTAL, build, post_entries
@@ -99,3 +103,27 @@ def test_a_carrier_code_that_is_not_ascii_is_a_filter_value_not_a_crash(api_clie
     client, _user = api_client("sales")
     response = client.get("/api/v1/shipments", {"carrier": "²"})
     assert response.status_code == 200 and response.json()["items"] == []
+
+
+def test_every_list_takes_updated_since_and_a_change_brings_a_row_back(api_client):
+    world = make_world(lines=1, quantity=2)
+    old, new = world.ship("company_dispatch", quantities=[1]), world.ship("company_dispatch", quantities=[1])
+    long_ago = timezone.now() - datetime.timedelta(days=3)
+    Shipment.objects.filter(pk__in=[old.pk, new.pk]).update(updated_at=long_ago)
+    since = (timezone.now() - datetime.timedelta(minutes=1)).isoformat()
+    client, _user = api_client("sales")
+
+    def changed():
+        response = client.get("/api/v1/shipments", {"updated_since": since})
+        assert response.status_code == 200, response.json()
+        return [row["id"] for row in response.json()["items"]]
+
+    assert changed() == []
+    submit_shipment(new, actor=world.sales)  # a transition: the database moves updated_at
+    assert changed() == [new.pk]
+    naive = client.get("/api/v1/shipments", {"updated_since": "2026-01-01T10:00:00"})
+    assert naive.status_code == 422 and "updated_since" in naive.json()["errors"]
+    for path, params in list_operations():
+        response = client.get(concrete(path), {**required_query(params), "updated_since": since})
+        assert response.status_code in (200, 403, 404), (path, response.status_code)
+        assert "updated_since" in params, path
