@@ -18,6 +18,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, 
 
 from catalog.models import Supplier
 from core import exporting
+from core.parsing import parse_id
 from core.pdf import request_pdf_job
 from core.views import ConsignListView
 
@@ -208,6 +209,9 @@ class ApproveView(StatementActionView):
 
     def run(self, statement, user, data):
         services.approve_statement(statement=statement, actor=user)
+        if statement.state == StatementState.PAID:  # a zero total is settled at approval
+            self.done = gettext_lazy("%(statement)s approved and settled: its total is zero, so nothing is "
+                                     "to be paid.")
 
 
 class RejectView(StatementActionView):
@@ -253,7 +257,7 @@ class RemoveEntriesView(StatementActionView):
     done = gettext_lazy("The ticked entries were taken off %(statement)s.")
 
     def run(self, statement, user, data):
-        ids = [int(i) for i in self.request.POST.getlist("entry") if i.isdigit()]
+        ids = [parse_id(i) for i in self.request.POST.getlist("entry") if parse_id(i)]
         if not ids:
             raise StatementError(_("Tick the entries to take off."))
         services.remove_entries(statement=statement, entry_ids=ids, actor=user)

@@ -107,6 +107,7 @@ def test_the_supervisor_approving_a_zero_statement_on_its_page_sees_it_paid(clie
     assert response.status_code == 200
     assert fresh(statement).state == StatementState.PAID
     html = response.content.decode()
+    assert "approved and settled: its total is zero" in html
     assert 'id="payment-form"' not in html  # no payment form on a settled statement
 
 
