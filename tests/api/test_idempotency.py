@@ -7,14 +7,16 @@ import pytest
 from django.utils import timezone
 
 from aftersales.models import Ticket, TicketNote
+from catalog.models import Warehouse
 from core.models import IdempotencyKey
 from inventory.models import GoodsReceipt, StockBalance, StockLedgerEntry
-from orders.models import Order
+from orders.models import FulfilmentStatus, Invoice, Order
+from orders.services import set_fulfilment_status
 from reconciliation.models import EntryKind, Statement, StatementPayment, StatementState, SupplierAccountEntry
 from shipments.models import Shipment
 from tests.aftersales.factories import dispatch_units
-from tests.factories import ProductFactory, StoreFactory, SupplierFactory, WarehouseFactory
-from tests.orders.factories import OrderLineFactory
+from tests.factories import ProductFactory, StoreFactory, SupplierFactory, UserFactory, WarehouseFactory
+from tests.orders.factories import OrderFactory, OrderLineFactory
 from tests.reconciliation.factories import MIXED, build, post_entries
 from tests.shipments.factories import make_world
 
@@ -246,3 +248,25 @@ def test_an_administrator_sees_which_keyed_calls_went_through(api_client, admin_
     key = IdempotencyKey.objects.get()
     assert admin_client.get(f"/admin/core/idempotencykey/{key.pk}/change/").status_code == 200
     assert admin_client.get("/admin/core/idempotencykey/add/").status_code == 403
+
+
+def test_a_retried_commercial_invoice_and_catalog_record_are_made_once(api_client):
+    finance, _f = api_client("finance")
+    order = OrderFactory()
+    OrderLineFactory(order=order, quantity=2, unit_price=Decimal("25.00"))
+    set_fulfilment_status(order, FulfilmentStatus.RECEIVED)
+    url = f"/api/v1/orders/{order.pk}/invoice"
+
+    first = post(finance, url, {"kind": "commercial"}, key="inv-1")
+    retry = post(finance, url, {"kind": "commercial"}, key="inv-1")
+
+    assert first.status_code == 201, first.json()
+    assert_replayed(first, retry)  # the first 201, not a 409 "already invoiced"
+    assert Invoice.objects.filter(order=order).count() == 1
+
+    administrator, _admin = api_client(user=UserFactory(is_superuser=True, is_staff=True))
+    body = {"code": "WH-IDEM", "name": "Idem warehouse"}
+    created = post(administrator, "/api/v1/catalog/warehouses/", body, key="wh-1")
+    assert created.status_code == 201, created.json()
+    assert_replayed(created, post(administrator, "/api/v1/catalog/warehouses/", body, key="wh-1"))
+    assert Warehouse.objects.filter(name="Idem warehouse").count() == 1
