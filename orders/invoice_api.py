@@ -96,6 +96,7 @@ def _invoice_of(order):
 
 @router.get("/{order_id}/invoice", response={200: InvoiceOut, 404: ErrorOut})
 def get_invoice(request, order_id: int):
+    """The order's invoice; 404 with a sentence when it has none."""
     require_permissions(request, "orders.view_order", "orders.view_invoice")
     order = _order(order_id)
     invoice = _invoice_of(order)

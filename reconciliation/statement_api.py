@@ -225,6 +225,7 @@ def create_statement(request, payload: StatementIn):
 
 @router.get("/{statement_id}", response=StatementOut)
 def get_statement(request, statement_id: int):
+    """One statement with its totals, paid and remaining."""
     require_permissions(request, VIEW)
     return get_object_or_404(Statement, pk=statement_id)
 
@@ -232,6 +233,8 @@ def get_statement(request, statement_id: int):
 @router.post("/{statement_id}/entries", response={200: StatementOut, 400: ErrorOut, 409: ErrorOut})
 @idempotent
 def add_entries(request, statement_id: int, payload: EntriesIn):
+    """Add open entries to a draft statement (by id or by filters); 409 lists entries already on another
+    statement."""
     require_permissions(request, VIEW)
     statement = get_object_or_404(Statement, pk=statement_id)
     try:
@@ -245,6 +248,7 @@ def add_entries(request, statement_id: int, payload: EntriesIn):
 @router.post("/{statement_id}/entries/remove", response={200: StatementOut, 400: ErrorOut})
 @idempotent
 def remove_entries(request, statement_id: int, payload: EntriesIn):
+    """Take entries off a draft statement (they become open again)."""
     require_permissions(request, VIEW)
     statement = get_object_or_404(Statement, pk=statement_id)
     try:

@@ -23,12 +23,15 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 
 from catalog.models import Carrier, Supplier, Warehouse
 from core.api import Conflict, ErrorOut, Input, PageIn, page_of, paginate, require_permissions
+from core.api_types import Money, OutsideTime, Quantity
 from core.errors import row_error_keys
 from core.idempotency import idempotent
+from core.parsing import OutsideTimeRefused, parse_id
 from orders.models import Order
 
 from . import selectors, services
@@ -43,8 +46,8 @@ class ShipmentLineIn(Input):
     """One line of a new shipment: an order line and the quantity shipped this time."""
 
     order_line: int = Field(..., description="Order line id")
-    quantity: int
-    supplier_unit_price: Decimal | None = Field(None, description="Drop-ship: agreed price (default: product's)")
+    quantity: Quantity
+    supplier_unit_price: Money | None = Field(None, description="Drop-ship: agreed price (default: product's)")
 
 
 class ShipmentIn(Input):
@@ -54,7 +57,7 @@ class ShipmentIn(Input):
     kind: ShipmentKind
     supplier: int | None = Field(None, description="Supplier id (drop-ship)")
     warehouse: int | None = Field(None, description="Warehouse id (company dispatch)")
-    freight: Decimal = Decimal("0")
+    freight: Money = Decimal("0")
     lines: list[ShipmentLineIn]
     submit: bool = Field(False, description="Submit for approval right away")
 
@@ -143,10 +146,12 @@ class ReasonIn(Input):
 
 
 class TrackingIn(Input):
-    """Carrier and tracking no. of a dispatch."""
+    """Carrier and tracking no. of a dispatch, and when it left if the caller knows (else: now)."""
 
     carrier: str = Field(..., description="Carrier code (or id)")
     tracking_number: str
+    at: OutsideTime | None = Field(None, description="When it was dispatched, with its timezone: between the "
+                                                     "shipment's approval and now (default: now)")
 
 
 class BulkApproveIn(Input):
@@ -176,11 +181,23 @@ class ShipmentList(Schema):
 class TimeIn(Input):
     """When a delivery or receipt happened (a time with its timezone)."""
 
-    at: datetime | None = Field(None, description="When it happened (default: now)")
+    at: OutsideTime | None = Field(None, description="When it happened, with its timezone: after the previous "
+                                                     "step (dispatch for a delivery, delivery for a receipt) and "
+                                                     "not in the future (default: now)")
 
 
 def _invalid(errors):
     return Status(400, {"detail": _("The request has invalid values."), "errors": errors})
+
+
+def _refused(exc):
+    """A service's ValidationError as the answer: 422 for a reported time it refused (naive, future, before the
+    previous step — as the schema would), 400 for a business rule."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    if isinstance(exc, OutsideTimeRefused):
+        raise NinjaValidationError([{"loc": ("body", field), "msg": message, "type": "value_error"}
+                                    for field, messages in errors.items() for message in messages])
+    return _invalid(errors)
 
 
 def _detail(pk):
@@ -225,7 +242,7 @@ class SupplierFreightIn(Input):
     """The freight of one supplier's drop-ship."""
 
     supplier: int = Field(..., description="Supplier id")
-    freight: Decimal
+    freight: Money
 
 
 class DropShipsIn(Input):
@@ -286,6 +303,7 @@ def list_shipments(request, filters: Query[ShipmentFilters], page: Query[PageIn]
 
 @router.get("/{shipment_id}", response=ShipmentOut)
 def get_shipment(request, shipment_id: int):
+    """One shipment with its lines."""
     require_permissions(request, "shipments.view_shipment")
     return _detail(shipment_id)
 
@@ -296,7 +314,7 @@ def _transition(request, shipment_id, run):
     try:
         run(shipment)
     except ValidationError as exc:
-        return _invalid(exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages})
+        return _refused(exc)
     return Status(200, _detail(shipment_id))
 
 
@@ -320,7 +338,7 @@ def _bulk(request, ids, run):
     try:
         run([found[pk] for pk in ids])
     except ValidationError as exc:
-        return _invalid(exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages})
+        return _refused(exc)
     shipments = selectors.shipments_in_detail(ids)
     return Status(200, {"items": [shipments[pk] for pk in ids]})
 
@@ -347,13 +365,14 @@ def dispatch_many(request, payload: BulkDispatchIn):
     rows = {row.shipment: row for row in payload.dispatches}
     carriers = {c.code: c for c in Carrier.objects.filter(code__in={row.carrier.strip() for row in rows.values()})}
     return _bulk(request, [row.shipment for row in payload.dispatches], lambda shipments: services.dispatch_shipments(
-        [(s, carriers.get(rows[s.pk].carrier.strip()), rows[s.pk].tracking_number) for s in shipments],
+        [(s, carriers.get(rows[s.pk].carrier.strip()), rows[s.pk].tracking_number, rows[s.pk].at) for s in shipments],
         actor=request.user))
 
 
 @router.post("/{shipment_id}/submit", response=RESPONSES)
 @idempotent
 def submit(request, shipment_id: int):
+    """Submit a draft shipment for approval."""
     return _transition(request, shipment_id, lambda s: services.submit_shipment(s, actor=request.user))
 
 
@@ -367,6 +386,7 @@ def approve(request, shipment_id: int):
 @router.post("/{shipment_id}/reject", response=RESPONSES)
 @idempotent
 def reject(request, shipment_id: int, payload: ReasonIn):
+    """Reject a submitted shipment with a reason (never by whoever entered it); it goes back to sales."""
     return _transition(request, shipment_id,
                        lambda s: services.reject_shipment(s, actor=request.user, reason=payload.reason))
 
@@ -374,12 +394,14 @@ def reject(request, shipment_id: int, payload: ReasonIn):
 @router.post("/{shipment_id}/reopen", response=RESPONSES)
 @idempotent
 def reopen(request, shipment_id: int):
+    """Reopen a rejected shipment as a draft."""
     return _transition(request, shipment_id, lambda s: services.reopen_shipment(s, actor=request.user))
 
 
 @router.post("/{shipment_id}/start-picking", response=RESPONSES)
 @idempotent
 def start_picking(request, shipment_id: int):
+    """Start picking an approved company dispatch (its dispatch note is printed)."""
     return _transition(request, shipment_id, lambda s: services.start_picking(s, actor=request.user))
 
 
@@ -389,9 +411,9 @@ def dispatch(request, shipment_id: int, payload: TrackingIn):
     """Carrier (code) + tracking no.: company dispatch (warehouse) or drop-ship (sales)."""
     code = payload.carrier.strip()
     carrier = Carrier.objects.filter(code=code).first() or (
-        Carrier.objects.filter(pk=int(code)).first() if code.isdigit() else None)
+        Carrier.objects.filter(pk=parse_id(code)).first() if parse_id(code) else None)
     return _transition(request, shipment_id, lambda s: services.dispatch_shipment(
-        s, actor=request.user, carrier=carrier, tracking_number=payload.tracking_number))
+        s, actor=request.user, carrier=carrier, tracking_number=payload.tracking_number, at=payload.at))
 
 
 def _deliver(shipment, actor, at):
@@ -454,6 +476,7 @@ def _by_number(number):
 @router.post("/by-number/{number}/deliver", response=RESPONSES)
 @idempotent
 def deliver_by_number(request, number: str, payload: TimeIn | None = None):
+    """Mark delivered by shipment no. (SH0000123). Idempotent."""
     at = payload.at if payload else None
     return _transition(request, _by_number(number), lambda s: _deliver(s, request.user, at))
 
@@ -461,6 +484,7 @@ def deliver_by_number(request, number: str, payload: TimeIn | None = None):
 @router.post("/by-number/{number}/receive", response=RESPONSES)
 @idempotent
 def receive_by_number(request, number: str, payload: TimeIn | None = None):
+    """Mark received by shipment no. (SH0000123). Idempotent."""
     at = payload.at if payload else None
     return _transition(request, _by_number(number), lambda s: _receive(s, request.user, at))
 
@@ -505,6 +529,7 @@ def receive_by_tracking(request, carrier_code: str, tracking_no: str, payload: T
 @router.post("/{shipment_id}/cancel", response=RESPONSES)
 @idempotent
 def cancel(request, shipment_id: int, payload: ReasonIn | None = None):
+    """Cancel a shipment before dispatch (releases its reservations)."""
     reason = payload.reason if payload else ""
     return _transition(request, shipment_id,
                        lambda s: services.cancel_shipment(s, actor=request.user, reason=reason))
