@@ -40,7 +40,7 @@ def _order_out(order_id):
 
 
 @router.post("/{order_id}/close-short", response={200: OrderOut, 400: ErrorOut, 409: ErrorOut},
-             summary="Close an order short")
+             summary="Close an order short", operation_id="orders_close_short")
 @idempotent
 def close_short(request, order_id: int, payload: CloseShortIn):
     """Close a partly shipped order short: each line's undispatched units become closed-short units, its
