@@ -16,6 +16,7 @@ from ninja.responses import Status
 
 from catalog.models import Carrier, Supplier, Warehouse
 from core.api import Conflict, ErrorOut, Input, PageIn, page_of, paginate, require_permissions
+from core.api_types import Money, Quantity
 from core.idempotency import idempotent
 from orders.models import Order, OrderLine
 from shipments.services import OutboundShipmentExists
@@ -34,7 +35,7 @@ class TicketLineIn(Input):
     """One line of a ticket: an order line and a quantity."""
 
     order_line: int = Field(..., description="Order line id")
-    quantity: int
+    quantity: Quantity
 
 
 class TicketIn(Input):
@@ -52,10 +53,10 @@ class TicketIn(Input):
     return_destination: str = ""
     return_warehouse: int | None = None
     charge_back: bool = False
-    charge_back_amount: Decimal | None = None
+    charge_back_amount: Money | None = None
     compensate: bool = False
-    manufacturer_amount: Decimal = Decimal("0")
-    seller_amount: Decimal = Decimal("0")
+    manufacturer_amount: Money = Decimal("0")
+    seller_amount: Money = Decimal("0")
 
 
 class TicketLineOut(Schema):
@@ -147,7 +148,7 @@ class TicketTransitionIn(Input):
     """The comment (the reason when rejecting) and, when resolving a refund, the refund recorded."""
 
     comment: str = Field("", max_length=300, description="Comment; the reason when rejecting")
-    refund_amount: Decimal | None = None
+    refund_amount: Money | None = None
     refund_date: date | None = None
     refund_reference: str = ""
 
@@ -280,7 +281,7 @@ class OutboundShipmentIn(Input):
     kind: str = Field(..., description="drop_ship or company_dispatch")
     supplier: int | None = None
     warehouse: int | None = None
-    freight: Decimal = Decimal("0")
+    freight: Money = Decimal("0")
 
 
 class ShipmentRef(Schema):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from catalog.models import Carrier, Supplier, Warehouse
-from core.forms import BootstrapFormMixin, searchable
+from core.forms import BootstrapFormMixin, MoneyField, searchable
 from orders.models import Order, OrderLine
 
 from .models import NoteChannel, ReturnDestination, TicketReason, TicketType
@@ -54,14 +54,14 @@ class TicketForm(BootstrapFormMixin, forms.Form):
     return_warehouse = forms.ModelChoiceField(label=_("Return warehouse"), queryset=Warehouse.objects.none(),
                                               required=False)
     charge_back = forms.BooleanField(label=_("Charge back to the supplier"), required=False)
-    charge_back_amount = forms.DecimalField(label=_("Charge-back amount"), required=False, min_value=0,
+    charge_back_amount = MoneyField(label=_("Charge-back amount"), required=False, min_value=0,
                                             max_digits=12, decimal_places=2,
                                             help_text=_("Empty: returned quantity × supplier unit price."))
     # 2. compensation
     compensate = forms.BooleanField(label=_("Compensate"), required=False)
-    manufacturer_amount = forms.DecimalField(label=_("Manufacturer compensation"), required=False, min_value=0,
+    manufacturer_amount = MoneyField(label=_("Manufacturer compensation"), required=False, min_value=0,
                                              max_digits=12, decimal_places=2, initial=Decimal("0.00"))
-    seller_amount = forms.DecimalField(label=_("Seller compensation"), required=False, min_value=0,
+    seller_amount = MoneyField(label=_("Seller compensation"), required=False, min_value=0,
                                        max_digits=12, decimal_places=2, initial=Decimal("0.00"))
 
     SECTION_INFO = ("type", "order", "handler", "supplier", "reason", "description", "return_carrier",
@@ -162,7 +162,7 @@ class ActionForm(BootstrapFormMixin, forms.Form):
     the refund's amount, date and reference."""
 
     comment = forms.CharField(label=_("Comment"), required=False, max_length=300)
-    refund_amount = forms.DecimalField(label=_("Refund amount"), required=False, min_value=0, max_digits=12,
+    refund_amount = MoneyField(label=_("Refund amount"), required=False, min_value=0, max_digits=12,
                                        decimal_places=2)
     refund_date = forms.DateField(label=_("Refund date"), required=False,
                                   widget=forms.DateInput(attrs={"type": "date"}))
@@ -208,7 +208,7 @@ class OutboundShipmentForm(BootstrapFormMixin, forms.Form):
                                       required=False)
     warehouse = forms.ModelChoiceField(label=_("Warehouse (company dispatch)"), queryset=Warehouse.objects.none(),
                                        required=False)
-    freight = forms.DecimalField(label=_("Freight"), required=False, min_value=0, max_digits=12, decimal_places=2)
+    freight = MoneyField(label=_("Freight"), required=False, min_value=0, max_digits=12, decimal_places=2)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

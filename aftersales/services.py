@@ -9,7 +9,7 @@ and finishes by recomputing the order's after-sales status (`sync_order_aftersal
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from accounts.roles import Role
+from core.parsing import parse_money
 from core.transitions import perform
 from inventory.models import Direction, MoveKind
 from inventory.services import StockMove, move_stock
@@ -100,16 +101,14 @@ def _money(value, field, errors, *, required=False):
         if required:
             errors.setdefault(field, []).append(_("Enter an amount."))
         return None
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        errors.setdefault(field, []).append(_("Enter a number."))
+    try:  # core.parsing.parse_money: the project's one money parser (never rounds)
+        amount = parse_money(value)
+    except ValidationError as exc:
+        errors.setdefault(field, []).append(_("At most 2 decimal places and 10 digits.") if exc.code in (
+            "max_digits", "max_decimal_places") else _("Enter a number."))
         return None
-    if not amount.is_finite() or amount < 0:
+    if amount < 0:
         errors.setdefault(field, []).append(_("The amount must be 0 or more."))
-        return None
-    if amount != amount.quantize(CENT) or amount > MAX_AMOUNT:
-        errors.setdefault(field, []).append(_("At most 2 decimal places and 10 digits."))
         return None
     return amount
 

@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
 
+from core.parsing import parse_id
 from core.transitions import transition_label
 from core.views import ConsignListView
 from inventory.services import StockError
@@ -105,7 +106,7 @@ class TicketFormView(PermissionRequiredMixin, TemplateView):
         order = kwargs.pop("order", None)
         if order is None:
             order_id = form["order"].value()
-            order = Order.objects.filter(pk=order_id).first() if str(order_id or "").isdigit() else None
+            order = Order.objects.filter(pk=parse_id(order_id)).first() if parse_id(order_id) else None
         context = super().get_context_data(form=form, ticket=ticket, **kwargs)
         if order is not None:
             context.update(_order_part_context(order, ticket, kwargs.get("quantities"), kwargs.get("line_errors")))
@@ -118,7 +119,7 @@ class TicketFormView(PermissionRequiredMixin, TemplateView):
         quantities = {}
         line_errors = {}
         for key, value in request.POST.items():
-            if key.startswith(LINE_PREFIX) and key[len(LINE_PREFIX):].isdigit():
+            if key.startswith(LINE_PREFIX) and parse_id(key[len(LINE_PREFIX):]):
                 quantities[int(key[len(LINE_PREFIX):])] = value
         if form.is_valid():
             data = form.ticket_data(request.POST)
@@ -171,9 +172,10 @@ class OrderPartView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         order_id = self.request.GET.get("order", "")
-        order = Order.objects.select_related("store").filter(pk=order_id).first() if order_id.isdigit() else None
+        order = Order.objects.select_related("store").filter(pk=parse_id(order_id)).first() if parse_id(order_id) \
+            else None
         ticket_id = self.request.GET.get("ticket", "")
-        ticket = Ticket.objects.filter(pk=ticket_id).first() if ticket_id.isdigit() else None
+        ticket = Ticket.objects.filter(pk=parse_id(ticket_id)).first() if parse_id(ticket_id) else None
         context = super().get_context_data(oob=True, **kwargs)
         if order is not None:
             context.update(_order_part_context(order, ticket))
@@ -327,7 +329,7 @@ class AssignView(PermissionRequiredMixin, View):
         if not form.is_valid():
             messages.error(request, _("Pick the handler to assign the tickets to."))
             return redirect(target)
-        ids = [int(v) for v in request.POST.getlist("ticket") if v.isdigit()]
+        ids = [parse_id(v) for v in request.POST.getlist("ticket") if parse_id(v)]
         try:
             changed = assigning.assign_tickets(tickets=ids, handler=form.cleaned_data["handler"], actor=request.user)
         except ValidationError as exc:

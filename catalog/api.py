@@ -2,13 +2,12 @@
 (PATCH) for stores, suppliers, products, warehouses and carriers. Writes go through the same ModelForms
 as the pages (catalog/forms.py) and need the same permissions (catalog.view_/add_/change_<model>)."""
 
-from decimal import Decimal
-
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import FilterSchema, ModelSchema, Query, Router, Status
 
 from core.api import Input, PageIn, page_of, paginate, require_permissions, save_form
+from core.api_types import Count, Money
 from core.idempotency import idempotent
 
 from .forms import CarrierForm, ProductForm, StoreForm, SupplierForm, WarehouseForm
@@ -79,7 +78,7 @@ class SupplierIn(Input):
     contact_phone: str | None = None
     contact_email: str | None = None
     address: str | None = None
-    promised_dispatch_hours: int | None = None
+    promised_dispatch_hours: Count | None = None
     portal_users: list[int] | None = None
     is_active: bool | None = None
 
@@ -90,9 +89,9 @@ class ProductIn(Input):
     sku: str | None = None
     name: str | None = None
     default_supplier: int | None = None
-    supplier_unit_cost: Decimal | None = None
-    list_price: Decimal | None = None
-    low_stock_threshold: int | None = None
+    supplier_unit_cost: Money | None = None
+    list_price: Money | None = None
+    low_stock_threshold: Count | None = None
     is_active: bool | None = None
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from core.forms import BootstrapFormMixin, searchable
+from core.forms import BootstrapFormMixin, MoneyField, searchable
 
 from .models import Carrier, Product, Store, Supplier, Warehouse
 
@@ -73,6 +73,7 @@ class ProductForm(BootstrapFormMixin, forms.ModelForm):
         model = Product
         fields = ["sku", "name", "default_supplier", "supplier_unit_cost", "list_price",
                   "low_stock_threshold", "is_active"]
+        field_classes = {"supplier_unit_cost": MoneyField, "list_price": MoneyField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

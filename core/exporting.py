@@ -15,6 +15,7 @@ Exports larger than `settings.EXPORT_MAX_ROWS` (default 100 000) should be built
 import csv
 import datetime
 import decimal
+import html
 import re
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -24,7 +25,9 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.functional import Promise
+from django.utils.html import strip_tags
 from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeData
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -73,6 +76,8 @@ def cell_value(value):
         return value
     if isinstance(value, Promise):
         value = str(value)
+    if isinstance(value, SafeData):  # markup made for a page (a link, a badge): its text, never the tags
+        value = " ".join(html.unescape(strip_tags(str(value))).split())
     return neutralise(force_str(value))
 
 

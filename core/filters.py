@@ -14,7 +14,11 @@ MAX_SEARCH_TERMS = 5
 
 class ConsignFilterSet(django_filters.FilterSet):
     """Subclasses name `search_fields`; `q` then matches rows where every word of the query appears in
-    at least one of those fields (case-insensitive), e.g. `search_fields = ("sku", "name")`."""
+    at least one of those fields (case-insensitive), e.g. `search_fields = ("sku", "name")`.
+
+    Every list page's filter set derives from this one: its form bounds each number to its column
+    (core.forms.bound_to_columns), so `?waiting_hours=1e122` or an id of "²" is a filter error shown
+    above the list (which is then empty), never a crash."""
 
     search_fields: tuple[str, ...] = ()
 
@@ -26,8 +30,8 @@ class ConsignFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.search_fields:
-            self.filters.pop("q", None)
+        if not self.search_fields and getattr(self.filters.get("q"), "method", None) == "filter_search":
+            self.filters.pop("q", None)  # the shared search box, unused here (a subclass's own `q` stays)
         else:
             self.filters["q"].field.widget.attrs.setdefault("placeholder", _("Search…"))
 

@@ -41,11 +41,11 @@ import re
 import time
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils.formats import number_format
@@ -64,6 +64,7 @@ from .import_files import (
     read_xlsx_rows,
     too_many_rows,
 )
+from .parsing import INT32_MAX, parse_integer, parse_money, text_problem
 
 PREVIEW_ROWS = 50
 MAX_STORED_MESSAGES = 1000
@@ -353,8 +354,10 @@ class Importer:
         for offset, row in enumerate(mapped):
             line = offset + 2  # the spreadsheet's own row number: the header is row 1
             skip = None
+            unreadable = {name: problem for name, value in row.items() if (problem := text_problem(value))}
             try:
-                cleaned, errors = self.clean_row(row)
+                # a cell that cannot be stored (a NUL byte) is the row's error before any importer reads it
+                cleaned, errors = (None, unreadable) if unreadable else self.clean_row(row)
             except SkipRow as signal:
                 cleaned, errors, skip = None, {}, signal.reason
             errors = dict(errors or {})
@@ -422,8 +425,10 @@ class Importer:
     # ---- helpers for clean_row ---------------------------------------------------------------------
     @staticmethod
     def text(value, *, max_length=None, required=True):
-        """(value, error) for a text cell."""
+        """(value, error) for a text cell: no NUL bytes, at most `max_length` characters."""
         text = "" if value is None else str(value).strip()
+        if problem := text_problem(text):
+            return None, problem
         if required and not text:
             return None, _("a value is required.")
         if max_length and len(text) > max_length:
@@ -432,47 +437,27 @@ class Importer:
 
     @staticmethod
     def decimal(value, *, places=2, minimum=None, required=True, max_digits=12):
-        """(Decimal, error) for a money/number cell; thousands separators and ¥/$ signs are accepted."""
+        """(Decimal, error) for a money cell, read by core.parsing.parse_money: thousands separators and ¥/$
+        signs are accepted; more than `places` decimal places or more digits than the column holds
+        (`max_digits`) are an error of the row, never rounded or a crash."""
         if value in ("", None):
             return (None, _("a value is required.")) if required else (None, None)
-        if isinstance(value, bool):
-            return None, _("'%(value)s' is not a number.") % {"value": value}
-        text = str(value).strip().replace(",", "").replace("¥", "").replace("￥", "").replace("$", "")
         try:
-            number = Decimal(text)
-        except InvalidOperation:
-            return None, _("'%(value)s' is not a number.") % {"value": value}
-        if not number.is_finite():
-            return None, _("'%(value)s' is not a number.") % {"value": value}
-        quantum = Decimal(1).scaleb(-places)
-        if number != number.quantize(quantum) and abs(number - number.quantize(quantum)) > Decimal("1e-9"):
-            return None, _("'%(value)s' has more than %(places)s decimal places.") % {"value": value, "places": places}
-        number = number.quantize(quantum)
-        if len(number.as_tuple().digits) > max_digits:
-            return None, _("'%(value)s' is too large.") % {"value": value}
-        if minimum is not None and number < minimum:
-            return None, _("'%(value)s' must be at least %(min)s.") % {"value": value, "min": minimum}
-        return number, None
+            return parse_money(value, places=places, max_digits=max_digits, minimum=minimum), None
+        except ValidationError as exc:
+            return None, exc.messages[0]
 
     @staticmethod
-    def integer(value, *, minimum=None, required=True, default=None):
-        """(int, error) for a whole-number cell."""
+    def integer(value, *, minimum=None, required=True, default=None, maximum=INT32_MAX):
+        """(int, error) for a whole-number cell inside the column's range (a PostgreSQL integer by default)."""
         if value in ("", None):
             if required:
                 return None, _("a value is required.")
             return default, None
-        if isinstance(value, bool):
-            return None, _("'%(value)s' is not a whole number.") % {"value": value}
         try:
-            number = Decimal(str(value).strip().replace(",", ""))
-            if not number.is_finite() or number != number.to_integral_value():
-                raise InvalidOperation
-            number = int(number)
-        except InvalidOperation:
-            return None, _("'%(value)s' is not a whole number.") % {"value": value}
-        if minimum is not None and number < minimum:
-            return None, _("'%(value)s' must be at least %(min)s.") % {"value": value, "min": minimum}
-        return number, None
+            return parse_integer(value, minimum=minimum, maximum=maximum), None
+        except ValidationError as exc:
+            return None, exc.messages[0]
 
 
 def _display(value):

@@ -14,12 +14,23 @@ For exports a column gives its typed value (numbers, dates, booleans stay number
 define `value_<column>(self, value, record)` on the table to export something else than the cell,
 and `exclude_from_export=True` on a column that has no place in a spreadsheet (buttons)."""
 
+import html
+
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import SafeData
 from django.utils.translation import gettext_lazy as _
 from django_tables2.rows import BoundRow
 
 EXPORT_CHUNK_SIZE = 2000
+
+
+def plain(value):
+    """`value` without markup: HTML made for the page (a SafeString, a rendered template) becomes the text it
+    shows; other values are returned as they are (text typed by a person is data, not markup)."""
+    if isinstance(value, SafeData) or (isinstance(value, str) and "<" in value and "href=" in value):
+        return " ".join(html.unescape(strip_tags(str(value))).split())
+    return value
 
 
 class EditLinkColumn(tables.Column):
@@ -85,11 +96,13 @@ class ConsignTable(tables.Table):
         return [str(column.header) for column in self.export_columns()]
 
     def export_value(self, row, bound_column):
-        if not hasattr(self, f"value_{bound_column.name}") and isinstance(
-            bound_column.column, _STRINGIFYING_COLUMNS
-        ):
+        """The cell as a spreadsheet wants it: the typed value, or the text a person reads — never markup: a
+        `render_<column>` (a link, a badge) that serves as the export value, a template column or any safe
+        string is reduced to the text it shows (define `value_<column>` to export something else)."""
+        name = bound_column.name
+        if not hasattr(self, f"value_{name}") and isinstance(bound_column.column, _STRINGIFYING_COLUMNS):
             return bound_column.accessor.resolve(row.record, quiet=True)
-        return row.get_cell_value(bound_column.name)
+        return plain(row.get_cell_value(name))
 
     def export_rows(self, records):
         """One list of values per record, in the order of `export_headers()`; records are read lazily."""

@@ -27,9 +27,12 @@ from django_tables2 import SingleTableMixin
 from django_tables2.paginators import LazyPaginator
 
 from . import exporting
+from .forms import bound_to_columns
+from .parsing import parse_id
 
 EXPORT_PARAM = "_export"
 PER_PAGE_PARAM = "per_page"
+MAX_PAGE = 1_000_000  # deeper than any list is paged by hand; narrow the filters instead
 
 
 def stable_order(queryset):
@@ -55,12 +58,22 @@ class ConsignListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
         table = self.get_table_class()(data=self.get_table_data(), **kwargs)
         self.configure_table(table)
         per_page = self.get_per_page(table)
-        page = self.request.GET.get(table.prefixed_page_field, 1)
+        page = parse_id(self.request.GET.get(table.prefixed_page_field, 1))
+        if page is None or page > MAX_PAGE:  # "²", "1e3", 10**23: the first page, never a crash
+            page = 1
         try:
             table.paginate(paginator_class=self.paginator_class, page=page, per_page=per_page)
         except (PageNotAnInteger, EmptyPage):
             table.paginate(paginator_class=self.paginator_class, page=1, per_page=per_page)
         return table
+
+    def get_filterset(self, filterset_class):
+        """The filter set, its number fields bounded to their columns (core.forms.bound_to_columns): a filter
+        value out of range is a filter error above an empty list, whatever base the filter set has."""
+        filterset = super().get_filterset(filterset_class)
+        for field in filterset.form.fields.values():
+            bound_to_columns(field)
+        return filterset
 
     def configure_table(self, table):
         """Sorting from the request (only the table's orderable columns) and a stable order."""

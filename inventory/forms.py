@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product, Supplier, Warehouse
-from core.forms import BootstrapFormMixin, searchable
+from core.forms import BootstrapFormMixin, MoneyField, searchable
 
 from .documents import CountData, ReceiptLineData, TransferLineData
 
@@ -37,7 +37,7 @@ class GoodsReceiptForm(_PickMixin, forms.Form):
 class ReceiptLineForm(_PickMixin, forms.Form):
     product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1_000_000)
-    unit_cost = forms.DecimalField(label=_("Unit cost"), min_value=0, max_digits=12, decimal_places=2)
+    unit_cost = MoneyField(label=_("Unit cost"), min_value=0, max_digits=12, decimal_places=2)
 
     def as_line(self):
         d = self.cleaned_data

@@ -7,6 +7,8 @@ from catalog.models import Store
 from .models import FulfilmentStatus, Order
 from .selectors import awaiting_shipment_longer_than, ordered_between
 
+MAX_WAITING_HOURS = 24 * 366 * 10
+
 
 class OrderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Order no."), field_name="external_order_no", method="filter_number")
@@ -20,6 +22,7 @@ class OrderFilter(django_filters.FilterSet):
                                            widget=forms.DateInput(attrs={"type": "date"}))
     waiting_hours = django_filters.NumberFilter(
         label=_("Awaiting shipment for more than (hours)"), method="filter_waiting_hours", min_value=0,
+        max_value=MAX_WAITING_HOURS,  # ten years; a larger number is a filter error, not an overflow
     )
 
     class Meta:

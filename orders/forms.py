@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product, Store
-from core.forms import BootstrapFormMixin, searchable
+from core.forms import BootstrapFormMixin, MoneyField, searchable
 
 from .services import LineData
 
@@ -33,7 +33,7 @@ class OrderForm(BootstrapFormMixin, forms.Form):
 class OrderLineForm(BootstrapFormMixin, forms.Form):
     product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1_000_000)
-    unit_price = forms.DecimalField(label=_("Unit price"), min_value=0, max_digits=12, decimal_places=2)
+    unit_price = MoneyField(label=_("Unit price"), min_value=0, max_digits=12, decimal_places=2)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

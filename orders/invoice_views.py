@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 
 from accounts.access import requires_permissions
 from core.filters import ConsignFilterSet
-from core.forms import BootstrapFormMixin
+from core.forms import BootstrapFormMixin, MoneyField
 from core.tables import ConsignTable, MoneyColumn
 from core.views import ConsignListView
 
@@ -35,7 +35,7 @@ class InvoiceForm(BootstrapFormMixin, forms.Form):
     number = forms.CharField(label=gettext_lazy("Invoice no."), max_length=40, required=False,
                              help_text=gettext_lazy("VAT invoices: the number printed by the tax system. "
                                                     "Commercial invoices are numbered by Consign."))
-    amount = forms.DecimalField(label=gettext_lazy("Amount"), max_digits=12, decimal_places=2, min_value=0,
+    amount = MoneyField(label=gettext_lazy("Amount"), max_digits=12, decimal_places=2, min_value=0,
                                 required=False,
                                 help_text=gettext_lazy("VAT invoices: the invoiced amount. Commercial "
                                                        "invoices take the order total."))

@@ -12,7 +12,7 @@ the document stays the same afterwards."""
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +22,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.parsing import parse_money
 from core.pdf import render_pdf
 
 from .models import (
@@ -87,14 +88,12 @@ def validate_invoice_file(upload):
 
 
 def _clean_amount(amount):
-    try:
-        amount = Decimal(str(amount))
-    except (InvalidOperation, ValueError, TypeError):
-        amount = None
-    if amount is None or not amount.is_finite() or amount <= 0:
-        raise ValidationError({"amount": [_("The amount must be above 0.")]})
-    if amount != amount.quantize(Decimal("0.01")) or amount >= Decimal("1e10"):
-        raise ValidationError({"amount": [_("The amount has at most 2 decimal places and 10 digits.")]})
+    try:  # core.parsing.parse_money: the project's one money parser (never rounds)
+        amount = parse_money(amount, minimum=Decimal("0.01"))
+    except ValidationError as exc:
+        if exc.code in ("max_digits", "max_decimal_places"):
+            raise ValidationError({"amount": [_("The amount has at most 2 decimal places and 10 digits.")]}) from None
+        raise ValidationError({"amount": [_("The amount must be above 0.")]}) from None
     return amount
 
 

@@ -4,7 +4,7 @@ short (driven by shipments.closing), and the one function that writes its derive
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
+from core.parsing import parse_money
 from core.transitions import perform
 from notifications.services import notify
 
@@ -97,15 +98,14 @@ def validate_order_data(*, store, data):
             line_errors.append(_("Line %(n)d: product %(sku)s is inactive.") % {"n": number, "sku": line.product.sku})
         if isinstance(line.quantity, bool) or not isinstance(line.quantity, int) or line.quantity <= 0:
             line_errors.append(_("Line %(n)d: the quantity must be a whole number above 0.") % {"n": number})
-        try:
-            price = Decimal(str(line.unit_price))
-        except (InvalidOperation, ValueError, TypeError):
-            price = None
-        if price is None or not price.is_finite() or price < 0:
-            line_errors.append(_("Line %(n)d: the unit price must be 0 or more.") % {"n": number})
-        elif price != price.quantize(Decimal("0.01")) or price >= Decimal("1e10"):
-            line_errors.append(_("Line %(n)d: the unit price has at most 2 decimal places and 10 digits.")
-                               % {"n": number})
+        try:  # core.parsing.parse_money: the project's one money parser (never rounds)
+            price = parse_money(line.unit_price, minimum=Decimal("0"))
+        except ValidationError as exc:
+            if exc.code in ("max_digits", "max_decimal_places"):
+                line_errors.append(_("Line %(n)d: the unit price has at most 2 decimal places and 10 digits.")
+                                   % {"n": number})
+            else:
+                line_errors.append(_("Line %(n)d: the unit price must be 0 or more.") % {"n": number})
         else:
             line.unit_price = price
     if line_errors:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Supplier
-from core.forms import BootstrapFormMixin, searchable
+from core.forms import BootstrapFormMixin, MoneyField, searchable
 
 from .models import ConfirmationMethod, EntryKind, PaymentMethod, StatementState
 
@@ -61,7 +61,7 @@ class ConfirmationForm(BootstrapFormMixin, forms.Form):
 
 
 class PaymentForm(BootstrapFormMixin, forms.Form):
-    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2,
+    amount = MoneyField(label=_("Amount"), max_digits=14, decimal_places=2,
                                 validators=[MinValueValidator(Decimal("0.01"))])
     paid_on = forms.DateField(label=_("Payment date"), widget=DATE, initial=timezone.localdate)
     method = forms.ChoiceField(label=_("Method"), choices=PaymentMethod.choices)

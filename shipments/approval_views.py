@@ -17,6 +17,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from catalog.models import Store, Supplier, Warehouse
 from core.filters import ConsignFilterSet
+from core.parsing import parse_id
 from core.tables import ConsignTable, NumberColumn
 from core.views import ConsignListView
 
@@ -95,7 +96,7 @@ class ApproveTickedView(PermissionRequiredMixin, View):
 
     def post(self, request):
         back = redirect(f"{reverse('shipments:approval_queue')}?{request.POST.get('filters', '')}")
-        ids = sorted({int(pk) for pk in request.POST.getlist("shipment") if pk.isdigit()})
+        ids = sorted({parse_id(pk) for pk in request.POST.getlist("shipment") if parse_id(pk)})
         if not ids:
             messages.error(request, _("Tick at least one shipment."))
             return back

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Carrier, Supplier, Warehouse
-from core.forms import BootstrapFormMixin, searchable
+from core.forms import BootstrapFormMixin, MoneyField, searchable
 from orders.models import FulfilmentStatus, Order
 
 from .models import ShipmentKind
@@ -26,7 +26,7 @@ class ShipmentHeaderForm(BootstrapFormMixin, forms.Form):
                                       widget=searchable(forms.Select()))
     warehouse = forms.ModelChoiceField(label=_("Warehouse"), required=False,
                                        queryset=Warehouse.objects.filter(is_active=True).order_by("name"))
-    freight = forms.DecimalField(label=_("Freight"), required=False, min_value=0, max_digits=12, decimal_places=2,
+    freight = MoneyField(label=_("Freight"), required=False, min_value=0, max_digits=12, decimal_places=2,
                                  initial=0)
 
     def __init__(self, *args, **kwargs):

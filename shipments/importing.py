@@ -1,8 +1,11 @@
 """Bulk tracking and delivery by file, through core.importing (preview with row errors; all or
 nothing). Tracking: shipment no., carrier code, tracking no. → dispatches each shipment. Status:
-shipment no., status (delivered / received) → marks each one; a shipment already there is skipped (a file
+shipment no., status (delivered / received) and optionally when (`at`: ISO 8601 with its timezone, between the
+previous step and now — the tracking file's `at` is the dispatch time, after the approval) → marks each one; a shipment already there is skipped (a file
 sent twice imports cleanly), and "received" for a shipment only dispatched marks it delivered first — the
 same rules as the delivery webhooks of shipments/api.py. The same services as the pages."""
+
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -12,6 +15,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from catalog.models import Carrier
 from core.import_files import ImportRefused
 from core.importing import Column, Importer, ImportResult, SkipRow, register
+from core.parsing import parse_outside_time
 
 from . import services
 from .models import Shipment, ShipmentState
@@ -33,6 +37,18 @@ class _ShipmentRows(Importer):
         if shipment is None:
             errors["shipment_no"] = _("No shipment has no. '%(no)s'.") % {"no": value}
         return shipment
+
+    def time_for(self, row, errors, *, after, after_label):
+        """The row's optional `at` (ISO 8601 with its timezone, between the shipment's previous step and now) as
+        text for the stored batch, None when the cell is empty; a refusal is the row's error on `at`."""
+        value = row.get("at")
+        if value in ("", None):
+            return None
+        try:
+            return parse_outside_time(str(value), after=after, after_label=after_label).isoformat()
+        except ValidationError as exc:
+            errors["at"] = exc.messages[0]
+            return None
 
     def run(self, rows, actor, step):
         done = 0
@@ -59,6 +75,7 @@ class TrackingImporter(_ShipmentRows):
         Column("shipment_no", gettext_lazy("shipment no."), aliases=["shipment", "发货单号", "发货单"]),
         Column("carrier", gettext_lazy("carrier code"), aliases=["carrier", "物流公司", "物流公司编码"]),
         Column("tracking_number", gettext_lazy("tracking no."), aliases=["tracking", "物流单号", "运单号"]),
+        Column("at", gettext_lazy("dispatched at"), required=False, aliases=["time", "发货时间"]),
     ]
 
     def prepare(self, rows):
@@ -79,9 +96,11 @@ class TrackingImporter(_ShipmentRows):
             errors["shipment_no"] = _("Shipment %(no)s is %(state)s; only approved or picking shipments can be "
                                       "dispatched.") % {"no": shipment.number,
                                                         "state": shipment.get_state_display()}
+        at = self.time_for(row, errors, after=shipment.approved_at if shipment else None,
+                           after_label=_("its approval"))
         if errors:
             return None, errors
-        return {"shipment_id": shipment.pk, "carrier_id": carrier.pk, "tracking_number": tracking}, {}
+        return {"shipment_id": shipment.pk, "carrier_id": carrier.pk, "tracking_number": tracking, "at": at}, {}
 
     def write(self, rows, actor):
         """Every row's shipment dispatched by one call of the bulk service (one statement per kind for the
@@ -94,13 +113,17 @@ class TrackingImporter(_ShipmentRows):
             shipments = Shipment.objects.in_bulk([row["shipment_id"] for row in chunk])
             try:
                 services.dispatch_shipments(
-                    [(shipments[row["shipment_id"]], carriers[row["carrier_id"]], row["tracking_number"])
-                     for row in chunk], actor=actor)
+                    [(shipments[row["shipment_id"]], carriers[row["carrier_id"]], row["tracking_number"],
+                      _time(row.get("at"))) for row in chunk], actor=actor)
             except (ValidationError, PermissionDenied, TransitionNotAllowed, ConcurrentTransition) as exc:
                 messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
                 raise ImportRefused(_("%(error)s Nothing was imported.") % {"error": " ".join(messages)}) from exc
             done += len(chunk)
         return ImportResult(updated=done)
+
+
+def _time(text):
+    return datetime.fromisoformat(text) if text else None
 
 
 STATUS_WORDS = {
@@ -118,6 +141,7 @@ class DeliveryStatusImporter(_ShipmentRows):
     columns = [
         Column("shipment_no", gettext_lazy("shipment no."), aliases=["shipment", "发货单号", "发货单"]),
         Column("status", gettext_lazy("status"), aliases=["状态"]),
+        Column("at", gettext_lazy("time"), required=False, aliases=["时间", "送达时间", "签收时间"]),
     ]
 
     def clean_row(self, row):
@@ -139,16 +163,23 @@ class DeliveryStatusImporter(_ShipmentRows):
                 errors["status"] = _("Shipment %(no)s is %(state)s; it cannot become %(target)s.") % {
                     "no": shipment.number, "state": shipment.get_state_display(),
                     "target": ShipmentState(status).label}
+        after = None
+        if shipment is not None:
+            after = shipment.dispatched_at if status == ShipmentState.DELIVERED else (
+                shipment.delivered_at or shipment.dispatched_at)
+        at = self.time_for(row, errors, after=after, after_label=_("its dispatch") if status ==
+                           ShipmentState.DELIVERED else _("its delivery"))
         if errors:
             return None, errors
-        return {"shipment_id": shipment.pk, "status": str(status)}, {}
+        return {"shipment_id": shipment.pk, "status": str(status), "at": at}, {}
 
     def write(self, rows, actor):
         def step(shipment, row):
             if shipment.state == ShipmentState.RECEIVED or shipment.state == row["status"]:
                 return  # got there since the preview (another file, the API): nothing to do
+            at = _time(row.get("at"))
             if row["status"] == ShipmentState.DELIVERED or shipment.state == ShipmentState.DISPATCHED:
-                shipment = services.mark_delivered(shipment, actor=actor)
+                shipment = services.mark_delivered(shipment, actor=actor, at=at)
             if row["status"] == ShipmentState.RECEIVED:
-                services.mark_received(shipment, actor=actor)
+                services.mark_received(shipment, actor=actor, at=at)
         return self.run(rows, actor, step)

@@ -19,6 +19,7 @@ from django.views import View
 
 from catalog.models import Store, Warehouse
 from core.filters import ConsignFilterSet
+from core.parsing import parse_id
 from core.tables import ConsignTable, NumberColumn
 from core.views import ConsignListView
 
@@ -118,7 +119,7 @@ class QueuePrintView(PermissionRequiredMixin, View):
                                     request=request)
             ids = list(filterset.qs.values_list("pk", flat=True)[:MAX_BATCH + 1])
         else:
-            ids = [pk for pk in request.POST.getlist("shipment") if pk.isdigit()]
+            ids = [parse_id(pk) for pk in request.POST.getlist("shipment") if parse_id(pk)]
         back = redirect(f"{_queue_url()}?{request.POST.get('filters', '')}")
         if len(ids) > MAX_BATCH:
             messages.error(request, _("More than %(n)d shipments match; narrow the filters.") % {"n": MAX_BATCH})

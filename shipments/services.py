@@ -8,7 +8,7 @@ checks open quantities under the order lock, so two drafts competing for the sam
 be saved. Transitions go through `core.transitions.perform` (permission + can_proceed + log)."""
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -21,6 +21,7 @@ from django_fsm.signals import post_transition
 
 from catalog.models import Carrier
 from core.errors import RowError
+from core.parsing import check_outside_time, parse_id, parse_money
 from core.transitions import perform, perform_many
 from inventory.services import InsufficientStock, ReservationRequest, consume, release, reserve
 from notifications.services import RoleMessage, notify, notify_role_many
@@ -72,18 +73,16 @@ def _as_line(line):
 
 
 def _money(value, *, field, errors, label):
+    """The amount read by core.parsing.parse_money (never rounded), or None with the field's error."""
     try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        amount = None
-    if amount is None or not amount.is_finite() or amount < 0:
-        errors.setdefault(field, []).append(_("%(what)s must be 0 or more.") % {"what": label})
+        return parse_money(value, minimum=Decimal("0"))
+    except ValidationError as exc:
+        if exc.code in ("max_digits", "max_decimal_places"):
+            errors.setdefault(field, []).append(_("%(what)s has at most 2 decimal places and 10 digits.")
+                                                % {"what": label})
+        else:
+            errors.setdefault(field, []).append(_("%(what)s must be 0 or more.") % {"what": label})
         return None
-    if amount >= Decimal("1e10") or amount != amount.quantize(CENT):  # a huge one cannot be quantized
-        errors.setdefault(field, []).append(_("%(what)s has at most 2 decimal places and 10 digits.")
-                                            % {"what": label})
-        return None
-    return amount
 
 
 def _line_label(number, order_line):
@@ -461,7 +460,6 @@ def reopen_shipment(shipment, *, actor, comment=""):
                                          "never reopened; enter its replacement from the ticket.")
                                        % {"no": shipment.number})
         if shipment.state == S.REJECTED:
-
             open_by_line = {line.pk: line for line in selectors.order_lines_with_open_quantity(order.pk)}
             problems = []
             for number, line in enumerate(_lines(shipment), start=1):
@@ -495,8 +493,8 @@ def start_picking_many(shipments, *, actor, comment=""):
 def _tracking(carrier, tracking_number):
     errors = {}
     if isinstance(carrier, (int, str)) and carrier != "":
-        carrier = Carrier.objects.filter(pk=carrier).first() if str(carrier).isdigit() else \
-            Carrier.objects.filter(code=carrier).first()
+        carrier = Carrier.objects.filter(code=carrier).first() or (
+            Carrier.objects.filter(pk=parse_id(carrier)).first() if parse_id(carrier) else None)
     if not isinstance(carrier, Carrier):
         errors["carrier"] = [_("Pick the carrier.")]
     elif not carrier.is_active:
@@ -511,9 +509,21 @@ def _tracking(carrier, tracking_number):
     return carrier, tracking_number
 
 
-def dispatch_shipment(shipment, *, actor, carrier, tracking_number, comment=""):
-    """Dispatch one shipment with carrier + tracking no.: `dispatch_shipments` for one."""
-    return dispatch_shipments([(shipment, carrier, tracking_number)], actor=actor, comment=comment)[0]
+def dispatch_shipment(shipment, *, actor, carrier, tracking_number, comment="", at=None):
+    """Dispatch one shipment with carrier + tracking no. (and when it left, if reported: `at`, between its
+    approval and now): `dispatch_shipments` for one."""
+    return dispatch_shipments([(shipment, carrier, tracking_number, at)], actor=actor, comment=comment)[0]
+
+
+def _check_times(shipments, times, *, previous, label):
+    """Refuse (OutsideTimeRefused, under the rows' lock) a reported time that is naive, in the future or
+    before the shipment's previous step (`previous(shipment)` → (time, its name))."""
+    for shipment in shipments:
+        at = times.get(shipment.pk)
+        if at is not None:
+            after, after_label = previous(shipment)
+            check_outside_time(at, after=after, after_label=after_label,
+                               label=shipment.number if len(shipments) > 1 else label)
 
 
 def dispatch_shipments(dispatches, *, actor, comment=""):
@@ -525,11 +535,12 @@ def dispatch_shipments(dispatches, *, actor, comment=""):
     entries: goods per line (qty × supplier unit price) and the freight once. Then each order concerned
     re-derives its fulfilment status (its sale shipments' totals read in one query for all). Returns the
     shipments, in the given order."""
-    dispatches = list(dispatches)
+    dispatches = [(*d, None) if len(d) == 3 else tuple(d) for d in dispatches]  # (…, at) optional
     if not dispatches:
         return []
     tracked = {}
-    for shipment, carrier, tracking_number in dispatches:
+    times = {shipment.pk: at for shipment, _c, _t, at in dispatches if at is not None}
+    for shipment, carrier, tracking_number, _at in dispatches:
         try:
             tracked[shipment.pk] = _tracking(carrier, tracking_number)
         except ValidationError as exc:
@@ -538,12 +549,14 @@ def dispatch_shipments(dispatches, *, actor, comment=""):
             raise ValidationError({field: [_("Shipment %(no)s: %(error)s") % {"no": shipment.number, "error": m}
                                            for m in messages] for field, messages in exc.message_dict.items()}) from exc
     with transaction.atomic():
-        orders, shipments = _lock_many([shipment for shipment, _c, _t in dispatches])
+        orders, shipments = _lock_many([shipment for shipment, _c, _t, _at in dispatches])
+        _check_times(shipments, times, label=None,
+                     previous=lambda s: (s.approved_at, _("its approval")))
         fields = ["carrier", "tracking_number", "dispatched_at"]
 
         def tracking(shipment):
             carrier, tracking_number = tracked[shipment.pk]
-            return {"carrier": carrier, "tracking_number": tracking_number}
+            return {"carrier": carrier, "tracking_number": tracking_number, "at": times.get(shipment.pk)}
 
         company = [s for s in shipments if s.kind == ShipmentKind.COMPANY_DISPATCH]
         drop_ships = [s for s in shipments if s.kind != ShipmentKind.COMPANY_DISPATCH]
@@ -596,6 +609,8 @@ def _finish_many(orders, shipments, *, actor):
 def mark_delivered(shipment, *, actor, comment="", at=None):
     with transaction.atomic():
         order, shipment = _lock(shipment)
+        _check_times([shipment], {shipment.pk: at}, label=None,
+                     previous=lambda s: (s.dispatched_at, _("its dispatch")))
         perform(shipment, "mark_delivered", actor=actor, comment=comment, update_fields=["delivered_at"], at=at)
         return _finish(order, shipment, actor=actor)
 
@@ -603,6 +618,8 @@ def mark_delivered(shipment, *, actor, comment="", at=None):
 def mark_received(shipment, *, actor, comment="", at=None):
     with transaction.atomic():
         order, shipment = _lock(shipment)
+        _check_times([shipment], {shipment.pk: at}, label=None,
+                     previous=lambda s: (s.delivered_at or s.dispatched_at, _("its delivery")))
         perform(shipment, "mark_received", actor=actor, comment=comment, update_fields=["received_at"], at=at)
         return _finish(order, shipment, actor=actor)
 

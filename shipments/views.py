@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
 
 from core.forms import add_service_errors
+from core.parsing import parse_id
 from core.views import ConsignListView
 from inventory.models import StockBalance
 from orders.models import Order
@@ -79,8 +80,8 @@ class ShipmentFormMixin(PermissionRequiredMixin):
     def header(self, data):
         order = None
         order_id = data.get("order")
-        if order_id and str(order_id).isdigit():
-            order = Order.objects.select_related("store").filter(pk=order_id).first()
+        if parse_id(order_id):
+            order = Order.objects.select_related("store").filter(pk=parse_id(order_id)).first()
         kind = data.get("kind") or ShipmentKind.COMPANY_DISPATCH
         if kind not in ShipmentKind.values:
             kind = ShipmentKind.COMPANY_DISPATCH
@@ -89,7 +90,7 @@ class ShipmentFormMixin(PermissionRequiredMixin):
     def part_context(self, data, *, bound=False):
         order, kind = self.header(data)
         warehouse_id = data.get("warehouse") or None
-        if warehouse_id and not str(warehouse_id).isdigit():
+        if warehouse_id and not parse_id(warehouse_id):
             warehouse_id = None
         lines = _lines_context(order, kind, warehouse_id, data if bound else None)
         form_data = {"order": order.pk if order else "", "kind": kind, "warehouse": warehouse_id or "",

@@ -48,7 +48,8 @@ def test_a_carrier_reports_delivery_by_tracking_no_and_a_retry_changes_nothing(a
     shipment = dispatched(world)
     carrier_hook, _ = api_client(user=world.warehouse_user)
     url = f"/api/v1/shipments/by-tracking/{world.carrier.code.upper()}/SF1234567890/deliver"
-    at = "2026-11-20T09:15:00+08:00"
+    beijing = datetime.timezone(datetime.timedelta(hours=8))
+    at = datetime.datetime.now(beijing).replace(microsecond=0).isoformat()  # after the dispatch, not in the future
 
     first = post(carrier_hook, url, {"at": at})
     assert first.status_code == 200, first.json()
@@ -56,7 +57,7 @@ def test_a_carrier_reports_delivery_by_tracking_no_and_a_retry_changes_nothing(a
     delivered_at = fresh(shipment).delivered_at
     assert delivered_at == datetime.datetime.fromisoformat(at)
 
-    retry = post(carrier_hook, url, {"at": "2026-11-21T10:00:00+08:00"})
+    retry = post(carrier_hook, url, {"at": datetime.datetime.now(beijing).isoformat()})
     assert retry.status_code == 200 and retry.json()["state"] == "delivered"
     assert fresh(shipment).delivered_at == delivered_at  # the first event stands
     assert logged(shipment, "mark_delivered") == 1
