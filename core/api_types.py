@@ -14,10 +14,18 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
-from pydantic import AwareDatetime, BeforeValidator, Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
-from .parsing import BIGINT_MAX, INT32_MAX, MONEY_MAX_DIGITS, parse_integer, parse_money, text_problem
+from .parsing import (
+    BIGINT_MAX,
+    INT32_MAX,
+    MONEY_MAX_DIGITS,
+    parse_integer,
+    parse_money,
+    parse_outside_time,
+    text_problem,
+)
 
 
 def _refuse(exc):
@@ -67,8 +75,16 @@ Id = Annotated[int, BeforeValidator(_whole), Field(ge=1, le=BIGINT_MAX, descript
 Text = Annotated[str, BeforeValidator(_text)]
 """Text without NUL bytes (PostgreSQL cannot store them); add Field(max_length=…) for the column."""
 
-OutsideTime = AwareDatetime
-"""A time a client reports: it must carry its timezone (a naive time is refused with 422)."""
+def _not_future(value):
+    try:
+        return parse_outside_time(value)
+    except ValidationError as exc:
+        raise _refuse(exc) from None
+
+
+OutsideTime = Annotated[AwareDatetime, AfterValidator(_not_future)]
+"""A time a client reports: it must carry its timezone and not lie in the future (beyond a few minutes of clock
+skew); a service checks it against the document's previous step (core.parsing.check_outside_time)."""
 
 
 def check_value(value):

@@ -3,6 +3,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Supplier, Warehouse
+from core.filters import ConsignFilterSet
 
 from .models import (
     Direction,
@@ -16,7 +17,7 @@ from .models import (
 )
 
 
-class BalanceFilter(django_filters.FilterSet):
+class BalanceFilter(ConsignFilterSet):
     q = django_filters.CharFilter(label=_("SKU or name"), method="filter_q")
     warehouse = django_filters.ModelChoiceFilter(label=_("Warehouse"), queryset=Warehouse.objects.order_by("name"))
     supplier = django_filters.ModelChoiceFilter(label=_("Supplier"), field_name="product__default_supplier",
@@ -42,7 +43,7 @@ class BalanceFilter(django_filters.FilterSet):
         return queryset
 
 
-class LedgerFilter(django_filters.FilterSet):
+class LedgerFilter(ConsignFilterSet):
     warehouse = django_filters.ModelChoiceFilter(label=_("Warehouse"), queryset=Warehouse.objects.order_by("name"))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=MoveKind.choices)
     direction = django_filters.ChoiceFilter(label=_("Direction"), choices=Direction.choices)
@@ -61,7 +62,7 @@ def document_filter(model, warehouse_fields):
         attrs["supplier"] = django_filters.ModelChoiceFilter(label=_("Supplier"),
                                                              queryset=Supplier.objects.order_by("name"))
     meta = type("Meta", (), {"model": model, "fields": list(attrs)})
-    return type(f"{model.__name__}Filter", (django_filters.FilterSet,), {**attrs, "Meta": meta})
+    return type(f"{model.__name__}Filter", (ConsignFilterSet,), {**attrs, "Meta": meta})
 
 
 GoodsReceiptFilter = document_filter(GoodsReceipt, ["warehouse"])

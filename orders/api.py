@@ -25,7 +25,7 @@ from pydantic import WrapValidator
 
 from catalog.models import Product, Store
 from core.api import ErrorOut, Input, PageIn, page_of, paginate, require_permissions
-from core.api_types import Money, Quantity
+from core.api_types import Money, OutsideTime, Quantity
 from core.idempotency import idempotent
 
 from . import selectors
@@ -52,7 +52,7 @@ class OrderIn(Input):
 
     store: int = Field(..., description="Store id")
     external_order_no: str = Field(..., max_length=64, description="The order number in the store")
-    ordered_at: datetime
+    ordered_at: OutsideTime = Field(..., description="When the customer ordered, with its timezone (not in the future)")
     recipient_name: str
     recipient_phone: str
     recipient_address: str

@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Store
+from core.filters import ConsignFilterSet
 
 from .models import FulfilmentStatus, Order
 from .selectors import awaiting_shipment_longer_than, ordered_between
@@ -10,7 +11,7 @@ from .selectors import awaiting_shipment_longer_than, ordered_between
 MAX_WAITING_HOURS = 24 * 366 * 10
 
 
-class OrderFilter(django_filters.FilterSet):
+class OrderFilter(ConsignFilterSet):
     q = django_filters.CharFilter(label=_("Order no."), field_name="external_order_no", method="filter_number")
     store = django_filters.ModelChoiceFilter(label=_("Store"), queryset=Store.objects.order_by("name"))
     fulfilment_status = django_filters.ChoiceFilter(label=_("Status"), choices=FulfilmentStatus.choices)

@@ -3,11 +3,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Supplier
+from core.filters import ConsignFilterSet
 
 from .models import SupplierAccountEntry
 
 
-class AccountFilter(django_filters.FilterSet):
+class AccountFilter(ConsignFilterSet):
     q = django_filters.CharFilter(label=_("Supplier"), field_name="name", lookup_expr="icontains")
 
     class Meta:
@@ -15,7 +16,7 @@ class AccountFilter(django_filters.FilterSet):
         fields = ["q"]
 
 
-class EntryDateFilter(django_filters.FilterSet):
+class EntryDateFilter(ConsignFilterSet):
     """Dates only: the running balance carries the opening balance before `date_from` (see selectors)."""
 
     date_from = django_filters.DateFilter(label=_("From"), method="keep", widget=forms.DateInput(attrs={"type": "date"}))

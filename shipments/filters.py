@@ -3,11 +3,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Store, Supplier, Warehouse
+from core.filters import ConsignFilterSet
 
 from .models import AWAITING_APPROVAL, Shipment, ShipmentKind, ShipmentState
 
 
-class ShipmentFilter(django_filters.FilterSet):
+class ShipmentFilter(ConsignFilterSet):
     q = django_filters.CharFilter(label=_("Shipment or order no."), method="filter_number")
     state = django_filters.ChoiceFilter(label=_("State"), choices=ShipmentState.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ShipmentKind.choices)

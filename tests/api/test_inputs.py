@@ -90,3 +90,20 @@ def test_an_order_line_that_cannot_be_stored_is_refused(api_client, line, field)
     assert response.status_code == 422, response.json()
     assert field in response.json()["errors"]
     assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize("ordered_at, why", [
+    ("2026-03-01T10:00:00", "timezone"), ("2999-01-01T10:00:00+08:00", "in the future"),
+])
+def test_an_order_time_without_its_timezone_or_in_the_future_is_refused(api_client, ordered_at, why):
+    client, user = api_client("sales")
+    store = StoreFactory(salesperson=user)
+    ProductFactory(sku="API-1")
+    body = {"store": store.pk, "external_order_no": "X-1", "ordered_at": ordered_at, "recipient_name": "张三",
+            "recipient_phone": "13800000000", "recipient_address": "上海",
+            "lines": [{"sku": "API-1", "quantity": 2, "unit_price": "9.90"}]}
+    response = post(client, "/api/v1/orders", body)
+
+    assert response.status_code == 422, response.json()
+    assert why in " ".join(response.json()["errors"]["ordered_at"])
+    assert not Order.objects.exists()
