@@ -149,13 +149,17 @@ def test_a_bulk_dispatch_with_one_bad_time_dispatches_none_and_names_the_shipmen
     client, _user = api_client(user=world.sales)
     rows = [{"shipment": first.pk, "carrier": world.carrier.code, "tracking_number": "SF1"},
             {"shipment": second.pk, "carrier": world.carrier.code, "tracking_number": "SF2",
-             "at": (timezone.now() + datetime.timedelta(days=1)).isoformat()}]
+             "at": (timezone.now() - datetime.timedelta(days=1)).isoformat()}]  # before its approval
 
     response = post(client, "/api/v1/shipments/bulk/dispatch", {"dispatches": rows})
 
     assert response.status_code == 422, response.json()
     assert second.number in " ".join(response.json()["errors"]["at"])
     assert {fresh(first).state, fresh(second).state} == {ShipmentState.APPROVED}
+
+    rows[1]["at"] = "2026-01-02T10:00:00"  # naive: the schema names the row's field
+    response = post(client, "/api/v1/shipments/bulk/dispatch", {"dispatches": rows})
+    assert response.status_code == 422 and "dispatches.1.at" in response.json()["errors"]
 
 
 # ---- the status file -----------------------------------------------------------------------------------
