@@ -1,5 +1,7 @@
 """Pieces every app's API router uses (config/api.py builds the NinjaAPI and answers these errors)."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
@@ -102,7 +104,23 @@ class PageIn(Schema):
     with_count: bool = Field(False, description="Also count every matching row (a COUNT query; off by default so "
                                                 "a list over millions of rows stays fast)")
     updated_since: AwareDatetime | None = Field(None, description="Only rows changed (for append-only rows: "
-                                                                   "posted) at or after this time; with its timezone")
+                                                                   "posted) at or after this time; with its "
+                                                                   "timezone, between the years 2000 and 2999")
+
+    @field_validator("updated_since")
+    @classmethod
+    def _in_our_era(cls, value):
+        """In UTC (the database refuses odd offsets such as -21:27), and within years a row can have."""
+        if value is None:
+            return value
+        try:
+            value = value.astimezone(datetime.UTC)
+        except OverflowError:
+            value = None
+        if value is None or not 2000 <= value.year <= 2999:
+            raise PydanticCustomError("value_error", "{message}",
+                                      {"message": _("Give a time between the years 2000 and 2999.")})
+        return value
 
 
 class PageOut(Schema):

@@ -127,3 +127,17 @@ def test_every_list_takes_updated_since_and_a_change_brings_a_row_back(api_clien
         response = client.get(concrete(path), {**required_query(params), "updated_since": since})
         assert response.status_code in (200, 403, 404), (path, response.status_code)
         assert "updated_since" in params, path
+
+
+@pytest.mark.parametrize("since", ["0014-04-28T06:19:03-21:27", "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00",
+                                   "2026-01-01T10:00:00"])
+def test_an_updated_since_outside_our_era_or_without_timezone_is_a_422(api_client, since):
+    client, _user = api_client("warehouse")
+    response = client.get("/api/v1/stock/receipts", {"updated_since": since})
+    assert response.status_code == 422 and list(response.json()["errors"]) == ["updated_since"]
+
+
+def test_an_updated_since_with_any_real_offset_is_read_in_utc(api_client):
+    client, _user = api_client("warehouse")
+    response = client.get("/api/v1/stock/balances", {"updated_since": "2026-01-01T00:00:00-21:27"})
+    assert response.status_code == 200 and response.json()["items"] == []
