@@ -96,6 +96,17 @@ def test_every_list_refuses_an_unknown_parameter_and_a_wrong_type_with_422(api_c
             assert list(response.json()["errors"]) == list(bad), (path, bad)
 
 
+def test_every_operation_refuses_an_unknown_query_parameter_before_doing_anything(api_client):
+    client, _user = api_client("manager")
+    for path, methods in openapi()["paths"].items():
+        for method in methods:
+            url = f"{concrete(path)}?bogus=1&also=2"
+            call = getattr(client, method)
+            response = call(url) if method == "get" else call(url, {}, content_type="application/json")
+            assert response.status_code == 422, (method, path, response.status_code)
+            assert response.json()["errors"] == {"also": ["Unknown parameter."], "bogus": ["Unknown parameter."]}
+
+
 def test_a_page_says_where_the_next_one_is_and_counts_only_when_asked(api_client):
     client, _user = api_client("manager")
     for _ in range(3):
