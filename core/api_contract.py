@@ -20,8 +20,10 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import DocsBase
+from pydantic import BaseModel
 
 from .api import ErrorOut
+from .api_types import check_value
 
 ERROR_STATUSES = {
     400: "The request breaks a business rule (a form or service refused it): `errors` per field.",
@@ -48,8 +50,19 @@ def _query_names(operation):
     return frozenset(names)
 
 
+def _problems(name, value):
+    """(field, message) for each value the database could not take (core.api_types.check_value: a NUL byte,
+    an integer beyond a bigint …), through parameter schemas field by field."""
+    if isinstance(value, BaseModel):
+        for field in type(value).model_fields:
+            yield from _problems(field, getattr(value, field))
+    elif problem := check_value(value):
+        yield name, problem
+
+
 def _refuse_unknown_query(operation):
-    """Wrap the operation's argument reading so that a query parameter it does not declare answers 422."""
+    """Wrap the operation's argument reading so that a query parameter it does not declare answers 422, and
+    so does a path or query value no column could hold (bodies check their own: core.api.Input)."""
     known = _query_names(operation)
     get_values = operation._get_values
 
@@ -58,7 +71,12 @@ def _refuse_unknown_query(operation):
         if unknown:
             raise NinjaValidationError([{"loc": ("query", name), "msg": _("Unknown parameter."),
                                          "type": "extra_forbidden"} for name in unknown])
-        return get_values(request, path_params, temporal_response)
+        values = get_values(request, path_params, temporal_response)
+        problems = [(field, message) for name, value in values.items() for field, message in _problems(name, value)]
+        if problems:
+            raise NinjaValidationError([{"loc": ("query", field), "msg": message, "type": "value_error"}
+                                        for field, message in problems])
+        return values
 
     operation._get_values = checked
 

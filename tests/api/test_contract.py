@@ -255,3 +255,17 @@ def test_the_docs_page_is_served_from_our_own_static_files(client):
     assert "swagger-ui-dist" in (base / "package-lock.json").read_text()
     vendor = (base / "scripts/vendor_assets.sh").read_text()
     assert "swagger-ui-dist/swagger-ui-bundle.js" in vendor and "swagger-ui-dist/swagger-ui.css" in vendor
+
+
+@pytest.mark.parametrize("params", [{"store": 2**70}, {"store": -(2**64)}, {"external_order_no": "A\x00B"}])
+def test_a_filter_value_no_column_can_hold_is_a_422_not_a_500(api_client, params):
+    client, _user = api_client("manager")
+    response = client.get("/api/v1/orders", params)
+    assert response.status_code == 422 and list(response.json()["errors"]) == list(params)
+
+
+def test_a_path_id_beyond_a_bigint_is_refused_as_json(api_client):
+    client, _user = api_client("manager")
+    response = client.get(f"/api/v1/shipments/{2**70}")
+    assert response.status_code in (404, 422) and response.json()["detail"]
+    assert client.get("/api/v1/supplier-entries", {"supplier": 2**63}).status_code == 422
