@@ -97,7 +97,7 @@ class TicketFormView(PermissionRequiredMixin, TemplateView):
                 form = TicketForm(initial=TicketForm.initial_for(ticket), current_order=ticket.order)
             else:
                 initial = {"handler": self.request.user.pk if self.request.user.has_role("sales") else None}
-                order = Order.objects.filter(pk=self.request.GET.get("order") or 0).first()
+                order = Order.objects.filter(pk=parse_id(self.request.GET.get("order")) or 0).first()
                 if order is not None:
                     initial["order"] = order.pk
                     supplier = selectors.prefill_supplier(order)
