@@ -116,6 +116,7 @@ class TicketRow(Schema):
     total_amount: Decimal
     created_at: datetime
     overdue: bool
+    updated_at: datetime = Field(..., description="Last change (compare with updated_since)")
 
 
 class TicketFilters(Schema):

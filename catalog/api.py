@@ -21,7 +21,7 @@ class StoreOut(ModelSchema):
 
     class Meta:
         model = Store
-        fields = ["id", "name", "platform", "salesperson", "is_active"]
+        fields = ["id", "name", "platform", "salesperson", "is_active", "updated_at"]
 
 
 class SupplierOut(ModelSchema):
@@ -30,7 +30,7 @@ class SupplierOut(ModelSchema):
     class Meta:
         model = Supplier
         fields = ["id", "name", "code", "kind", "contact_name", "contact_phone", "contact_email", "address",
-                  "promised_dispatch_hours", "is_active"]
+                  "promised_dispatch_hours", "is_active", "updated_at"]
 
 
 class ProductOut(ModelSchema):
@@ -39,7 +39,7 @@ class ProductOut(ModelSchema):
     class Meta:
         model = Product
         fields = ["id", "sku", "name", "default_supplier", "supplier_unit_cost", "list_price",
-                  "low_stock_threshold", "is_active"]
+                  "low_stock_threshold", "is_active", "updated_at"]
 
 
 class WarehouseOut(ModelSchema):
@@ -47,7 +47,7 @@ class WarehouseOut(ModelSchema):
 
     class Meta:
         model = Warehouse
-        fields = ["id", "code", "name", "address", "is_active"]
+        fields = ["id", "code", "name", "address", "is_active", "updated_at"]
 
 
 class CarrierOut(ModelSchema):
@@ -55,7 +55,7 @@ class CarrierOut(ModelSchema):
 
     class Meta:
         model = Carrier
-        fields = ["id", "code", "name", "tracking_url_pattern", "is_active"]
+        fields = ["id", "code", "name", "tracking_url_pattern", "is_active", "updated_at"]
 
 
 # ---- input: every field optional here; the ModelForm decides what is required -----------------------

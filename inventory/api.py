@@ -172,6 +172,7 @@ class ReceiptRow(Schema):
     state: str
     created_at: datetime
     posted_at: datetime | None
+    updated_at: datetime = Field(..., description="Last change (compare with updated_since)")
 
 
 def _invalid(errors):

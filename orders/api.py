@@ -104,6 +104,7 @@ class OrderRow(Schema):
     recipient_name: str
     fulfilment_status: str
     aftersales_status: str
+    updated_at: datetime = Field(..., description="Last change (compare with updated_since)")
 
 
 class OrderFilters(Schema):

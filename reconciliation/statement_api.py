@@ -155,6 +155,7 @@ class StatementOut(Schema):
     rejection_reason: str
     confirmation_method: str
     confirmed_at: datetime | None
+    updated_at: datetime = Field(..., description="Last change (compare with updated_since)")
 
 
 def _filters(f):

@@ -120,6 +120,7 @@ class ShipmentRow(Schema):
     tracking_number: str
     freight: Decimal
     entry_date: date
+    updated_at: datetime = Field(..., description="Last change (compare with updated_since)")
 
     @staticmethod
     def resolve_carrier(obj):
