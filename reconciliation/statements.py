@@ -329,6 +329,8 @@ def record_payment(*, statement, amount, paid_on, method, reference="", actor) -
         raise StatementError(_("Choose how it was paid."))
     if paid_on is None:
         raise StatementError(_("Give the payment date."))
+    if paid_on > timezone.localdate():  # a date reported from outside: not in the future (DESIGN.md)
+        raise StatementError(_("The payment date cannot be in the future."))
     with transaction.atomic():
         locked = Statement.objects.select_for_update().select_related("supplier").get(pk=statement.pk)
         if locked.state in PAYABLE_STATES and amount > locked.remaining:
