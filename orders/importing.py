@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from catalog.models import Product, Store
 from core.import_files import ImportRefused
 from core.importing import Column, Importer, ImportResult, SkipRow, register
+from core.parsing import CLOCK_SKEW
 
 from .models import Order, OrderSource
 from .services import LineData, OrderData, create_orders_in_bulk
@@ -177,6 +178,8 @@ class OrderImporter(Importer):
         elif ordered_at is None:
             errors["ordered_at"] = _("'%(value)s' is not a date and time (e.g. 2026-11-20 10:30).") % {
                 "value": row["ordered_at"]}
+        elif ordered_at > timezone.now() + CLOCK_SKEW:
+            errors["ordered_at"] = _("The order time cannot be in the future.")
         header["ordered_at"] = ordered_at
         for name, limit in (("recipient_name", 100), ("recipient_phone", 40), ("recipient_address", 300)):
             value, error = self.text(row[name], max_length=limit)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from core.parsing import parse_money
+from core.parsing import CLOCK_SKEW, parse_money
 from core.transitions import perform
 from notifications.services import notify
 
@@ -84,8 +84,11 @@ def validate_order_data(*, store, data):
             errors[name] = [_("At most %(n)d characters.") % {"n": limits[name]}]
     if not isinstance(data.ordered_at, datetime):
         errors["ordered_at"] = [_("The order date and time is required.")]
-    elif timezone.is_naive(data.ordered_at):
-        data.ordered_at = timezone.make_aware(data.ordered_at)
+    else:
+        if timezone.is_naive(data.ordered_at):  # typed on a page or read from a store's file: local time
+            data.ordered_at = timezone.make_aware(data.ordered_at)
+        if data.ordered_at > timezone.now() + CLOCK_SKEW:
+            errors["ordered_at"] = [_("The order time cannot be in the future.")]
     line_errors = []
     if not data.lines:
         line_errors.append(_("An order needs at least one line."))

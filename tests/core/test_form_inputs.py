@@ -97,3 +97,16 @@ def test_a_page_beyond_any_number_shows_the_first_page(client):
     logged_in(client, "manager")
     response = client.get(reverse("orders:order_list"), {"page": "99999999999999999999999"})
     assert response.status_code == 200 and response.context["table"].page.number == 1
+
+
+def test_an_order_typed_in_with_a_time_in_the_future_is_refused_next_to_the_field(client):
+    user = logged_in(client, "sales")
+    store, product = StoreFactory(salesperson=user), ProductFactory()
+    response = client.post(reverse("orders:order_create"), {
+        "store": store.pk, "external_order_no": "JD-2", "ordered_at": "2999-11-20T10:30", "recipient_name": "王五",
+        "recipient_phone": "13700000000", "recipient_address": "广州市天河区 8 号",
+        **lines([{"product": product.pk, "quantity": "1", "unit_price": "8.00"}], total=3)})
+
+    assert response.status_code in (200, 400)
+    assert "cannot be in the future" in " ".join(response.context["form"].errors["ordered_at"])
+    assert not Order.objects.exists()

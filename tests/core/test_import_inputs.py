@@ -10,7 +10,8 @@ from openpyxl import Workbook
 
 from catalog.importers import ProductImporter
 from catalog.models import Product
-from tests.factories import SupplierFactory
+from orders.importing import OrderImporter
+from tests.factories import ProductFactory, StoreFactory, SupplierFactory, UserFactory
 
 HEADER = ["sku", "name", "supplier code", "unit cost", "list price", "low-stock threshold"]
 
@@ -78,3 +79,21 @@ def test_the_import_page_shows_the_row_errors_and_writes_nothing(client, manager
     assert "Row 3, column name" in page
     assert client.post(response.url, {"confirm": "1"}, follow=True).status_code == 200
     assert Product.objects.count() == 0
+
+
+def test_an_order_file_row_dated_in_the_future_or_with_a_rounded_price_is_a_row_error(manager):
+    sales = UserFactory(roles=("sales",))
+    store = StoreFactory(salesperson=sales)
+    ProductFactory(sku="A-1")
+    header = ["Order no.", "Ordered at", "Recipient name", "Recipient phone", "Recipient address", "SKU", "Quantity",
+              "Unit price"]
+    rows = [header,
+            ["T-1", "2026-11-20 10:30", "张三", "13800000000", "上海", "A-1", 2, "9.90"],
+            ["T-2", "2999-01-01 10:30", "李四", "13800000001", "上海", "A-1", 2, "9.90"],
+            ["T-3", "2026-11-20 10:30", "王五", "13800000002", "上海", "A-1", 2, "9.999"]]
+    batch = OrderImporter(store).parse(csv(rows, name="orders.csv"), actor=sales)
+
+    errors = " | ".join(batch.errors)
+    assert batch.error_count == 2, errors
+    assert "Row 3, column" in errors and "cannot be in the future" in errors
+    assert "Row 4, column" in errors and "more than 2 decimal places" in errors
