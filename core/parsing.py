@@ -121,6 +121,14 @@ def parse_id(value):
     return number if 1 <= number <= BIGINT_MAX else None
 
 
+def id_or_error(value):
+    """`parse_id` that raises ValueError for anything not an id (a `coerce` for typed choice fields)."""
+    number = parse_id(value)
+    if number is None:
+        raise ValueError(f"not an id: {value!r}")
+    return number
+
+
 def text_problem(value):
     """Why `value` cannot be stored as text (a NUL byte, a lone surrogate), or None."""
     if not isinstance(value, str):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Supplier
 from core.forms import BootstrapFormMixin, MoneyField, searchable
+from core.parsing import INT32_MAX, id_or_error
 
 from .models import ConfirmationMethod, EntryKind, PaymentMethod, StatementState
 
@@ -41,9 +42,9 @@ class StatementScopeForm(BootstrapFormMixin, forms.Form):
 class BuildForm(forms.Form):
     """POST of the new-statement page: the chosen entry ids, or "select all N matching"."""
 
-    entry = forms.TypedMultipleChoiceField(coerce=int, required=False)  # choices are checked by the service
+    entry = forms.TypedMultipleChoiceField(coerce=id_or_error, required=False)  # the service checks the choices
     select_all = forms.BooleanField(required=False)
-    expected_count = forms.IntegerField(required=False, min_value=0)
+    expected_count = forms.IntegerField(required=False, min_value=0, max_value=INT32_MAX)
     note = forms.CharField(label=_("Note"), required=False, max_length=255)
 
     def __init__(self, *args, **kwargs):

@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from reconciliation import services
@@ -48,3 +49,17 @@ def test_a_payment_the_columns_cannot_hold_answers_422_over_the_api(api_client, 
     assert response.status_code == 422, response.json()
     assert field in response.json()["errors"]
     assert not StatementPayment.objects.exists()
+
+
+@pytest.mark.parametrize("post", [
+    {"entry": [str(2**70)]}, {"entry": ["²"]}, {"select_all": "on", "expected_count": str(2**40)},
+])
+def test_building_a_statement_from_ids_no_database_holds_is_refused_without_a_crash(client, make_user, post):
+    supplier = SupplierFactory()
+    post_entries(supplier, MIXED)
+    client.force_login(make_user("finance"))
+    response = client.post(reverse("reconciliation:statement_create"),
+                           {"supplier": supplier.pk, "period_from": "2026-01-01", "period_to": "2026-03-31", **post})
+
+    assert response.status_code in (200, 302)
+    assert not Statement.objects.exists()
