@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
-from .access import user_may_open
+from core.access import user_may_open
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class MenuEntry:
 
 
 MENU = [
-    MenuEntry(_("Work"), _("Home"), "accounts:home"),
+    MenuEntry(_("Work"), _("Home"), "reports:home"),
     MenuEntry(_("Work"), _("Inbox"), "notifications:inbox"),
     MenuEntry(_("Orders"), _("Orders"), "orders:order_list"),
     MenuEntry(_("Orders"), _("New order"), "orders:order_create"),

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from core.access import Access
 from core.forms import BootstrapFormMixin
 
-from .access import Access
 from .models import ApiToken
 from .tokens import create_token, revoke_token
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from ninja.security import HttpBearer
 
 from .models import ApiToken
 
@@ -58,3 +59,15 @@ def user_for_key(key):
     token.user.api_token = token
     return token.user
 
+
+
+class TokenAuth(HttpBearer):
+    """The API's bearer authentication (config/api.py): the token's user becomes the request's user."""
+
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request, token):
+        user = user_for_key(token)
+        if user is not None:
+            request.user = user
+        return user

@@ -7,7 +7,6 @@ app_name = "accounts"
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
-    path("home/", views.HomeView.as_view(), name="home"),
     path("supplier/", views.SupplierHomeView.as_view(), name="supplier_home"),
     path("accounts/api-tokens/", token_views.ApiTokenListView.as_view(), name="api_tokens"),
     path("accounts/api-tokens/<int:pk>/revoke/", token_views.ApiTokenRevokeView.as_view(), name="api_token_revoke"),

@@ -2,11 +2,10 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from accounts.selectors import salespeople
 from core.filters import ConsignFilterSet
 from core.forms import SEARCHABLE_ATTR
 
-from .forms import users_in_role
 from .models import Carrier, Platform, Product, Store, Supplier, SupplierKind, Warehouse
 
 ACTIVE_CHOICES = (("yes", _("Active")), ("no", _("Inactive")))
@@ -26,7 +25,7 @@ class StoreFilter(ConsignFilterSet):
     search_fields = ("name", "salesperson__username", "salesperson__first_name", "salesperson__last_name")
     platform = django_filters.ChoiceFilter(label=_("Platform"), choices=Platform.choices, empty_label=_("All"))
     salesperson = django_filters.ModelChoiceFilter(
-        label=_("Responsible salesperson"), queryset=lambda request: users_in_role(Role.SALES), empty_label=_("All"),
+        label=_("Responsible salesperson"), queryset=lambda request: salespeople(), empty_label=_("All"),
         widget=forms.Select(attrs={SEARCHABLE_ATTR: "true"}),
     )
     is_active = active_filter()

@@ -5,19 +5,14 @@ import re
 from urllib.parse import urlsplit
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from accounts.selectors import salespeople, supplier_logins
 from core.forms import BootstrapFormMixin, MoneyField, searchable
 
 from .models import Carrier, Product, Store, Supplier, Warehouse
 
 TRACKING_PLACEHOLDER = "{tracking_number}"
-
-
-def users_in_role(role):
-    return get_user_model().objects.filter(is_active=True, groups__name=role).distinct().order_by("username")
 
 
 class StoreForm(BootstrapFormMixin, forms.ModelForm):
@@ -29,7 +24,7 @@ class StoreForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         salesperson = self.fields["salesperson"]
         # Only people in the sales group can be responsible for a store: they are told of its orders.
-        salesperson.queryset = users_in_role(Role.SALES)
+        salesperson.queryset = salespeople()
         salesperson.help_text = _("Only users in the sales group are listed.")
         salesperson.error_messages["invalid_choice"] = _(
             "Pick a user in the sales group; that user is told of this store's new orders."
@@ -50,7 +45,7 @@ class SupplierForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         portal_users = self.fields["portal_users"]
-        portal_users.queryset = users_in_role(Role.SUPPLIER)
+        portal_users.queryset = supplier_logins()
         portal_users.help_text = _("Supplier logins that will see this supplier's records in the portal.")
         searchable(portal_users.widget)
         self.fields["promised_dispatch_hours"].widget.attrs["min"] = 1

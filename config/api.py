@@ -38,7 +38,8 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from core.api import Conflict, FormInvalid, TokenAuth
+from accounts.tokens import TokenAuth
+from core.api import Conflict, FormInvalid
 from core.api_contract import ConsignAPI, LocalSwagger
 
 logger = logging.getLogger(__name__)

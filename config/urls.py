@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from accounts.access import Access
 from config.api import api
+from core.access import Access
 from core.api_contract import api_fallback
 from core.health import healthz
 
@@ -15,6 +15,7 @@ urlpatterns = [
     re_path(r"^api/", api_fallback),  # the other trailing slash of an API path, else the JSON 404
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("accounts.urls")),
+    path("", include("reports.urls")),  # home/: every role's work queues (a top floor)
     path("catalog/", include("catalog.urls")),
     path("", include("core.urls")),  # core:job_detail at jobs/<pk>/ …
     path("orders/", include("orders.urls")),

@@ -6,11 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from ninja.security import HttpBearer
 from pydantic import AwareDatetime, ConfigDict, create_model, field_validator
 from pydantic_core import PydanticCustomError
-
-from accounts.tokens import user_for_key
 
 from .api_types import check_value
 
@@ -27,16 +24,6 @@ class Conflict(Exception):  # noqa: N818
     def __init__(self, detail):
         super().__init__(detail)
         self.detail = str(detail)
-
-
-class TokenAuth(HttpBearer):
-    openapi_scheme = "bearer"
-
-    def authenticate(self, request, token):
-        user = user_for_key(token)
-        if user is not None:
-            request.user = user
-        return user
 
 
 def require_permissions(request, *perms):

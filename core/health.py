@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.access import Access
+from .access import Access
 
 BROKER_TIMEOUT_SECONDS = 1.0
 

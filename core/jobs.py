@@ -3,10 +3,10 @@ download. Only the job's creator or a superuser may see either; anybody else get
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import DetailView
 
-from accounts.access import Access, access
-
+from .access import Access, access
 from .models import PdfJob, PdfJobState
 from .pdf import document_label
 
@@ -34,9 +34,11 @@ class JobDetailView(DetailView):
 
 
 @access(Access.INTERNAL)
+@xframe_options_sameorigin
 def job_download(request, pk):
+    """The job's PDF: a download, or with ?inline=1 shown in the job page's preview frame (same origin)."""
     job = get_object_or_404(jobs_visible_to(request.user), pk=pk)
     if job.state != PdfJobState.DONE or not job.file:
         raise Http404("The file of this job is not ready")
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"{job.kind}-{job.pk}.pdf",
-                        content_type="application/pdf")
+    return FileResponse(job.file.open("rb"), as_attachment=not request.GET.get("inline"),
+                        filename=f"{job.kind}-{job.pk}.pdf", content_type="application/pdf")

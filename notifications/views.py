@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.access import Access
+from core.access import Access
 
 from . import selectors, services
 from .models import Notification

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from accounts.access import requires_permissions
+from core.access import requires_permissions
 from core.filters import ConsignFilterSet
 from core.forms import BootstrapFormMixin, MoneyField
 from core.tables import ConsignTable, MoneyColumn

@@ -14,8 +14,8 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
 
-from accounts.access import requires_permissions
 from catalog.models import Store
+from core.access import requires_permissions
 from core.exporting import FORMATS, export_rows
 from core.forms import searchable
 from core.imports_views import ImportPreviewView, ImportUploadForm, ImportUploadView

@@ -1,14 +1,18 @@
 """The home page's work queues, per role: one table (QUEUES) of what waits for each role, each row a
 link to the document. The first queue of a role heads its card; further ones sit under it.
 
-The rows come from the domain apps' selectors, imported inside the functions: a page may read a higher
-layer's selectors (DESIGN.md), and accounts itself stays below every domain app."""
+It lives on a top floor (reports, DESIGN.md): it reads every domain app's selectors, and nothing imports it,
+so accounts stays infrastructure below every domain app."""
 
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Role
+from accounts.roles import Role
+from aftersales.selectors import open_tickets_for_handler, returns_awaiting_receipt, tickets_awaiting_approval
+from orders.selectors import orders_awaiting_shipment_for
+from reconciliation.selectors import statements_awaiting_approval, statements_in_progress
+from shipments.selectors import shipments_awaiting_approval_for, shipments_awaiting_dispatch
 
 
 @dataclass
@@ -33,7 +37,6 @@ def _rows(documents, describe):
 
 
 def _orders_awaiting_shipment(user):
-    from orders.selectors import orders_awaiting_shipment_for
 
     return _rows(orders_awaiting_shipment_for(user),
                  lambda o: f"{o.external_order_no} · {o.store} · {o.recipient_name}")
@@ -45,13 +48,11 @@ def _shipment_text(s):
 
 def _shipments_awaiting_approval(user):
     """Submitted shipments the user may approve: never their own entries (maker-checker)."""
-    from shipments.selectors import shipments_awaiting_approval_for
 
     return _rows(shipments_awaiting_approval_for(user), _shipment_text)
 
 
 def _shipments_awaiting_dispatch(user, limit=10):
-    from shipments.selectors import shipments_awaiting_dispatch
 
     return _rows(shipments_awaiting_dispatch()[:limit],
                  lambda s: f"{s.number} · {s.order.external_order_no} · {s.warehouse} · {s.get_state_display()}")
@@ -62,14 +63,12 @@ def _statement_text(s):
 
 
 def _statements_in_progress(user):
-    from reconciliation.selectors import statements_in_progress
 
     return _rows(statements_in_progress(), _statement_text)
 
 
 def _statements_to_approve(user):
     """Submitted statements the supervisor may approve: never those they built (maker-checker)."""
-    from reconciliation.selectors import statements_awaiting_approval
 
     return _rows(statements_awaiting_approval(user), _statement_text)
 
@@ -82,20 +81,17 @@ def _ticket_text(ticket):
 
 def _my_open_tickets(user):
     """The handler's open after-sales tickets, oldest first, overdue ones marked."""
-    from aftersales.selectors import open_tickets_for_handler
 
     return _rows(open_tickets_for_handler(user), _ticket_text)
 
 
 def _tickets_to_approve(user):
     """Submitted after-sales tickets the approver may decide: never those they registered."""
-    from aftersales.selectors import tickets_awaiting_approval
 
     return _rows(tickets_awaiting_approval(user), _ticket_text)
 
 
 def _returns_to_receive(user):
-    from aftersales.selectors import returns_awaiting_receipt
 
     return _rows(returns_awaiting_receipt(), _ticket_text)
 

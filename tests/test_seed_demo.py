@@ -68,7 +68,7 @@ def test_every_demo_login_logs_in_and_lands_on_its_home_page(seeded, client, use
     response = client.post(reverse("accounts:login"), {"username": username, "password": "demo"}, follow=True)
 
     assert response.status_code == 200
-    expected = "accounts:supplier_home" if username == "supplier" else "accounts:home"
+    expected = "accounts:supplier_home" if username == "supplier" else "reports:home"
     assert response.redirect_chain[-1][0] == reverse(expected)
 
 
@@ -90,7 +90,7 @@ def test_the_warehouse_queue_holds_the_approved_company_dispatch(seeded, client)
     page = client.get(reverse("shipments:queue"))
     assert page.status_code == 200
     assert queued[0].number in page.content.decode()
-    home = client.get(reverse("accounts:home")).content.decode()
+    home = client.get(reverse("reports:home")).content.decode()
     assert Ticket.objects.get(type="return_refund").number in home  # the return to receive
     # the dispatch queue heads the warehouse card, each row a link to its shipment
     assert f'href="{queued[0].get_absolute_url()}"' in home
@@ -98,7 +98,7 @@ def test_the_warehouse_queue_holds_the_approved_company_dispatch(seeded, client)
 
 def test_the_approver_home_shows_the_submitted_shipment_to_approve(seeded, client):
     client.login(username="approver", password="demo")
-    home = client.get(reverse("accounts:home")).content.decode()
+    home = client.get(reverse("reports:home")).content.decode()
 
     submitted = Shipment.objects.get(state="submitted")
     assert f"{submitted.number} · DEMO-1002" in home
@@ -107,10 +107,10 @@ def test_the_approver_home_shows_the_submitted_shipment_to_approve(seeded, clien
 def test_finance_and_sales_homes_have_work_too(seeded, client):
     statement = Statement.objects.get()
     client.login(username="finance", password="demo")
-    assert statement.number in client.get(reverse("accounts:home")).content.decode()
+    assert statement.number in client.get(reverse("reports:home")).content.decode()
 
     client.login(username="sales", password="demo")
-    assert "DEMO-1007" in client.get(reverse("accounts:home")).content.decode()
+    assert "DEMO-1007" in client.get(reverse("reports:home")).content.decode()
 
 
 def test_stock_ledger_and_supplier_account_were_written_by_the_services(seeded):

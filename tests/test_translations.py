@@ -226,6 +226,6 @@ def test_picking_chinese_in_the_language_switcher_translates_the_pages_that_foll
     assert "登录" in client.get(login, HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     client.force_login(make_user("sales", first_name="Lina"))
-    home = client.get(reverse("accounts:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    home = client.get(reverse("reports:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "退出登录" in home and "待发货订单" in home
     assert "Log out" not in home

@@ -188,7 +188,8 @@ def restore_roles():
     from django.apps import apps
     from django.contrib.auth.models import Group
 
-    from accounts.roles import Role, grant_default_permissions
+    from accounts.grants import grant_default_permissions
+    from accounts.roles import Role
 
     for role in Role:
         Group.objects.get_or_create(name=role.value)

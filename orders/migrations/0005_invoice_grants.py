@@ -1,8 +1,8 @@
-"""Grant the invoice permissions to the roles (accounts.roles.DEFAULT_GRANTS["orders"])."""
+"""Grant the invoice permissions to the roles (orders/grants.py)."""
 
 from django.db import migrations
 
-from accounts.roles import grant_default_permissions
+from accounts.grants import grant_default_permissions
 
 
 def grant(apps, schema_editor):

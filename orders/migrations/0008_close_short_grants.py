@@ -1,8 +1,8 @@
-"""Grant `orders.close_order_short` to sales (accounts.roles.DEFAULT_GRANTS["orders"])."""
+"""Grant `orders.close_order_short` to sales (orders/grants.py)."""
 
 from django.db import migrations
 
-from accounts.roles import grant_default_permissions
+from accounts.grants import grant_default_permissions
 
 
 def grant(apps, schema_editor):

@@ -1,9 +1,9 @@
 """Grant the statement permissions (build, submit, void, confirm, pay → finance; approve, reject →
-finance supervisor) per accounts.roles.DEFAULT_GRANTS["reconciliation"]."""
+finance supervisor) per reconciliation/grants.py."""
 
 from django.db import migrations
 
-from accounts.roles import grant_default_permissions
+from accounts.grants import grant_default_permissions
 
 
 def grant(apps, schema_editor):

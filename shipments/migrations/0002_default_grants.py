@@ -1,8 +1,8 @@
-"""Grant shipment permissions to the roles (accounts.roles.DEFAULT_GRANTS["shipments"])."""
+"""Grant shipment permissions to the roles (shipments/grants.py)."""
 
 from django.db import migrations
 
-from accounts.roles import grant_default_permissions
+from accounts.grants import grant_default_permissions
 
 
 def grant(apps, schema_editor):

@@ -1,4 +1,4 @@
-"""The access rules (accounts/access.py) on tiny views of their own: deny by default, even for a
+"""The access rules (core/access.py) on tiny views of their own: deny by default, even for a
 superuser; declared permissions; internal, supplier and public pages; and a menu that never offers a
 page its reader would be refused."""
 
@@ -9,9 +9,9 @@ from django.http import HttpResponse
 from django.urls import NoReverseMatch, include, path, reverse
 from django.views import View
 
-from accounts.access import Access, access, requires_permissions, user_may_open
 from accounts.navigation import MENU, MenuEntry, menu_for
 from accounts.roles import INTERNAL_ROLES, Role
+from core.access import Access, access, requires_permissions, user_may_open
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
@@ -97,7 +97,7 @@ def test_a_view_that_declares_nothing_sends_anonymous_to_login_first(client):
 # ---- declared permissions ----------------------------------------------------------------------
 
 def test_a_permission_page_opens_for_every_role_granted_it_and_for_a_superuser(client, make_user, superuser):
-    # Master data is readable by every internal role (accounts.roles.DEFAULT_GRANTS).
+    # Master data is readable by every internal role (catalog/grants.py).
     for user in [superuser, *(make_user(role) for role in sorted(INTERNAL_ROLES))]:
         client.force_login(user)
         assert client.get(reverse("store_list_like")).status_code == 200, user.role_names
@@ -121,7 +121,7 @@ def test_the_decorator_declares_its_permission_to_the_middleware(client, make_us
 
 def test_a_logged_in_person_without_any_role_opens_no_internal_page(client, make_user):
     client.force_login(make_user(username="newcomer"))
-    for name in ("internal", "store_list_like", "portal", "accounts:home"):
+    for name in ("internal", "store_list_like", "portal", "reports:home"):
         assert client.get(reverse(name)).status_code == 403, name
     assert client.get(reverse("public")).status_code == 200
 
@@ -231,7 +231,7 @@ def test_a_refusal_is_a_page_of_the_site_that_says_why(client, make_user):
     assert b'id="access-denied"' in refused.content and b'id="current-user"' in refused.content
 
     client.force_login(make_user(username="newcomer"))
-    refused = client.get(reverse("accounts:home"))  # where login sends everybody internal
+    refused = client.get(reverse("reports:home"))  # where login sends everybody internal
     assert refused.status_code == 403
     assert b'id="no-role"' in refused.content
 

@@ -1,15 +1,15 @@
-"""Every default grant in accounts/roles.py reaches its role after migrate. grant_default_permissions
+"""Every default grant an app declares (<app>/grants.py) reaches its role after migrate. grant_default_permissions
 skips codenames whose model an earlier migration does not have yet, so a mistyped codename would
 otherwise vanish silently."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from accounts.roles import DEFAULT_GRANTS
+from accounts.grants import all_default_grants
 
 pytestmark = pytest.mark.django_db
 
-GRANTS = [(app, role, codename) for app, roles in DEFAULT_GRANTS.items()
+GRANTS = [(app, role, codename) for app, roles in all_default_grants().items()
           for role, codenames in roles.items() for codename in codenames]
 
 

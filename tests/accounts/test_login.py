@@ -11,20 +11,20 @@ def test_login_page_answers_anonymous(client):
 def test_sales_logs_in_and_lands_on_home_with_their_queue(client, make_user):
     make_user("sales", username="lina")
     response = client.post(reverse("accounts:login"), {"username": "lina", "password": "demo"}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("accounts:home")
+    assert response.redirect_chain[-1][0] == reverse("reports:home")
     assert b'data-role="sales"' in response.content
     assert b'data-role="finance"' not in response.content
 
 
 def test_supplier_login_sees_placeholder_and_nothing_internal(client, make_user):
     client.force_login(make_user("supplier"))
-    assert client.get(reverse("accounts:home")).url == reverse("accounts:supplier_home")
+    assert client.get(reverse("reports:home")).url == reverse("accounts:supplier_home")
     page = client.get(reverse("accounts:supplier_home"))
     assert page.status_code == 200
     assert b"supplier-placeholder" in page.content
 
 
 def test_anonymous_is_sent_to_login(client):
-    response = client.get(reverse("accounts:home"))
+    response = client.get(reverse("reports:home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))

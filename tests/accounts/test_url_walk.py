@@ -23,8 +23,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.roles import CATALOG_MODELS, INTERNAL_ROLES, Role
+from accounts.roles import INTERNAL_ROLES, Role
 from aftersales.notes import add_note
+from catalog.grants import CATALOG_MODELS
 from core.models import PdfJob, PdfJobState
 from tests.aftersales.factories import make_ticket
 from tests.factories import (
@@ -89,7 +90,7 @@ EXPECTED = {
     "accounts:root": everyone(302),  # sends each visitor to its own home (or the login page)
     "accounts:login": {ANONYMOUS: 200, **dict.fromkeys(LOGGED_IN, 302)},  # logged in: on to home
     "accounts:logout": everyone(405),  # POST only (Django 5): a link cannot log anybody out
-    "accounts:home": INTERNAL,
+    "reports:home": INTERNAL,
     "accounts:supplier_home": {SUPPLIER},  # the placeholder portal: staff and the superuser get 403
     "accounts:api_tokens": INTERNAL,  # each user's own API tokens
     "accounts:api_token_revoke": post_only(INTERNAL),

@@ -21,7 +21,7 @@ def test_home_shows_the_handlers_open_tickets_with_overdue_marked(client, make_u
     Ticket.objects.filter(pk=mine.pk).update(created_at=timezone.now() - timedelta(days=4))
     someone_elses = make_ticket(type=TicketType.REFUND_ONLY)
     client.force_login(sally)
-    html = client.get(reverse("accounts:home")).content.decode()
+    html = client.get(reverse("reports:home")).content.decode()
     assert "My open after-sales tickets" in html
     assert f"{mine.number} · " in html and "4d · overdue" in html
     assert someone_elses.number not in html
@@ -34,7 +34,7 @@ def test_home_shows_the_approver_the_tickets_to_approve_but_not_their_own(client
     for ticket in (theirs, own):
         services.submit_ticket(ticket, actor=ticket.registered_by)
     client.force_login(amy)
-    html = client.get(reverse("accounts:home")).content.decode()
+    html = client.get(reverse("reports:home")).content.decode()
     approve_part = html.split("After-sales tickets to approve")[1]
     assert theirs.number in approve_part and own.number not in approve_part
 
@@ -63,7 +63,7 @@ def test_the_order_page_withholds_cancel_while_a_ticket_is_live_and_says_why(cli
     assert 'id="cancel-order-form"' not in html
     withheld = html.split('id="cancel-withheld"')[1].split("</section>")[0]
     assert "live after-sales ticket" in withheld
-    response = client.post(reverse("orders:order_cancel", args=[order.pk]), {"reason": "changed mind"},
+    response = client.post(reverse("shipments:order_cancel", args=[order.pk]), {"reason": "changed mind"},
                            follow=True)
     assert "live after-sales ticket" in response.content.decode()
     assert Order.objects.get(pk=order.pk).fulfilment_status == FulfilmentStatus.AWAITING_SHIPMENT

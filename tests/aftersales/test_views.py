@@ -298,7 +298,7 @@ def test_an_approver_approves_a_return_and_the_warehouse_is_offered_to_confirm_i
 
     wes = make_user("warehouse")
     client.force_login(wes)
-    home = client.get(reverse("accounts:home")).content.decode()
+    home = client.get(reverse("reports:home")).content.decode()
     returns = home.split("Returns to receive")[1]
     assert ticket.number in returns and ticket.get_absolute_url() in returns
     full_list = reverse("aftersales:ticket_list") + "?state=awaiting_return"

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
 
-from accounts.home import QUEUES
+from reports.home import QUEUES
 from accounts.roles import INTERNAL_ROLES, Role
 from tests.browser.helpers import horizontal_overflow, login, logout, screenshot, wider_than_viewport
 
@@ -30,7 +30,7 @@ def test_each_internal_role_logs_in_sees_its_work_queue_and_logs_out(page, make_
 
     login(page, f"{role}-person")
 
-    expect(page).to_have_url(ends_with(reverse("accounts:home")))
+    expect(page).to_have_url(ends_with(reverse("reports:home")))
     expect(page.locator(f'.work-queue[data-role="{role}"]')).to_be_visible()
     expect(page.locator(".work-queue")).to_have_count(1)  # only that role's queue
     expect(page.locator("#supplier-placeholder")).to_have_count(0)
@@ -52,7 +52,7 @@ def test_supplier_logs_in_to_the_placeholder_and_sees_nothing_internal(page, mak
     expect(page.locator(".work-queue")).to_have_count(0)
 
     # Typing an internal address sends it back to its own corner.
-    page.goto(reverse("accounts:home"))
+    page.goto(reverse("reports:home"))
     expect(page.locator("#supplier-placeholder")).to_be_visible()
     logout(page)
 

@@ -21,7 +21,7 @@ def test_the_header_shows_the_unread_count_and_links_to_the_inbox(client, lina):
     NotificationFactory(recipient=lina, read_at="2026-01-01T00:00Z")
     NotificationFactory()  # somebody else's
 
-    page = client.get(reverse("accounts:home"))
+    page = client.get(reverse("reports:home"))
 
     assert b'id="inbox-badge"' in page.content
     assert b'data-unread="3"' in page.content
@@ -120,7 +120,7 @@ def test_a_supplier_login_has_no_inbox_and_no_badge(client, make_user):
 
 
 def test_the_inbox_is_in_the_menu(client, lina):
-    page = client.get(reverse("accounts:home"))
+    page = client.get(reverse("reports:home"))
     assert ("Inbox", reverse("notifications:inbox")) in dict(page.context["nav_menu"])["Work"]
 
 

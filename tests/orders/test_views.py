@@ -181,7 +181,7 @@ def test_the_sales_home_queue_lists_the_salespersons_orders_awaiting_shipment(sa
     shipped = OrderFactory(store=mine.store, external_order_no="GONE-1")
     set_fulfilment_status(shipped, FulfilmentStatus.SHIPPED)
 
-    response = sales_client.get(reverse("accounts:home"))
+    response = sales_client.get(reverse("reports:home"))
     queue = next(q for q in response.context["queues"] if q.role == "sales")
     assert [row.url for row in queue.rows] == [mine.get_absolute_url()]
     assert "MINE-1" in response.text and "OTHERS-1" not in response.text

@@ -175,9 +175,9 @@ def test_the_finance_home_queue_and_the_supervisors_queue(client, finance, super
     statement = build(supplier, post_entries(supplier, MIXED), finance)
     services.submit_statement(statement=statement, actor=finance)
     client.force_login(supervisor)
-    assert statement.number in client.get(reverse("accounts:home")).content.decode()
+    assert statement.number in client.get(reverse("reports:home")).content.decode()
     client.force_login(finance)
-    assert statement.number in client.get(reverse("accounts:home")).content.decode()
+    assert statement.number in client.get(reverse("reports:home")).content.decode()
 
 
 def test_a_posted_goods_receipt_shows_its_reconciliation_status(client, make_user):

@@ -252,7 +252,7 @@ def test_the_approver_home_queue_lists_submitted_shipments_not_entered_by_them(c
     mine = world.ship(quantities=[1], actor=both)
     services.submit_shipment(theirs, actor=world.sales)
     services.submit_shipment(mine, actor=both)
-    html = login(client, both).get(reverse("accounts:home")).content.decode()
+    html = login(client, both).get(reverse("reports:home")).content.decode()
     assert theirs.number in html and mine.number not in html
 
 
