@@ -12,7 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
-    re_path(r"^api/", api_fallback),  # the other trailing slash of an API path, else the JSON 404
+    re_path(r"^api/", api_fallback, name="api_fallback"),  # the other trailing slash of an API path, else the JSON 404
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("accounts.urls")),
     path("", include("reports.urls")),  # home/: every role's work queues (a top floor)
