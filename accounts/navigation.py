@@ -2,8 +2,10 @@
 menu and the access middleware can never disagree."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import NoReverseMatch, resolve, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.access import user_may_open
@@ -49,14 +51,40 @@ MENU = [
 ]
 
 
-def menu_for(user):
-    """[(section, [(label, url)])] in menu order, only the entries the user may open."""
-    sections = {}
-    for entry in MENU:
+@lru_cache(maxsize=16)
+def _entry_targets(url_names, urlconf, script_prefix):
+    """{url name: (url, view function)} of the entries that exist, reversed and resolved once per process
+    (per URLconf and script prefix) instead of once per entry on every page."""
+    targets = {}
+    for url_name in url_names:
         try:
-            url = reverse(entry.url_name)
+            url = reverse(url_name, urlconf=urlconf)
         except NoReverseMatch:
             continue
-        if user_may_open(user, resolve(url).func):
+        targets[url_name] = (url, resolve(url, urlconf=urlconf).func)
+    return targets
+
+
+def menu_for(user):
+    """[(section, [(label, url)])] in menu order, only the entries the user may open."""
+    targets = _entry_targets(tuple(entry.url_name for entry in MENU), get_urlconf() or settings.ROOT_URLCONF,
+                             get_script_prefix())
+    sections = {}
+    for entry in MENU:
+        if entry.url_name not in targets:
+            continue
+        url, view_func = targets[entry.url_name]
+        if user_may_open(user, view_func):
             sections.setdefault(str(entry.section), []).append((entry.label, url))
     return list(sections.items())
+
+
+def menu_for_request(request):
+    """The menu of the request's user, computed once per request however many templates ask for it (a page
+    that renders a fragment per table row must not build the menu per row)."""
+    menu = getattr(request, "_consign_nav_menu", None)
+    if menu is None:
+        user = getattr(request, "user", None)
+        menu = menu_for(user) if user is not None and user.is_authenticated else []
+        request._consign_nav_menu = menu
+    return menu

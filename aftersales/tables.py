@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import ConsignTable, MoneyColumn, NumberColumn
+from core.tables import ConsignTable, MoneyColumn, NumberColumn, RowLinkColumn
 
 from .models import Ticket
 
@@ -19,7 +19,7 @@ class SelectColumn(tables.CheckBoxColumn):
 
 class TicketTable(ConsignTable):
     select = SelectColumn()
-    number = tables.Column(verbose_name=_("Number"), linkify=True)
+    number = RowLinkColumn("aftersales:ticket_detail", verbose_name=_("Number"))
     type = tables.Column(verbose_name=_("Type"))
     state = tables.Column(verbose_name=_("State"))
     order = tables.Column(verbose_name=_("Order"), accessor="order__external_order_no",

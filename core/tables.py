@@ -17,10 +17,13 @@ and `exclude_from_export=True` on a column that has no place in a spreadsheet (b
 import html
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeData
 from django.utils.translation import gettext_lazy as _
 from django_tables2.rows import BoundRow
+
+from .table_rows import rows_html
 
 EXPORT_CHUNK_SIZE = 2000
 
@@ -41,6 +44,45 @@ class EditLinkColumn(tables.Column):
         if getattr(table, "can_edit", False) and hasattr(record, "get_absolute_url"):
             return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
         return value
+
+    def value(self, value):
+        return value
+
+
+class RowUrls:
+    """Row URLs of one view built from its pattern, reversed once (not `reverse()` or `get_absolute_url()`
+    per row): `RowUrls("shipments:shipment_detail")(pk)` → "/shipments/<pk>/"."""
+
+    _MARK = 987654321987
+
+    def __init__(self, viewname):
+        self.viewname = viewname
+        self._parts = None
+
+    def __call__(self, pk):
+        if self._parts is None:
+            self._parts = reverse(self.viewname, args=[self._MARK]).split(str(self._MARK))
+        return f"{self._parts[0]}{int(pk)}{self._parts[1]}"
+
+
+def row_urls(table, viewname):
+    """The RowUrls of `viewname` kept on the table: reversed once per table, that is per page."""
+    cache = table.__dict__.setdefault("_consign_row_urls", {})
+    if viewname not in cache:
+        cache[viewname] = RowUrls(viewname)
+    return cache[viewname]
+
+
+class RowLinkColumn(tables.Column):
+    """The cell linked to the record's page (`viewname` taking the record's pk), its URL built from the
+    pattern reversed once per table instead of per row."""
+
+    def __init__(self, viewname, *args, **kwargs):
+        self.viewname = viewname
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record, table):
+        return format_html('<a href="{}">{}</a>', row_urls(table, self.viewname)(record.pk), value)
 
     def value(self, value):
         return value
@@ -84,6 +126,11 @@ class ConsignTable(tables.Table):
         empty_text = _("Nothing matches these filters.")
         # Each subclass states its default `order_by`; ConsignListView adds the primary key as the last
         # sort key so paging through equal values never repeats or skips a row.
+
+    # ---- page ------------------------------------------------------------------------------------
+    def rows_html(self):
+        """The page's rows as HTML (core/table.html), each column prepared once (core.table_rows)."""
+        return rows_html(self)
 
     # ---- export ------------------------------------------------------------------------------------
     def export_columns(self):

@@ -1,13 +1,13 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import ConsignTable, NumberColumn
+from core.tables import ConsignTable, NumberColumn, RowLinkColumn
 
 from .models import Order
 
 
 class OrderTable(ConsignTable):
-    external_order_no = tables.Column(verbose_name=_("Order no."), linkify=True)
+    external_order_no = RowLinkColumn("orders:order_detail", verbose_name=_("Order no."))
     store = tables.Column(verbose_name=_("Store"), order_by=("store__name",))
     ordered_at = tables.DateTimeColumn(verbose_name=_("Ordered at"), format="Y-m-d H:i")
     recipient_name = tables.Column(verbose_name=_("Recipient"))

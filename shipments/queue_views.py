@@ -9,9 +9,11 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, QueryDict
+from django.http import QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,12 +22,12 @@ from django.views import View
 from catalog.models import Store, Warehouse
 from core.filters import ConsignFilterSet
 from core.parsing import parse_id
-from core.tables import ConsignTable, NumberColumn
+from core.tables import ConsignTable, NumberColumn, row_urls
 from core.views import ConsignListView
 
 from . import dispatch_notes
 from .dispatch_notes import LAYOUTS, MAX_BATCH, PRINT_PERMISSION, PRINTABLE_STATES
-from .models import Shipment, ShipmentState
+from .models import Shipment, ShipmentKind, ShipmentState
 from .tables import ShipmentQueueTable, tick_column
 
 PRINT_FORM_ID = "queue-print-form"
@@ -57,6 +59,42 @@ class QueueFilter(ConsignFilterSet):
         return super().filter_search(queryset, name, value)
 
 
+class PrintNoteColumn(tables.Column):
+    """A queue row's "Print" form (the compact shipments/queue_print_button.html, which the shipment page
+    still includes), built in Python: the permission, CSRF token, return address, labels and URL pattern
+    are worked out once per table, not by rendering a template with the whole request context per row."""
+
+    def __init__(self, **kwargs):
+        super().__init__(accessor="pk", orderable=False, exclude_from_export=True, empty_values=(), **kwargs)
+
+    def render(self, record, table):
+        parts = table.__dict__.get("_consign_print_parts")
+        if parts is None:
+            request = table.request
+            parts = table._consign_print_parts = {
+                "may_print": request.user.has_perm(PRINT_PERMISSION), "csrf": get_token(request),
+                "next": request.get_full_path(), "url": row_urls(table, "shipments:dispatch_note"),
+                "labels": (_("Layout"), _("A4"), _("Label 100×150"), _("Print")),
+                "confirm": _("Print the dispatch note? The shipment moves to picking."),
+            }
+        if not (parts["may_print"] and record.kind == ShipmentKind.COMPANY_DISPATCH
+                and record.state in PRINTABLE_STATES):
+            return ""
+        layout, a4, label, print_ = parts["labels"]
+        return format_html(
+            '<form method="post" action="{}" class="d-inline-flex flex-wrap gap-1 align-items-center '
+            'dispatch-note-form"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<input type="hidden" name="next" value="{}">'
+            '<select name="layout" class="form-select form-select-sm w-auto" aria-label="{}">'
+            '<option value="a4">{}</option><option value="label">{}</option></select>'
+            '<button type="submit" class="btn btn-outline-primary btn-sm text-nowrap" id="print-dispatch-note-{}"{}>{}'
+            '</button></form>',
+            parts["url"](record.pk), parts["csrf"], parts["next"], layout, a4, label, record.pk,
+            # printing an approved shipment starts picking: asked first (a picking one is just printed again)
+            format_html(' data-confirm="{}"', parts["confirm"]) if record.state == ShipmentState.APPROVED else "",
+            print_)
+
+
 class QueueTable(ShipmentQueueTable):
     pick = tick_column(PRINT_FORM_ID, "queue-pick")
     order = tables.Column(verbose_name=gettext_lazy("Order no."), accessor="order__external_order_no")
@@ -68,10 +106,7 @@ class QueueTable(ShipmentQueueTable):
     units = NumberColumn(verbose_name=gettext_lazy("Units"), orderable=False)
     state = tables.Column(verbose_name=gettext_lazy("State"))
     approved_at = tables.DateTimeColumn(verbose_name=gettext_lazy("Approved at"), format="Y-m-d H:i")
-    print_note = tables.TemplateColumn(
-        verbose_name=gettext_lazy("Dispatch note"), orderable=False, exclude_from_export=True,
-        template_name="shipments/queue_print_button.html", extra_context={"compact": True},
-    )
+    print_note = PrintNoteColumn(verbose_name=gettext_lazy("Dispatch note"))
 
     class Meta(ConsignTable.Meta):
         model = Shipment
@@ -145,7 +180,8 @@ def _queue_url():
 
 
 class DispatchNoteView(PermissionRequiredMixin, View):
-    """POST: one dispatch note now (an approved shipment moves to picking), as a PDF download."""
+    """POST: one dispatch note (an approved shipment moves to picking) → a PDF job rendered by the
+    worker, like a print run; on to the job page, which shows the note when it is ready."""
 
     permission_required = PRINT_PERMISSION
     http_method_names = ["post"]
@@ -153,13 +189,13 @@ class DispatchNoteView(PermissionRequiredMixin, View):
     def post(self, request, pk):
         shipment = get_object_or_404(Shipment, pk=pk)
         try:
-            data = dispatch_notes.dispatch_note_pdf(shipment, layout=request.POST.get("layout"), actor=request.user)
+            job = dispatch_notes.print_dispatch_note(shipment, layout=request.POST.get("layout"), actor=request.user)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
             return redirect(request.POST.get("next") if _safe_next(request) else shipment.get_absolute_url())
-        response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="dispatch-note-{shipment.number}.pdf"'
-        return response
+        messages.success(request, _("The dispatch note of %(no)s is being prepared; it appears here when it is "
+                                    "ready.") % {"no": shipment.number})
+        return redirect("core:job_detail", pk=job.pk)
 
 
 def _safe_next(request):

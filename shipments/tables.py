@@ -1,13 +1,15 @@
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import ConsignTable, MoneyColumn
+from core.tables import ConsignTable, MoneyColumn, RowLinkColumn, row_urls
 
 from .models import Shipment
 
 
 class ShipmentTable(ConsignTable):
-    id = tables.Column(verbose_name=_("Shipment no."), linkify=True, accessor="number", order_by=("id",))
+    id = RowLinkColumn("shipments:shipment_detail", verbose_name=_("Shipment no."), accessor="number",
+                       order_by=("id",))
     order = tables.Column(verbose_name=_("Order no."), accessor="order__external_order_no",
                           order_by=("order__external_order_no",))
     store = tables.Column(verbose_name=_("Store"), accessor="order__store__name", orderable=False)
@@ -44,10 +46,12 @@ class ShipmentQueueTable(ConsignTable):
     """Base of the queues whose rows are ticked for a bulk action (approval, warehouse): the shipment
     no., linked to its page. Subclasses add `pick = tick_column(…)` and their own columns."""
 
-    number = tables.Column(verbose_name=_("Shipment"), accessor="pk", linkify=lambda record: record.get_absolute_url())
+    number = tables.Column(verbose_name=_("Shipment"), accessor="pk")
 
     def render_number(self, record):
-        return record.number
+        """The shipment no. linked to its page; the URL pattern is reversed once per table, not per row."""
+        return format_html('<a href="{}">{}</a>', row_urls(self, "shipments:shipment_detail")(record.pk),
+                           record.number)
 
     def value_number(self, record):
         return record.number

@@ -91,3 +91,32 @@ def test_seed_demo_refuses_with_production_settings():
     assert result.returncode == 1
     assert "refuses to run with production settings" in result.stderr
     assert "Demo logins" not in result.stdout
+
+
+def database_setting(*expressions, **overrides):
+    code = "from django.conf import settings; d = settings.DATABASES['default']; print(" + ", ".join(expressions) + ")"
+    return manage("shell", "-c", code, **overrides)
+
+
+def test_database_connections_persist_for_a_minute_and_are_checked_before_reuse():
+    result = database_setting("d['CONN_MAX_AGE']", "d['CONN_HEALTH_CHECKS']", CONN_MAX_AGE=None, DB_CONN_MAX_AGE=None)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["60", "True"]
+
+
+def test_conn_max_age_comes_from_the_environment():
+    result = database_setting("d['CONN_MAX_AGE']", CONN_MAX_AGE="0")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["0"]
+
+
+@pytest.mark.parametrize("value", ["soon", "-5"])
+def test_a_malformed_conn_max_age_is_one_line_naming_it(value):
+    result = manage("check", CONN_MAX_AGE=value)
+
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "CONN_MAX_AGE" in lines[0] and "Traceback" not in result.stderr

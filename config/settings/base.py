@@ -43,8 +43,9 @@ def database_from_url(url):
     """Parse DATABASE_URL, turning any mistake into one clear sentence. Connections persist for
     CONN_MAX_AGE seconds and are checked before reuse (CONN_HEALTH_CHECKS), so a restarted server costs one
     error-free reconnect, not a failed request."""
+    max_age = conn_max_age()
     try:
-        config = dj_database_url.parse(url, conn_max_age=conn_max_age(), conn_health_checks=True)
+        config = dj_database_url.parse(url, conn_max_age=max_age, conn_health_checks=True)
     except Exception as exc:  # dj-database-url raises several types for malformed URLs
         raise ImproperlyConfigured(
             f"DATABASE_URL {url!r} is not a database URL ({exc}); "
