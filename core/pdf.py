@@ -133,6 +133,12 @@ def _document(template_name, pages, common):
     )
 
 
+def render_html(template_name, context, *, common=None):
+    """The HTML `render_pdf` would lay out, for a page's preview (a GET renders this, never a PDF)."""
+    return render_to_string(template_name, {**(common or {}), **context, "pages": [context],
+                                            "pdf_font_stack": settings.PDF_FONT_STACK})
+
+
 def render_pdf(template_name, context, *, common=None):
     """One document (its context available as `page` and, for convenience, at the top level)."""
     document = _document(template_name, [context], {**(common or {}), **context})

@@ -1,8 +1,8 @@
 """Invoice pages: record a VAT invoice or issue a commercial one for a received order, the invoice list
-(finance), and the invoice file (the uploaded e-invoice, or the commercial invoice's PDF).
+(finance), the invoice file (the uploaded e-invoice, or the commercial invoice's stored PDF; a GET never
+renders or writes: before its PDF is stored a commercial invoice shows an HTML preview), and the POST that
+queues a commercial invoice's PDF (rendered by the worker; the job page shows it).
 Thin: orders.invoices validates and writes."""
-
-import io
 
 import django_filters
 import django_tables2 as tables
@@ -11,15 +11,17 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import TemplateView
 
 from core.access import requires_permissions
 from core.filters import ConsignFilterSet
-from core.forms import BootstrapFormMixin, MoneyField
+from core.forms import BootstrapFormMixin, MoneyField, add_service_errors
+from core.pdf import render_html
 from core.tables import ConsignTable, MoneyColumn
 from core.views import ConsignListView
 
@@ -91,35 +93,50 @@ class InvoiceCreateView(PermissionRequiredMixin, TemplateView):
                         amount=data["amount"], file=data["file"], actor=request.user,
                     )
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        for error in errors:
-                            form.add_error(field if field in form.fields else None, error)
-                else:
-                    for error in exc.messages:
-                        form.add_error(None, error)
+                add_service_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Invoice %(invoice)s recorded; order %(no)s is invoiced.")
                                  % {"invoice": invoice, "no": self.order.external_order_no})
+                job = invoices.invoice_pdf_job(invoice, user=request.user) if invoice.is_commercial else None
+                if job is not None:  # queued with the invoice: its page shows the PDF once rendered
+                    return redirect("core:job_detail", pk=job.pk)
                 return redirect(self.order)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 @requires_permissions("orders.view_invoice")
 def invoice_file(request, pk):
-    """The invoice's file: the uploaded e-invoice, or the commercial invoice's PDF (rendered and stored
-    on first download)."""
+    """The invoice's stored file: the uploaded e-invoice, or the commercial invoice's PDF once its job
+    stored it. Before that, a commercial invoice shows an HTML preview and the button that queues its
+    PDF. A GET: reads only."""
     invoice = get_object_or_404(Invoice.objects.select_related("order__store"), pk=pk)
-    if invoice.is_commercial:
-        data = invoices.commercial_invoice_pdf(invoice)
-        return FileResponse(io.BytesIO(data), content_type="application/pdf", as_attachment=True,
-                            filename=f"{invoice.number}.pdf")
-    if not invoice.file:
+    if invoice.file:
+        name = f"{invoice.number}.pdf" if invoice.is_commercial else invoice.file.name.rsplit("/", 1)[-1]
+        return FileResponse(invoice.file.open("rb"), as_attachment=True, filename=name,
+                            content_type="application/pdf" if name.lower().endswith(".pdf") else None)
+    if not invoice.is_commercial:
         raise Http404("This invoice has no file")
-    name = invoice.file.name.rsplit("/", 1)[-1]
-    return FileResponse(invoice.file.open("rb"), as_attachment=True, filename=name)
+    preview = render_html(invoices.PDF_TEMPLATE, invoices.commercial_invoice_context(invoice))
+    return render(request, "orders/invoice_preview.html", {
+        "invoice": invoice, "preview": preview, "job": invoices.invoice_pdf_job(invoice, user=request.user)})
+
+
+class InvoicePdfView(PermissionRequiredMixin, View):
+    """POST: queue the commercial invoice's PDF (the worker renders it); on to the job page."""
+
+    permission_required = "orders.view_invoice"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        invoice = get_object_or_404(Invoice, pk=pk)
+        try:
+            job = invoices.request_invoice_pdf(invoice, actor=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+            return redirect(invoice.order)
+        return redirect("core:job_detail", pk=job.pk)
 
 
 class InvoiceTable(ConsignTable):

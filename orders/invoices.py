@@ -6,9 +6,12 @@ through orders.services.set_fulfilment_status, in the same transaction as the in
 
 Commercial invoice numbers are gap-free: the (prefix, year) row of InvoiceNumberSequence is locked with
 SELECT … FOR UPDATE in the transaction that inserts the invoice, so concurrent issuers queue on it and a
-rolled-back invoice rolls its number back with it. The PDF is rendered on demand (not inside that
-transaction, which would hold the lock for the length of a render) and stored on first download, so
-the document stays the same afterwards."""
+rolled-back invoice rolls its number back with it. The PDF is rendered by the worker through a PDF job
+(core.pdf, document kind "commercial_invoice"), never in a request and never inside that transaction
+(which would hold the lock for the length of a render): issuing queues the job in its own transaction,
+anyone who reads invoices may queue another (`request_invoice_pdf`, a POST), and the first job that
+finishes stores its file on the invoice (`store_invoice_file`), so the document stays the same
+afterwards. Opening an invoice (a GET) never writes."""
 
 import re
 from dataclasses import dataclass
@@ -22,8 +25,9 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import PdfJob, PdfJobState
 from core.parsing import parse_money
-from core.pdf import render_pdf
+from core.pdf import register_document, request_pdf_job
 
 from .models import (
     VAT_INVOICE_KINDS,
@@ -42,6 +46,8 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 ALLOWED_EXTENSIONS = (".pdf", ".ofd", ".xml")
 NUMBER_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{0,39}$")
 PDF_TEMPLATE = "pdf/commercial_invoice.html"
+DOCUMENT_KIND = "commercial_invoice"
+VIEW_PERMISSION = "orders.view_invoice"
 
 
 @dataclass(frozen=True)
@@ -179,8 +185,8 @@ def next_commercial_number(*, year, prefix=COMMERCIAL_PREFIX):
 
 def issue_commercial_invoice(*, order, actor, issued_on=None):
     """Issue a commercial invoice (cross-border stores) for a received order: the next gap-free number
-    of the year, the order's total as amount. Moves the order to invoiced. The PDF is rendered by
-    `commercial_invoice_pdf` (on first download)."""
+    of the year, the order's total as amount. Moves the order to invoiced. Its PDF job is queued in the
+    same transaction (rendered by the worker once committed; see `request_invoice_pdf`)."""
     issued_on = issued_on or timezone.localdate()
     if issued_on > timezone.localdate():
         raise ValidationError({"issued_on": [_("The invoice date cannot be in the future.")]})
@@ -195,6 +201,7 @@ def issue_commercial_invoice(*, order, actor, issued_on=None):
         invoice = Invoice.objects.create(order=order, kind=InvoiceKind.COMMERCIAL, number=str(number),
                                          issued_on=issued_on, amount=amount, created_by=actor)
         _finish(order, invoice, actor)
+        _queue_pdf(invoice, actor)
     return invoice
 
 
@@ -222,20 +229,54 @@ def commercial_invoice_context(invoice):
     }
 
 
-def commercial_invoice_pdf(invoice):
-    """The invoice's PDF (bytes): the stored file, else rendered now and stored (frozen from then on)."""
+def request_invoice_pdf(invoice, *, actor):
+    """Queue the commercial invoice's PDF (a core PdfJob of kind "commercial_invoice", rendered by the
+    worker once the caller's transaction commits) for `actor`, who then follows it on the job page.
+    Raises ValidationError for an invoice Consign does not render (a VAT invoice: its file is uploaded),
+    PermissionDenied without `orders.view_invoice`."""
+    if actor is None or not actor.has_perm(VIEW_PERMISSION):
+        raise PermissionDenied(_("You may not see invoices."))
     if not invoice.is_commercial:
-        raise ValueError("only commercial invoices are rendered by Consign")
-    if invoice.file:
-        with invoice.file.open("rb") as handle:
-            return handle.read()
-    data = render_pdf(PDF_TEMPLATE, commercial_invoice_context(invoice))
-    with transaction.atomic():
-        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
-        if locked.file:  # someone else stored it meanwhile: theirs stands
-            with locked.file.open("rb") as handle:
-                return handle.read()
-        locked.file.save(f"{invoice.number}.pdf", ContentFile(data), save=False)
-        locked.save(update_fields=["file"])
-        invoice.file = locked.file
-    return data
+        raise ValidationError(_("Only a commercial invoice is rendered by Consign; a VAT invoice's file is "
+                                "the one uploaded."))
+    return _queue_pdf(invoice, actor)
+
+
+def _queue_pdf(invoice, actor):
+    return request_pdf_job(kind=DOCUMENT_KIND, parameters={"invoice": invoice.pk}, actor=actor)
+
+
+def invoice_pdf_job(invoice, *, user):
+    """The newest PDF job `user` asked for of this invoice (None when there is none): a read."""
+    return (PdfJob.objects.filter(kind=DOCUMENT_KIND, parameters__invoice=invoice.pk, created_by=user)
+            .order_by("-created_at", "-pk").first())
+
+
+def build_commercial_invoice(job):
+    """core.pdf builder: job.parameters {"invoice": pk} → the invoice's one page."""
+    invoice = (Invoice.objects.select_related("order__store")
+               .filter(pk=(job.parameters or {}).get("invoice"), kind=InvoiceKind.COMMERCIAL).first())
+    yield PDF_TEMPLATE, [commercial_invoice_context(invoice)] if invoice else []
+
+
+def store_invoice_file(sender, *, job, **kwargs):
+    """pdf_job_finished receiver (in the worker's transaction that ends the job): the first finished job
+    of a commercial invoice stores its PDF on the invoice; the stored file stands from then on."""
+    if job.kind != DOCUMENT_KIND or job.state != PdfJobState.DONE or not job.file:
+        return
+    invoice = Invoice.objects.select_for_update().filter(pk=(job.parameters or {}).get("invoice")).first()
+    if invoice is None or invoice.file:
+        return
+    with job.file.open("rb") as handle:
+        invoice.file.save(f"{invoice.number}.pdf", ContentFile(handle.read()), save=False)
+    invoice.save(update_fields=["file"])
+
+
+def register():
+    """Called by OrdersConfig.ready(): the document kind and the receiver that stores the file."""
+    from django.utils.translation import gettext_lazy
+
+    from core.pdf import pdf_job_finished
+
+    register_document(DOCUMENT_KIND, build_commercial_invoice, label=gettext_lazy("Commercial invoice"))
+    pdf_job_finished.connect(store_invoice_file, sender=PdfJob, dispatch_uid="orders.store_invoice_file")

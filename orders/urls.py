@@ -11,8 +11,8 @@ urlpatterns = [
     path("import/template/", views.order_import_template, name="order_import_template"),
     path("import/<str:token>/", views.OrderImportPreviewView.as_view(), name="order_import_preview"),
     path("<int:pk>/", views.OrderDetailView.as_view(), name="order_detail"),
-    path("<int:pk>/cancel/", views.OrderCancelView.as_view(), name="order_cancel"),
     path("<int:pk>/invoice/", invoice_views.InvoiceCreateView.as_view(), name="invoice_create"),
     path("invoices/", invoice_views.InvoiceListView.as_view(), name="invoice_list"),
     path("invoices/<int:pk>/file/", invoice_views.invoice_file, name="invoice_file"),
+    path("invoices/<int:pk>/pdf/", invoice_views.InvoicePdfView.as_view(), name="invoice_pdf"),
 ]

@@ -2,8 +2,8 @@
 prints the dispatch note, on demand or in a batch → `picking`).
 
 - The queue: approved and picking company dispatches (`warehouse_queue`), oldest approval first.
-- Printing: `print_dispatch_notes` (a batch → a PdfJob rendered by the worker with progress) and
-  `dispatch_note_pdf` (one note on demand, rendered in the request). Both first move the approved
+- Printing: `print_dispatch_notes` (a batch) and `print_dispatch_note` (one note on demand), both a POST
+  → a PdfJob rendered by the worker with progress (never rendered in the request). Both first move the approved
   shipments among them to `picking` through `shipments.services.start_picking`, in one transaction;
   shipments already picking are printed again as they are. Only who may start picking (warehouse) may
   print.
@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.pdf import register_document, render_pdf, request_pdf_job
+from core.pdf import register_document, request_pdf_job
 
 from .models import S, Shipment, ShipmentKind, ShipmentLine
 
@@ -75,7 +75,7 @@ def start_picking_for_print(*, shipment_ids, actor):
     statement for them all) and return (printable ids in the given order, [(shipment number, reason)
     skipped]). Call inside a transaction: the rows are locked as they are read, so what is sorted out
     here is what gets moved."""
-    from .services import start_picking_many  # shipments.services imports this app's models; import late
+    from .dispatching import start_picking_many
 
     if not may_print(actor):
         raise PermissionDenied(_("Only the warehouse may print dispatch notes."))
@@ -122,17 +122,18 @@ def print_dispatch_notes(*, shipment_ids, layout=DEFAULT_LAYOUT, actor):
     return job, skipped
 
 
-def dispatch_note_pdf(shipment, *, layout=DEFAULT_LAYOUT, actor):
-    """One dispatch note on demand (bytes): an approved shipment moves to picking first (committed
-    before rendering, so no lock is held during the render)."""
+def print_dispatch_note(shipment, *, actor, layout=DEFAULT_LAYOUT):
+    """One dispatch note on demand: the same path as a print run of one (an approved shipment moves to
+    picking, the PdfJob queued in that transaction and rendered by the worker). Returns the job; raises
+    ValidationError naming why a shipment cannot be printed."""
     layout = _clean_layout(layout)
     with transaction.atomic():
         printable, skipped = start_picking_for_print(shipment_ids=[shipment.pk], actor=actor)
-    if not printable:
-        raise ValidationError(_("Shipment %(no)s cannot be printed: %(why)s")
-                              % {"no": shipment.number, "why": skipped[0][1] if skipped else "?"})
-    template_name = LAYOUTS[layout][0]
-    return render_pdf(template_name, next(iter(slip_contexts(printable))))
+        if not printable:
+            raise ValidationError(_("Shipment %(no)s cannot be printed: %(why)s")
+                                  % {"no": shipment.number, "why": skipped[0][1] if skipped else "?"})
+        return request_pdf_job(kind=DOCUMENT_KIND, parameters={"shipment_ids": printable, "layout": layout},
+                               actor=actor)
 
 
 # ---- the document ---------------------------------------------------------------------------------

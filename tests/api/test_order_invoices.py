@@ -8,9 +8,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from core.models import PdfJob
 from orders.models import FulfilmentStatus, Invoice, Order
 from orders.services import set_fulfilment_status
-from shipments import services as shipment_services
+from shipments.approval import approve_shipment, submit_shipment
+from shipments.dispatching import dispatch_shipment, start_picking
 from shipments.models import Shipment, ShipmentState
 from tests.orders.factories import OrderFactory, OrderLineFactory
 from tests.shipments.factories import make_world
@@ -72,6 +74,10 @@ def test_finance_issues_a_commercial_invoice_by_json_numbered_by_consign(api_cli
     year = timezone.localdate().year
     assert body["number"] == f"CI{year}-000001" and body["amount"] == "149.90"
     assert status_of(order) == FulfilmentStatus.INVOICED
+    # its PDF is queued with it (rendered by the worker once committed, never in the request)
+    job = PdfJob.objects.get()
+    assert (job.kind, job.parameters, job.state) == ("commercial_invoice", {"invoice": body["id"]}, "queued")
+    assert not Invoice.objects.get().file
     again = client.post(url(order), {"kind": "commercial"}, content_type="application/json")
     assert again.status_code == 409
     assert "already invoiced" in again.json()["detail"]
@@ -150,7 +156,7 @@ def test_reading_an_invoice_needs_view_invoice_and_a_missing_one_is_404(api_clie
 def test_sales_cancels_an_order_and_its_undispatched_shipment_a_retry_answers_200(api_client):
     world = make_world()
     shipment = world.ship()
-    shipment_services.submit_shipment(shipment, actor=world.sales)
+    submit_shipment(shipment, actor=world.sales)
     client, _user = api_client(user=world.sales)
     answer = client.post(url(world.order, "cancel"), {"reason": "customer withdrew"},
                          content_type="application/json")
@@ -174,10 +180,10 @@ def test_cancel_needs_a_reason_permission_and_nothing_dispatched(api_client):
                        content_type="application/json").status_code == 404
 
     shipment = world.ship()
-    shipment_services.submit_shipment(shipment, actor=world.sales)
-    shipment_services.approve_shipment(shipment, actor=world.approver)
-    shipment_services.start_picking(shipment, actor=world.warehouse_user)
-    shipment_services.dispatch_shipment(shipment, actor=world.warehouse_user, carrier=world.carrier,
+    submit_shipment(shipment, actor=world.sales)
+    approve_shipment(shipment, actor=world.approver)
+    start_picking(shipment, actor=world.warehouse_user)
+    dispatch_shipment(shipment, actor=world.warehouse_user, carrier=world.carrier,
                                         tracking_number="SF1")
     late = client.post(url(world.order, "cancel"), {"reason": "too late"}, content_type="application/json")
     assert late.status_code == 409 and late.json()["detail"]

@@ -10,13 +10,15 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from core.models import TransitionLog
+from core.models import PdfJob, PdfJobState, TransitionLog
+from core.pdf import run_pdf_job
 from orders import invoices
 from orders.invoices import issue_commercial_invoice, record_vat_invoice
 from orders.models import FulfilmentStatus, Invoice, InvoiceKind, InvoiceNumberSequence, Order
@@ -217,13 +219,26 @@ def test_an_outer_rollback_also_gives_the_number_back(finance):
     assert issue_commercial_invoice(order=received_order(), actor=finance).number == f"CI{year}-000001"
 
 
+def rendered(job):
+    """Run a queued PDF job as the worker does; the job afterwards."""
+    run_pdf_job(job.pk)
+    return PdfJob.objects.get(pk=job.pk)
+
+
 @pytest.mark.django_db
-def test_the_commercial_invoice_pdf_names_the_chinese_buyer_and_the_number(finance):
+def test_issuing_queues_the_pdf_and_the_first_rendered_job_stores_it_on_the_invoice(finance):
     order = received_order(recipient_name="欧阳娜娜", recipient_address="香港九龙弥敦道 100 号")
     invoice = issue_commercial_invoice(order=order, actor=finance)
 
-    data = invoices.commercial_invoice_pdf(invoice)
+    job = PdfJob.objects.get()  # queued in the issuing transaction, rendered by the worker once committed
+    assert (job.kind, job.parameters, job.state, job.created_by) == (
+        "commercial_invoice", {"invoice": invoice.pk}, PdfJobState.QUEUED, finance)
+    assert not Invoice.objects.get(pk=invoice.pk).file  # nothing rendered in the issuing request
 
+    job = rendered(job)
+
+    assert job.state == PdfJobState.DONE
+    data = job.file.read()
     reader = PdfReader(io.BytesIO(data))
     text = "".join(page.extract_text() for page in reader.pages)
     for expected in ("欧阳娜娜", "香港九龙弥敦道", invoice.number, order.external_order_no, "149.90", "商业发票"):
@@ -232,7 +247,24 @@ def test_the_commercial_invoice_pdf_names_the_chinese_buyer_and_the_number(finan
     assert any("WenQuanYi" in name for name in fonts), fonts
     stored = Invoice.objects.get(pk=invoice.pk)
     assert invoice.number in stored.file.name and stored.file.name.endswith(".pdf")
-    assert invoices.commercial_invoice_pdf(stored) == data  # frozen: the stored file from now on
+    assert stored.file.read() == data
+
+    # Another print later (anyone who reads invoices, a POST) renders again; the stored file stands.
+    reader_user = UserFactory(roles=("sales",))
+    again = rendered(invoices.request_invoice_pdf(stored, actor=reader_user))
+    assert again.state == PdfJobState.DONE and again.created_by == reader_user
+    assert Invoice.objects.get(pk=invoice.pk).file.name == stored.file.name
+
+
+@pytest.mark.django_db
+def test_only_a_commercial_invoice_is_rendered_and_only_for_invoice_readers(finance):
+    vat_invoice = record(received_order(), finance)
+    with pytest.raises(ValidationError, match="Only a commercial invoice is rendered"):
+        invoices.request_invoice_pdf(vat_invoice, actor=finance)
+    commercial = issue_commercial_invoice(order=received_order(), actor=finance)
+    with pytest.raises(PermissionDenied):
+        invoices.request_invoice_pdf(commercial, actor=UserFactory(roles=("approver",)))
+    assert PdfJob.objects.count() == 1  # the one queued by issuing
 
 
 # ---- pages ----------------------------------------------------------------------------------------
@@ -260,14 +292,20 @@ def test_finance_records_a_vat_invoice_on_the_page_and_the_order_page_shows_it(c
 
 
 @pytest.mark.django_db
-def test_finance_issues_a_commercial_invoice_on_the_page_and_downloads_its_pdf(client, finance):
+def test_finance_issues_a_commercial_invoice_on_the_page_and_the_job_page_shows_its_pdf(
+    client, finance, django_capture_on_commit_callbacks
+):
     order = received_order(recipient_name="李雷")
     client.force_login(finance)
-    response = client.post(reverse("orders:invoice_create", args=[order.pk]), {
-        "kind": InvoiceKind.COMMERCIAL, "issued_on": timezone.localdate().isoformat(),
-    })
-    assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):  # the (eager) worker renders once committed
+        response = client.post(reverse("orders:invoice_create", args=[order.pk]), {
+            "kind": InvoiceKind.COMMERCIAL, "issued_on": timezone.localdate().isoformat(),
+        })
     invoice = Invoice.objects.get(order=order)
+    job = PdfJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse("core:job_detail", args=[job.pk])
+    page = client.get(response.url).content.decode()
+    assert 'id="job-ready"' in page and 'id="job-preview"' in page
 
     download = client.get(reverse("orders:invoice_file", args=[invoice.pk]))
 
@@ -275,6 +313,47 @@ def test_finance_issues_a_commercial_invoice_on_the_page_and_downloads_its_pdf(c
     assert download["Content-Disposition"] == f'attachment; filename="{invoice.number}.pdf"'
     text = PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages[0].extract_text()
     assert "李雷" in text and invoice.number in text
+
+
+@pytest.mark.django_db
+def test_opening_an_unrendered_commercial_invoice_shows_a_preview_and_writes_nothing(client, make_user):
+    """A GET never renders or stores the PDF: before the worker stored it, the invoice is shown as HTML
+    with the button (a POST) that queues its PDF."""
+    order = received_order(recipient_name="韩梅梅")
+    invoice = issue_commercial_invoice(order=order, actor=make_user("finance"))
+    PdfJob.objects.all().delete()  # as if its job was lost: the page offers to queue another
+    reader = make_user("sales")
+    client.force_login(reader)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("orders:invoice_file", args=[invoice.pk]))
+
+    assert not [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(
+        ("INSERT", "UPDATE", "DELETE"))]
+    body = page.content.decode()
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert 'id="invoice-preview"' in body and "韩梅梅" in body and invoice.number in body
+    assert not Invoice.objects.get(pk=invoice.pk).file and not PdfJob.objects.exists()
+
+    response = client.post(reverse("orders:invoice_pdf", args=[invoice.pk]))
+
+    job = PdfJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse("core:job_detail", args=[job.pk])
+    assert job.created_by == reader and job.parameters == {"invoice": invoice.pk}
+    assert client.get(reverse("orders:invoice_file", args=[invoice.pk])).status_code == 200  # still a preview
+    assert 'id="invoice-pdf-job"' in client.get(reverse("orders:invoice_file", args=[invoice.pk])).content.decode()
+    rendered(job)
+    assert client.get(reverse("orders:invoice_file", args=[invoice.pk]))["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.django_db
+def test_queueing_a_vat_invoice_pdf_says_why_not(client, finance):
+    invoice = record(received_order(), finance)
+    client.force_login(finance)
+    response = client.post(reverse("orders:invoice_pdf", args=[invoice.pk]), follow=True)
+    assert "Only a commercial invoice is rendered" in response.content.decode()
+    assert not PdfJob.objects.exists()
+    assert client.get(reverse("orders:invoice_pdf", args=[invoice.pk])).status_code == 405
 
 
 @pytest.mark.django_db
@@ -372,6 +451,8 @@ def test_finance_invoices_a_received_order_on_a_phone_and_downloads_the_pdf(phon
     page.get_by_label("Commercial invoice").check()
     page.get_by_role("button", name="Record invoice").click()
 
+    expect(page.locator("#job-ready")).to_be_visible()  # the job page: rendered by the (eager) worker
+    page.goto(order.get_absolute_url())
     expect(page.locator("#fulfilment-status")).to_have_attribute("data-status", "invoiced")
     invoice = Invoice.objects.get(order=order)
     expect(page.locator("#invoice-number")).to_have_text(invoice.number)

@@ -8,9 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from notifications.models import Notification
-from orders.services import cancel_order
-from shipments import services
-from shipments.dispatch_notes import dispatch_note_pdf, print_dispatch_notes
+from shipments.approval import approve_shipment, submit_shipment
+from shipments.cancelling import cancel_order, cancel_shipment
+from shipments.dispatch_notes import print_dispatch_note, print_dispatch_notes
+from shipments.dispatching import start_picking
+from shipments.entry import LineInput, create_shipment
 from shipments.models import Shipment, ShipmentState
 from tests.factories import UserFactory
 
@@ -26,8 +28,8 @@ def fresh(shipment):
 
 def approved(world, kind="company_dispatch"):
     shipment = world.ship(kind)
-    services.submit_shipment(shipment, actor=world.sales)
-    return services.approve_shipment(fresh(shipment), actor=world.approver)
+    submit_shipment(shipment, actor=world.sales)
+    return approve_shipment(fresh(shipment), actor=world.approver)
 
 
 def told(event, **filters):
@@ -41,7 +43,7 @@ def test_cancelling_an_approved_company_dispatch_tells_the_warehouse_staff():
     second = UserFactory(roles=("warehouse",))
     shipment = approved(world)
 
-    services.cancel_shipment(fresh(shipment), actor=world.approver, reason="客户取消 customer withdrew")
+    cancel_shipment(fresh(shipment), actor=world.approver, reason="客户取消 customer withdrew")
 
     notes = told("shipment.cancelled").order_by("recipient_id")
     assert [n.recipient for n in notes] == [world.warehouse_user, second]
@@ -56,10 +58,10 @@ def test_whoever_printed_the_dispatch_note_is_told_to_discard_it():
     printer = UserFactory(roles=("warehouse",))
     batch_printer = UserFactory(roles=("warehouse",))
     shipment = approved(world)
-    dispatch_note_pdf(fresh(shipment), actor=printer)  # on demand: starts picking
+    print_dispatch_note(fresh(shipment), actor=printer)  # on demand: starts picking, queues its job
     print_dispatch_notes(shipment_ids=[shipment.pk], actor=batch_printer)  # and a print run of it again
 
-    services.cancel_shipment(fresh(shipment), actor=world.approver)
+    cancel_shipment(fresh(shipment), actor=world.approver)
 
     holders = told("shipment.cancelled_printed")
     assert {n.recipient for n in holders} == {printer, batch_printer}
@@ -74,7 +76,7 @@ def test_cancelling_an_approved_drop_ship_tells_the_suppliers_portal_users():
     world.lines[0].product.default_supplier.portal_users.add(portal)
     shipment = approved(world, "drop_ship")
 
-    services.cancel_shipment(fresh(shipment), actor=world.approver, reason="out of stock")
+    cancel_shipment(fresh(shipment), actor=world.approver, reason="out of stock")
 
     note = told("shipment.supplier_cancelled").get()
     assert note.recipient == portal and shipment.number in note.subject and "out of stock" in note.body
@@ -85,7 +87,7 @@ def test_without_a_portal_user_the_salesperson_is_asked_to_tell_the_supplier():
     world = make_world(stock=0)
     shipment = approved(world, "drop_ship")
 
-    services.cancel_shipment(fresh(shipment), actor=world.approver)
+    cancel_shipment(fresh(shipment), actor=world.approver)
 
     note = told("shipment.supplier_cancel_to_tell").get()
     assert note.recipient == world.sales and shipment.supplier.contact_email in note.body
@@ -95,10 +97,10 @@ def test_without_a_portal_user_the_salesperson_is_asked_to_tell_the_supplier():
 def test_cancelling_before_approval_tells_nobody(kind):
     world = make_world()
     shipment = world.ship(kind)
-    services.submit_shipment(shipment, actor=world.sales)
+    submit_shipment(shipment, actor=world.sales)
     before = Notification.objects.count()
 
-    services.cancel_shipment(fresh(shipment), actor=world.sales)
+    cancel_shipment(fresh(shipment), actor=world.sales)
 
     assert Notification.objects.count() == before
 
@@ -107,7 +109,7 @@ def test_a_refused_cancellation_tells_nobody():
     world = make_world()
     shipment = approved(world)
     with pytest.raises(PermissionDenied):  # sales may not cancel an approved shipment
-        services.cancel_shipment(fresh(shipment), actor=world.sales)
+        cancel_shipment(fresh(shipment), actor=world.sales)
     assert not told("shipment.cancelled").exists() and fresh(shipment).state == S.APPROVED
 
 
@@ -116,13 +118,13 @@ def test_cancelling_the_order_tells_those_asked_to_act_on_its_shipments():
     portal = UserFactory(roles=("supplier",))
     world.lines[1].product.default_supplier.portal_users.add(portal)
     company = world.ship(quantities=[2, 0])
-    services.submit_shipment(company, actor=world.sales)
-    services.approve_shipment(fresh(company), actor=world.approver)
-    drop_ship = services.create_shipment(order=world.order, kind="drop_ship", actor=world.sales,
+    submit_shipment(company, actor=world.sales)
+    approve_shipment(fresh(company), actor=world.approver)
+    drop_ship = create_shipment(order=world.order, kind="drop_ship", actor=world.sales,
                                          supplier=world.lines[1].product.default_supplier,
-                                         lines=[services.LineInput(world.lines[1].pk, 2)])
-    services.submit_shipment(drop_ship, actor=world.sales)
-    services.approve_shipment(fresh(drop_ship), actor=world.approver)
+                                         lines=[LineInput(world.lines[1].pk, 2)])
+    submit_shipment(drop_ship, actor=world.sales)
+    approve_shipment(fresh(drop_ship), actor=world.approver)
 
     cancel_order(world.order, actor=world.sales, reason="buyer cancelled")
 
@@ -152,7 +154,7 @@ def test_cancelling_over_the_api_tells_the_warehouse(api_client):
 def test_the_warehouse_person_finds_the_cancellation_in_the_inbox(client):
     world = make_world()
     shipment = approved(world)
-    services.start_picking(fresh(shipment), actor=world.warehouse_user)
+    start_picking(fresh(shipment), actor=world.warehouse_user)
     client.force_login(world.approver)
     response = client.post(reverse("shipments:shipment_action", args=[shipment.pk, "cancel"]),
                            {"reason": "wrong address"})

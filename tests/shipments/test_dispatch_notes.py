@@ -1,5 +1,5 @@
-"""Dispatch notes 出库单: warehouse prints them (one on demand, or many as one PDF job), which starts
-picking; each note carries the order no., the Chinese recipient, the lines and a QR code of the
+"""Dispatch notes 出库单: warehouse prints them (one on demand, or many: either way a POST that queues one
+PDF job rendered by the worker), which starts picking; each note carries the order no., the Chinese recipient, the lines and a QR code of the
 shipment number, in the WenQuanYi font, on A4 or a 100×150 mm label."""
 
 import io
@@ -10,9 +10,12 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from core.models import PdfJob, PdfJobState, TransitionLog
-from core.pdf import registered_kinds
-from shipments import dispatch_notes, services
-from shipments.dispatch_notes import dispatch_note_pdf, print_dispatch_notes, qr_data_uri, slip_contexts
+from core.pdf import registered_kinds, run_pdf_job
+from shipments import dispatch_notes
+from shipments.approval import approve_shipment, submit_shipment
+from shipments.dispatch_notes import print_dispatch_note, print_dispatch_notes, qr_data_uri, slip_contexts
+from shipments.dispatching import start_picking
+from shipments.entry import create_shipment
 from shipments.models import Shipment, ShipmentState
 from tests.factories import UserFactory
 from tests.orders.factories import OrderFactory, OrderLineFactory
@@ -26,8 +29,8 @@ MM = 72 / 25.4
 
 def approved(world, **kwargs):
     shipment = world.ship(**kwargs)
-    services.submit_shipment(shipment, actor=world.sales)
-    return services.approve_shipment(Shipment.objects.get(pk=shipment.pk), actor=world.approver)
+    submit_shipment(shipment, actor=world.sales)
+    return approve_shipment(Shipment.objects.get(pk=shipment.pk), actor=world.approver)
 
 
 def more_approved(world, count):
@@ -39,15 +42,24 @@ def more_approved(world, count):
                              recipient_address=f"广东省深圳市南山区科技园{i}栋")
         line = OrderLineFactory(order=order, quantity=1)
         stock_in(line.product, world.warehouse, 5)
-        shipment = services.create_shipment(order=order, kind="company_dispatch", lines=[(line, 1)],
+        shipment = create_shipment(order=order, kind="company_dispatch", lines=[(line, 1)],
                                             actor=world.sales, warehouse=world.warehouse)
-        services.submit_shipment(shipment, actor=world.sales)
-        shipments.append(services.approve_shipment(Shipment.objects.get(pk=shipment.pk), actor=world.approver))
+        submit_shipment(shipment, actor=world.sales)
+        shipments.append(approve_shipment(Shipment.objects.get(pk=shipment.pk), actor=world.approver))
     return shipments
 
 
 def state(shipment):
     return Shipment.objects.get(pk=shipment.pk).state
+
+
+def dispatch_note_pdf(shipment, *, actor, layout="a4"):
+    """One note on demand as the warehouse gets it: the job queued by the POST, rendered as the worker
+    renders it; its file's bytes."""
+    job = print_dispatch_note(shipment, layout=layout, actor=actor)
+    assert job.state == PdfJobState.QUEUED and job.parameters["shipment_ids"] == [shipment.pk]
+    run_pdf_job(job.pk)
+    return PdfJob.objects.get(pk=job.pk).file.read()
 
 
 def text_of(data):
@@ -106,7 +118,7 @@ def test_a_note_carries_a_qr_code_of_the_shipment_number_and_the_seller(world, s
 
 def test_a_picking_shipment_is_printed_again_without_a_second_transition(world):
     shipment = approved(world)
-    services.start_picking(Shipment.objects.get(pk=shipment.pk), actor=world.warehouse_user)
+    start_picking(Shipment.objects.get(pk=shipment.pk), actor=world.warehouse_user)
 
     data = dispatch_note_pdf(shipment, actor=world.warehouse_user)
 

@@ -11,8 +11,10 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from core.models import PdfJob, PdfJobState
-from shipments import services
+from shipments.approval import approve_shipment, submit_shipment
+from shipments.cancelling import cancel_shipment
 from shipments.dispatch_notes import warehouse_queue
+from shipments.dispatching import dispatch_shipment, start_picking
 from shipments.models import Shipment, ShipmentState
 from tests.browser.helpers import login, wider_than_viewport
 from tests.factories import UserFactory, WarehouseFactory
@@ -37,16 +39,16 @@ def world():
 def floor(world):
     """One shipment in every state the queue must tell apart."""
     ready = approved(world, quantities=[1, 0])
-    picking = services.start_picking(approved(world, quantities=[1, 0]), actor=world.warehouse_user)
-    gone = services.dispatch_shipment(
-        services.start_picking(approved(world, quantities=[1, 0]), actor=world.warehouse_user),
+    picking = start_picking(approved(world, quantities=[1, 0]), actor=world.warehouse_user)
+    gone = dispatch_shipment(
+        start_picking(approved(world, quantities=[1, 0]), actor=world.warehouse_user),
         actor=world.warehouse_user, carrier=world.carrier, tracking_number="SF1")
     submitted = world.ship(quantities=[0, 1])
-    services.submit_shipment(submitted, actor=world.sales)
+    submit_shipment(submitted, actor=world.sales)
     draft = world.ship(quantities=[0, 1])
     drop_ship = approved(world, kind="drop_ship", quantities=[0, 1])
     cancelled = approved(world, quantities=[1, 0])
-    services.cancel_shipment(cancelled, actor=world.approver, reason="customer changed mind")
+    cancel_shipment(cancelled, actor=world.approver, reason="customer changed mind")
     return {"ready": ready, "picking": picking, "gone": gone, "submitted": submitted, "draft": draft,
             "drop_ship": drop_ship, "cancelled": cancelled}
 
@@ -75,8 +77,8 @@ def test_the_queue_filters_by_warehouse_state_and_number(client, world, floor):
     elsewhere = world.ship(quantities=[0, 1])
     elsewhere.warehouse = other_warehouse
     elsewhere.save(update_fields=["warehouse"])
-    services.submit_shipment(elsewhere, actor=world.sales)
-    elsewhere = services.approve_shipment(Shipment.objects.get(pk=elsewhere.pk), actor=world.approver)
+    submit_shipment(elsewhere, actor=world.sales)
+    elsewhere = approve_shipment(Shipment.objects.get(pk=elsewhere.pk), actor=world.approver)
     client.force_login(world.warehouse_user)
 
     def listed(**params):
@@ -104,7 +106,7 @@ def test_the_superuser_may_print(client, world):
     shipment = approved(world)
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     response = client.post(reverse("shipments:dispatch_note", args=[shipment.pk]), {"layout": "a4"})
-    assert response.status_code == 200 and state(shipment) == S.PICKING
+    assert response.status_code == 302 and state(shipment) == S.PICKING
 
 
 def test_ticking_shipments_prints_them_as_one_job_with_progress(
@@ -148,18 +150,33 @@ def test_nothing_ticked_says_so_and_queues_nothing(client, world):
     assert not PdfJob.objects.exists()
 
 
-def test_one_note_on_demand_from_the_shipment_page(client, world):
+def test_one_note_on_demand_from_the_shipment_page(client, world, django_capture_on_commit_callbacks):
+    """A POST (it starts picking) that queues the note's job like a print run; the job page says when it is
+    ready and shows the PDF. Nothing is rendered in the request."""
     shipment = approved(world)
     client.force_login(world.warehouse_user)
     page = client.get(shipment.get_absolute_url()).content.decode()
     assert reverse("shipments:dispatch_note", args=[shipment.pk]) in page
+    assert 'data-confirm="' in page.split(reverse("shipments:dispatch_note", args=[shipment.pk]))[1].split("</form>")[0]
 
-    response = client.post(reverse("shipments:dispatch_note", args=[shipment.pk]), {"layout": "label"})
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("shipments:dispatch_note", args=[shipment.pk]), {"layout": "label"})
 
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert f"dispatch-note-{shipment.number}.pdf" in response["Content-Disposition"]
-    assert world.order.external_order_no in PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    job = PdfJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse("core:job_detail", args=[job.pk])
+    assert job.state == PdfJobState.QUEUED and job.created_by == world.warehouse_user
+    assert job.parameters == {"shipment_ids": [shipment.pk], "layout": "label"}
     assert state(shipment) == S.PICKING
+    assert 'id="job-ready"' not in client.get(response.url).content.decode()  # queued: not rendered yet
+
+    for callback in callbacks:  # the commit publishes the job; the (eager) worker renders it
+        callback()
+    page = client.get(response.url).content.decode()
+    assert 'id="job-ready"' in page and 'id="job-preview"' in page
+    preview = client.get(reverse("core:job_download", args=[job.pk]) + "?inline=1")
+    assert preview["Content-Disposition"].startswith("inline") and preview["X-Frame-Options"] == "SAMEORIGIN"
+    data = b"".join(preview.streaming_content)
+    assert world.order.external_order_no in PdfReader(io.BytesIO(data)).pages[0].extract_text()
 
 
 def test_a_note_that_cannot_be_printed_goes_back_with_the_reason(client, world):
