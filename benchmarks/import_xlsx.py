@@ -6,15 +6,17 @@ Generates the workbook in a temporary directory (openpyxl, write-only), then mea
 2. `Importer.parse`: the whole preview step — header mapping, `clean_row` (text, decimal and integer
    helpers on every row) and storing the batch as JSON — for a 10-column importer without database
    look-ups;
+each beside the same run's baseline: the bare python-calamine read of the same file
+(`CalamineWorkbook.from_path(...).get_sheet_by_index(0).to_python()`: no checks, no cleaning, no storing);
 and, with `--openpyxl`, the same sheet read by openpyxl `read_only=True` (with defusedxml), the
-alternative this choice was measured against (slow: ~45 s on these machines).
+alternative this choice was measured against (slow: ~45 s on these machines). No database and no
+broker: nothing shared is touched; the load average is printed beside every figure.
 Times are taken without tracemalloc; each step then runs once more under tracemalloc for its Python
 peak. The process's peak RSS (includes calamine's Rust heap) is printed too.
 
 Run alone: `.venv/bin/python benchmarks/import_xlsx.py [--rows 100000] [--openpyxl]`; last line JSON."""
 
 import argparse
-import json
 import os
 import resource
 import sys
@@ -24,8 +26,9 @@ import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _support import emit, figure, load  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 import django  # noqa: E402
@@ -120,6 +123,14 @@ def main():
                 "parse (checks + read + clean + store)",
                 lambda: importer.parse(SimpleUploadedFile("bench.xlsx", data), actor=Actor()))
         assert (batch.valid, batch.error_count) == (args.rows, 0), (batch.valid, batch.errors[:3])
+        def bare_read():
+            from python_calamine import CalamineWorkbook
+
+            return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+
+        rows, bare_s, _peak = measure("bare python-calamine read (baseline)", bare_read, memory=False)
+        assert len(rows) == args.rows + 1
+        del rows
         openpyxl_s = None
         if args.openpyxl:
             def read_openpyxl():
@@ -130,16 +141,20 @@ def main():
 
             _count, openpyxl_s, _peak = measure("openpyxl read_only", read_openpyxl, memory=False)
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({
+    emit({
         "benchmark": "import_xlsx", "rows": args.rows, "columns": len(COLUMNS),
         "file_mb": round(len(data) / 1e6, 2),
+        "read": figure("read_rows", read_s, bare_s, baseline="bare python-calamine read", count=args.rows),
+        "parse": figure("parse", parse_s, bare_s, baseline="bare python-calamine read", count=args.rows),
         "read_seconds": round(read_s, 2), "read_rows_per_s": round(args.rows / read_s),
         "read_python_peak_mb": round(read_peak / 1e6, 1),
         "parse_seconds": round(parse_s, 2), "parse_rows_per_s": round(args.rows / parse_s),
         "parse_python_peak_mb": round(parse_peak / 1e6, 1),
+        "bare_calamine_read_seconds": round(bare_s, 2),
         "process_peak_rss_mb": round(peak_rss_mb, 1),
         "openpyxl_read_only_seconds": round(openpyxl_s, 2) if openpyxl_s is not None else None,
-    }))
+        "loadavg": load(),
+    })
 
 
 if __name__ == "__main__":

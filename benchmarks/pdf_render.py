@@ -1,18 +1,23 @@
-"""PDF rendering speed with the real CJK font (WenQuanYi Micro Hei, TrueType).
+"""PDF rendering speed with the real CJK font (WenQuanYi Micro Hei, TrueType), each figure beside a bare
+baseline measured in the same run.
 
-Measures: one slip in a fresh process (first render, font configuration included), one slip again
-(warm), 100 slips laid out in ONE WeasyPrint render, and 400 slips through render_many (chunks of 80
-merged with pypdf). Run alone: `.venv/bin/python benchmarks/pdf_render.py`; the last line is JSON."""
+Measures core.pdf against bare WeasyPrint (`HTML(string=render_to_string(...)).write_pdf()`: Django's
+template and WeasyPrint's defaults — its own URL fetcher, a new font configuration per document, no
+chunking): one slip first in this process (fonts loaded), one slip warm, N slips laid out in ONE render,
+and N slips through render_many (chunks of 80 merged with pypdf) against N slips in one bare render.
+No database and no broker: nothing shared is touched.
 
+Run alone: `.venv/bin/python benchmarks/pdf_render.py [--slips 400]`; the last line is JSON."""
+
+import argparse
 import io
-import json
 import os
 import sys
-import time
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _support import BASE_DIR, emit, figure, load, timed  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 import django  # noqa: E402
@@ -20,8 +25,10 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
+from weasyprint import HTML  # noqa: E402
 
 from core import pdf  # noqa: E402
 
@@ -39,41 +46,55 @@ def context(i):
     }
 
 
-def timed(fn):
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
+def bare(contexts):
+    """The baseline: the same template and contexts, Django + WeasyPrint with their defaults, one render."""
+    html = render_to_string(TEMPLATE, {"pages": contexts, "page": contexts[0],
+                                       "pdf_font_stack": settings.PDF_FONT_STACK})
+    return HTML(string=html, base_url=str(BASE_DIR / "static")).write_pdf()
+
+
+def pages_of(data):
+    return len(PdfReader(io.BytesIO(data)).pages)
 
 
 def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--slips", type=int, default=400, help="slips for the one-render and render_many runs")
+    args = parser.parse_args()
+    n = args.slips
     engine = settings.TEMPLATES[0]
     templates = [{**engine, "DIRS": [*engine["DIRS"], BASE_DIR / "benchmarks" / "templates"]}]
+    figures = {}
     with override_settings(TEMPLATES=templates):
         first_s, data = timed(lambda: pdf.render_pdf(TEMPLATE, context(0)))
-        fonts = {str(f.get_object()["/BaseFont"]) for f in PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/Font"].values()}
+        fonts = {str(f.get_object()["/BaseFont"])
+                 for f in PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/Font"].values()}
+        bare_first_s, _ = timed(lambda: bare([context(0)]))  # fonts already loaded by the first: a warm bare one
+        figures["one_slip_first"] = figure("one slip, first in the process", first_s, bare_first_s,
+                                           baseline="bare WeasyPrint, one slip")
         warm_s, _ = timed(lambda: pdf.render_pdf(TEMPLATE, context(1)))
-        contexts = [context(i) for i in range(100)]
-        hundred_s, hundred = timed(lambda: pdf.render_many(TEMPLATE, contexts, chunk_size=100))
-        many = [context(i) for i in range(400)]
-        batch_s, batch = timed(lambda: pdf.render_many(TEMPLATE, many, chunk_size=80))
-    pages = len(PdfReader(io.BytesIO(batch)).pages)
-    assert pages == 400 and len(PdfReader(io.BytesIO(hundred)).pages) == 100
-    result = {
+        bare_warm_s, _ = timed(lambda: bare([context(1)]))
+        figures["one_slip_warm"] = figure("one slip, warm", warm_s, bare_warm_s, baseline="bare WeasyPrint, one slip")
+        contexts = [context(i) for i in range(n)]
+        one_s, one = timed(lambda: pdf.render_many(TEMPLATE, contexts, chunk_size=n))
+        bare_one_s, bare_one = timed(lambda: bare(contexts))
+        figures["slips_in_one_render"] = figure(f"{n} slips in one render", one_s, bare_one_s, count=n,
+                                                baseline=f"bare WeasyPrint, {n} slips in one render")
+        many_s, many = timed(lambda: pdf.render_many(TEMPLATE, contexts, chunk_size=80))
+        figures["slips_render_many_chunk80"] = figure(f"{n} slips, render_many chunks of 80", many_s, bare_one_s,
+                                                      count=n, baseline=f"bare WeasyPrint, {n} slips in one render")
+    assert pages_of(many) == pages_of(one) == pages_of(bare_one) == n
+    emit({
         "benchmark": "pdf_render",
+        "slips": n,
         "font_stack": settings.PDF_FONT_STACK,
         "fonts_embedded": sorted(fonts),
-        "one_slip_first_s": round(first_s, 3),
-        "one_slip_warm_s": round(warm_s, 3),
-        "slips_100_one_render_s": round(hundred_s, 3),
-        "per_slip_100_in_one_render_s": round(hundred_s / 100, 4),
-        "slips_400_render_many_chunk80_s": round(batch_s, 3),
-        "per_slip_400_render_many_s": round(batch_s / 400, 4),
-        "slips_per_s_render_many": round(400 / batch_s, 1),
-        "pdf_bytes_400": len(batch),
-    }
-    print(f"one slip: {first_s:.2f} s first, {warm_s:.2f} s warm; 100 in one render: {hundred_s / 100:.4f} s/slip; "
-          f"400 via render_many: {batch_s / 400:.4f} s/slip")
-    print(json.dumps(result, ensure_ascii=False))
+        "figures": figures,
+        "per_slip_render_many_s": round(many_s / n, 4),
+        "per_slip_bare_one_render_s": round(bare_one_s / n, 4),
+        "pdf_bytes_render_many": len(many),
+        "loadavg": load(),
+    })
 
 
 if __name__ == "__main__":
