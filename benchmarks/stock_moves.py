@@ -1,67 +1,42 @@
 """Stock moves through inventory.services.move_stock on PostgreSQL, durable commits.
 
-Creates its own database (`consign_bench`, dropped first and afterwards), migrates it, then runs N
+Creates its own database (benchmarks/_support.py: BENCH_DB_NAME or a per-run name; dropped afterwards
+unless --keep, and only because this run created it), migrates it, seeds, ANALYZEs, then runs N
 single-unit out moves through the service, one transaction per move (autocommit between moves, so
 every move ends in its own COMMIT, synchronous_commit as the server has it), and the same SQL
 statements by hand on the same connection with the same transaction per move: the baseline.
-The two loops alternate in chunks so drift (autovacuum, caches) hits both alike.
+The two loops alternate in chunks so drift (autovacuum, caches) hits both alike. Each service move gets
+its actor fetched again first (untimed: an empty permission cache, as a request has). The load average
+is printed beside the figures.
 
 Run alone: `.venv/bin/python benchmarks/stock_moves.py [--moves 20000] [--keep]`
 PG_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server. Last line: JSON."""
 
 import argparse
-import json
-import os
 import sys
 import time
 from pathlib import Path
 
-import psycopg
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _support import BenchDatabase, analyze, cold, emit, figure, load  # noqa: E402
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-BENCH_DB = "consign_bench"
 TX_CONTROL = {"BEGIN", "COMMIT"}
-SERVER = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-
-
-def server_url(dbname):
-    return SERVER.rsplit("/", 1)[0] + "/" + dbname
-
-
-def recreate_database():
-    with psycopg.connect(SERVER, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
-def drop_database():
-    with psycopg.connect(SERVER, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--moves", type=int, default=20_000)
     parser.add_argument("--chunk", type=int, default=1_000)
-    parser.add_argument("--keep", action="store_true", help="keep the consign_bench database afterwards")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark's database afterwards")
     args = parser.parse_args()
 
-    recreate_database()
-    os.environ["DATABASE_URL"] = server_url(BENCH_DB)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    import django
+    with BenchDatabase("stock", keep=args.keep) as db:
+        import django
 
-    django.setup()
-    try:
+        django.setup()
         result = run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            drop_database()
-    print(json.dumps(result))
+        result["database_name"] = db.name
+    emit(result)
 
 
 def run(args):
@@ -78,8 +53,7 @@ def run(args):
     from inventory.models import Direction, MoveKind, StockBalance, StockLedgerEntry
     from inventory.services import StockMove
 
-    # Only what the stock ledger needs (and its trigger), so the run does not depend on other apps.
-    call_command("migrate", "inventory", verbosity=0)
+    call_command("migrate", verbosity=0)  # every app: the catalog's columns come from its later migrations
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
@@ -96,6 +70,7 @@ def run(args):
     services.move_stock(moves=[StockMove(product.pk, wh.pk, Direction.IN, 2 * n + 500, MoveKind.PURCHASE_RECEIPT)],
                         actor=actor)
     take = StockMove(product.pk, wh.pk, Direction.OUT, 1, MoveKind.DISPATCH)
+    analyze(connection)  # the seeded tables' statistics, as a live server has them
 
     # The baseline: the service's statements by hand. The SELECT is the service's own queryset compiled
     # (same columns, joins and FOR UPDATE OF); UPDATE and INSERT are the ones the service sends for one
@@ -123,8 +98,8 @@ def run(args):
                                         actor.pk, timezone.now()])
             cursor.fetchone()
 
-    def service_move():
-        services.move_stock(moves=[take], actor=actor)
+    def service_move(user=None):
+        services.move_stock(moves=[take], actor=user or cold(actor))
 
     # Queries per move, measured (not assumed) at several sizes; the ones Django logs include COMMIT.
     def count(fn):
@@ -133,7 +108,8 @@ def run(args):
         return [q["sql"].split()[0].upper() for q in ctx.captured_queries]
 
     raw_statements = count(raw_move)
-    service_statements = count(service_move)
+    counted_user = cold(actor)
+    service_statements = count(lambda: service_move(counted_user))
     extra_products = [Product.objects.create(sku=f"BENCH-X{i}", name="x", default_supplier=supplier,
                                              supplier_unit_cost=Decimal("1"), list_price=Decimal("2"))
                       for i in range(20)]
@@ -153,9 +129,10 @@ def run(args):
     done = 0
     while done < n:
         size = min(args.chunk, n - done)
+        users = [cold(actor) for _ in range(size)]  # fetched before the clock starts: one per move
         start = time.perf_counter()
-        for _ in range(size):
-            service_move()
+        for user in users:
+            service_move(user)
         service_s += time.perf_counter() - start
         start = time.perf_counter()
         for _ in range(size):
@@ -172,6 +149,8 @@ def run(args):
     service_rate, raw_rate = n / service_s, n / raw_s
     return {
         "benchmark": "stock_moves",
+        "service_vs_raw": figure(f"{n} moves", service_s, raw_s, baseline="the same statements as raw SQL", count=n),
+        "loadavg": load(),
         "moves": n,
         "database": "postgresql",
         "synchronous_commit": synchronous_commit,
