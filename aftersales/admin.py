@@ -2,18 +2,9 @@
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import Ticket, TicketAttachment, TicketLine, TicketNote
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class TicketLineInline(ReadOnlyInline):
@@ -27,7 +18,7 @@ class TicketNoteInline(ReadOnlyInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(ReadOnlyAdmin):
     list_display = ("number", "type", "state", "order", "store", "supplier", "handler", "total_amount",
                     "created_at")
     list_filter = ("type", "state", "receipt_status", "store")
@@ -37,29 +28,8 @@ class TicketAdmin(admin.ModelAdmin):
     inlines = [TicketLineInline, TicketNoteInline]
     show_full_result_count = False
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Ticket._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(TicketAttachment)
-class TicketAttachmentAdmin(admin.ModelAdmin):
+class TicketAttachmentAdmin(ReadOnlyAdmin):
     list_display = ("original_name", "note", "size", "content_type", "created_at")
     list_select_related = ("note",)
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in TicketAttachment._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

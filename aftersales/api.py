@@ -15,11 +15,21 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from catalog.models import Carrier, Supplier, Warehouse
-from core.api import Conflict, ErrorOut, Input, PageIn, page_of, paginate, require_permissions
+from core.api import (
+    Conflict,
+    ErrorOut,
+    Input,
+    PageIn,
+    error_messages,
+    invalid,
+    page_of,
+    paginate,
+    require_permissions,
+)
 from core.api_types import Money, Quantity
 from core.idempotency import idempotent
 from orders.models import Order, OrderLine
-from shipments.services import OutboundShipmentExists
+from shipments.entry import OutboundShipmentExists
 
 from . import notes, outbound, selectors, services
 from .models import USER_TRANSITIONS, Ticket, TicketState, TicketType
@@ -154,14 +164,6 @@ class TicketTransitionIn(Input):
     refund_reference: str = ""
 
 
-def _invalid(errors):
-    return Status(400, {"detail": _("The request has invalid values."), "errors": errors})
-
-
-def _errors(exc):
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-
-
 def _ticket(ticket_id):
     try:
         return selectors.ticket_detail(ticket_id)
@@ -234,11 +236,11 @@ def create_ticket(request, payload: TicketIn):
         seller_amount=payload.seller_amount,
     )
     if errors:
-        return _invalid(errors)
+        return invalid(errors)
     try:
         ticket = services.register_ticket(data=data, actor=request.user)
     except ValidationError as exc:
-        return _invalid(_errors(exc))
+        return invalid(error_messages(exc))
     return Status(201, _ticket(ticket.pk))
 
 
@@ -252,7 +254,7 @@ def add_note(request, ticket_id: int, text: Form[str], channel: Form[str] = "oth
     try:
         note = notes.add_note(ticket, text=text, channel=channel, files=files or [], actor=request.user)
     except ValidationError as exc:
-        return _invalid(_errors(exc))
+        return invalid(error_messages(exc))
     return Status(201, note)
 
 
@@ -272,7 +274,7 @@ def run_transition(request, ticket_id: int, name: TransitionName, payload: Ticke
         services.run_transition(ticket, name, actor=request.user, comment=payload.comment,
                                 reason=payload.comment, refund=refund)
     except ValidationError as exc:
-        return _invalid(_errors(exc))
+        return invalid(error_messages(exc))
     return _ticket(ticket_id)
 
 
@@ -306,7 +308,7 @@ def create_outbound_shipment(request, ticket_id: int, payload: OutboundShipmentI
     supplier = _get(Supplier, payload.supplier, "supplier", errors, _("supplier"))
     warehouse = _get(Warehouse, payload.warehouse, "warehouse", errors, _("warehouse"))
     if errors:
-        return _invalid(errors)
+        return invalid(errors)
     try:
         shipment = outbound.create_outbound_shipment(ticket, kind=payload.kind, supplier=supplier,
                                                      warehouse=warehouse, freight=payload.freight,
@@ -314,5 +316,5 @@ def create_outbound_shipment(request, ticket_id: int, payload: OutboundShipmentI
     except OutboundShipmentExists as exc:
         raise Conflict(" ".join(exc.messages)) from None
     except ValidationError as exc:
-        return _invalid(_errors(exc))
+        return invalid(error_messages(exc))
     return Status(201, shipment)

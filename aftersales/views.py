@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
 
+from core.forms import add_service_errors
 from core.parsing import parse_id
 from core.transitions import transition_label
 from core.views import ConsignListView
@@ -135,13 +136,7 @@ class TicketFormView(PermissionRequiredMixin, TemplateView):
                     line_errors = exc.by_line
                     form.add_error(None, _("A line asks for more than its returnable quantity; see the lines."))
                 except ValidationError as exc:
-                    if hasattr(exc, "error_dict"):
-                        for field, errors in exc.message_dict.items():
-                            for error in errors:
-                                form.add_error(field if field in form.fields else None, error)
-                    else:
-                        for error in exc.messages:
-                            form.add_error(None, error)
+                    add_service_errors(form, exc)
                 except PermissionDenied as exc:
                     form.add_error(None, str(exc))
                 else:
@@ -299,9 +294,7 @@ class NoteCreateView(PermissionRequiredMixin, View):
                 notes.add_note(ticket, text=form.cleaned_data["text"], channel=form.cleaned_data["channel"],
                                   files=request.FILES.getlist("files"), actor=request.user)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                add_service_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:

@@ -1,19 +1,16 @@
+"""The admin of core's own rows, and the read-only admin every app uses for what only services write
+(ledgers, documents with a state, logs): the admin may look, never add, change or delete."""
+
 from django.contrib import admin
 
 from .models import IdempotencyKey, PdfJob, TransitionLog
 
 
-@admin.register(TransitionLog)
-class TransitionLogAdmin(admin.ModelAdmin):
-    """Read-only: the log is append-only and written by the transition receiver alone."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by services only: listed and opened (every field read-only), never added, changed or
+    deleted here."""
 
-    list_display = ["created_at", "content_type", "object_id", "transition", "source", "target", "actor"]
-    list_filter = ["content_type", "transition"]
-    search_fields = ["object_id", "comment", "actor__username"]
-    list_select_related = ["content_type", "actor"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -23,22 +20,43 @@ class TransitionLogAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(PdfJob)
-class PdfJobAdmin(admin.ModelAdmin):
-    list_display = ["pk", "kind", "state", "progress", "total_count", "created_by", "created_at", "finished_at"]
-    list_filter = ["state", "kind"]
-    list_select_related = ["created_by"]
-    readonly_fields = [f.name for f in PdfJob._meta.fields]
+class ReadOnlyInline(admin.TabularInline):
+    """A document's lines under a ReadOnlyAdmin: shown, never added, changed or deleted."""
 
-    def has_add_permission(self, request):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(ReadOnlyAdmin):
+    """Read-only: the log is append-only and written by the transition receiver alone."""
+
+    list_display = ["created_at", "content_type", "object_id", "transition", "source", "target", "actor"]
+    list_filter = ["content_type", "transition"]
+    search_fields = ["object_id", "comment", "actor__username"]
+    list_select_related = ["content_type", "actor"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(PdfJob)
+class PdfJobAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "kind", "state", "progress", "total_count", "created_by", "created_at", "finished_at"]
+    list_filter = ["state", "kind"]
+    list_select_related = ["created_by"]
+    readonly_fields = [f.name for f in PdfJob._meta.fields]
+
 
 @admin.register(IdempotencyKey)
-class IdempotencyKeyAdmin(admin.ModelAdmin):
+class IdempotencyKeyAdmin(ReadOnlyAdmin):
     """Read-only: which API calls a client made with which Idempotency-Key, and what they were answered
     (to tell an integrator whether a retried call went through). Deleted after a day by a periodic task."""
 
@@ -48,9 +66,3 @@ class IdempotencyKeyAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in IdempotencyKey._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

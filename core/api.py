@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from ninja.responses import Status
 from pydantic import AwareDatetime, ConfigDict, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -77,6 +78,17 @@ class ErrorOut(Schema):
 
     detail: str = Field(..., description="What went wrong, in one sentence")
     errors: dict[str, list[str]] | None = Field(None, description="Messages per field (400 and 422)")
+
+
+def error_messages(exc):
+    """{field: [messages]} of a service's ValidationError, the whole document's under `__all__`: the
+    `errors` of ErrorOut."""
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
+def invalid(errors):
+    """The 400 answer (ErrorOut) of a request a business rule refused, with its messages per field."""
+    return Status(400, {"detail": _("The request has invalid values."), "errors": errors})
 
 
 MAX_LIMIT = 500

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reconciliation.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
     GoodsReceipt,
@@ -39,28 +39,15 @@ class StockReservationAdmin(ReadOnlyAdmin):
     list_select_related = ("product", "warehouse")
 
 
-class _LinesInline(admin.TabularInline):
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class GoodsReceiptLineInline(_LinesInline):
+class GoodsReceiptLineInline(ReadOnlyInline):
     model = GoodsReceiptLine
 
 
-class StocktakeLineInline(_LinesInline):
+class StocktakeLineInline(ReadOnlyInline):
     model = StocktakeLine
 
 
-class TransferLineInline(_LinesInline):
+class TransferLineInline(ReadOnlyInline):
     model = TransferLine
 
 

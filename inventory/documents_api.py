@@ -15,7 +15,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from catalog.models import Product, Warehouse
-from core.api import ErrorOut, Input, require_permissions
+from core.api import ErrorOut, Input, invalid, require_permissions
 from core.idempotency import idempotent
 
 from . import documents
@@ -116,10 +116,6 @@ class TransferOut(Schema):
         return list(obj.lines.select_related("product").order_by("pk"))
 
 
-def _invalid(errors):
-    return Status(400, {"detail": _("The request has invalid values."), "errors": errors})
-
-
 def _unknown(errors, model, ids, field, what):
     found = set(model.objects.filter(pk__in=set(ids)).values_list("pk", flat=True))
     missing = sorted(set(ids) - found)
@@ -135,7 +131,7 @@ def _create_and_maybe_post(create, post, do_post):
             if do_post:
                 post(document)
     except ValidationError as exc:
-        return None, _invalid({"lines": exc.messages})
+        return None, invalid({"lines": exc.messages})
     except StockError as exc:
         return None, Status(409, {"detail": str(exc)})
     return document, None
@@ -150,7 +146,7 @@ def post_stocktake(request, payload: StocktakeIn):
     _unknown(errors, Warehouse, [payload.warehouse], "warehouse", _("warehouse"))
     _unknown(errors, Product, [c.product for c in payload.counts], "counts", _("product"))
     if errors:
-        return _invalid(errors)
+        return invalid(errors)
     stocktake, refused = _create_and_maybe_post(
         lambda: documents.create_stocktake(
             warehouse=Warehouse.objects.get(pk=payload.warehouse), reason=payload.reason, note=payload.note,
@@ -190,7 +186,7 @@ def post_transfer(request, payload: TransferIn):
     _unknown(errors, Warehouse, [payload.to_warehouse], "to_warehouse", _("warehouse"))
     _unknown(errors, Product, [line.product for line in payload.lines], "lines", _("product"))
     if errors:
-        return _invalid(errors)
+        return invalid(errors)
     transfer, refused = _create_and_maybe_post(
         lambda: documents.create_transfer(
             from_warehouse=Warehouse.objects.get(pk=payload.from_warehouse),

@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
 
 from catalog.models import Product, Warehouse
-from core.forms import searchable
+from core.forms import add_service_errors, searchable
 from core.imports_views import ImportPreviewView, ImportUploadForm, ImportUploadView
 from core.transitions import timeline_for
 from core.views import ConsignListView
@@ -131,8 +131,7 @@ class DocumentCreateView(PermissionRequiredMixin, TemplateView):
             try:
                 document = self.create(form.cleaned_data, formset.lines())
             except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("%(document)s saved as a draft; post it to move the stock.")
                                  % {"document": document})

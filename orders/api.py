@@ -24,7 +24,7 @@ from pydantic import ValidationError as PydanticValidationError
 from pydantic import WrapValidator
 
 from catalog.models import Product, Store
-from core.api import ErrorOut, Input, PageIn, page_of, paginate, require_permissions
+from core.api import ErrorOut, Input, PageIn, invalid, page_of, paginate, require_permissions
 from core.api_types import Money, OutsideTime, Quantity
 from core.idempotency import idempotent
 
@@ -128,10 +128,6 @@ def _detail(order_id):
     return order
 
 
-def _invalid(errors):
-    return Status(400, {"detail": _("The request has invalid values."), "errors": errors})
-
-
 @router.post("", response={200: OrderOut, 201: OrderOut, 400: ErrorOut})
 @idempotent
 def post_order(request, payload: OrderIn):
@@ -139,7 +135,7 @@ def post_order(request, payload: OrderIn):
     require_permissions(request, "orders.add_order")
     store = Store.objects.filter(pk=payload.store).first()
     if store is None:
-        return _invalid({"store": [_("No store has id %(id)s.") % {"id": payload.store}]})
+        return invalid({"store": [_("No store has id %(id)s.") % {"id": payload.store}]})
     skus = {line.sku.strip() for line in payload.lines}
     products = {p.sku: p for p in Product.objects.filter(sku__in=skus)}
     errors = {}
@@ -151,7 +147,7 @@ def post_order(request, payload: OrderIn):
                 _("Line %(n)d: no product has SKU '%(sku)s'.") % {"n": number, "sku": line.sku})
         lines.append(LineData(product=product, quantity=line.quantity, unit_price=line.unit_price))
     if errors:
-        return _invalid(errors)
+        return invalid(errors)
     try:
         order, created = create_order(
             store=store, external_order_no=payload.external_order_no, recipient_name=payload.recipient_name,
@@ -159,7 +155,7 @@ def post_order(request, payload: OrderIn):
             ordered_at=payload.ordered_at, lines=lines, actor=request.user, source=OrderSource.API,
         )
     except ValidationError as exc:
-        return _invalid(exc.message_dict)
+        return invalid(exc.message_dict)
     return Status(201 if created else 200, _detail(order.pk))
 
 
@@ -313,5 +309,5 @@ def cancel(request, order_id: int, payload: CancelIn | None = None):
         try:
             cancel_order(order, actor=request.user, reason=payload.reason if payload else "")
         except ValidationError as exc:
-            return _invalid(exc.message_dict)
+            return invalid(exc.message_dict)
     return Status(200, _detail(order_id))

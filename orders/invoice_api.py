@@ -24,6 +24,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from core.api import Conflict, ErrorOut, FormInvalid, require_permissions
+from core.forms import add_service_errors
 from core.idempotency import idempotent
 
 from . import invoices
@@ -168,8 +169,6 @@ def post_invoice(request, order_id: int):
             kind=kind, number="".join(str(cleaned.get("number") or "").split())).exists()
         if number_taken:
             raise Conflict(" ".join(exc.message_dict["number"])) from exc
-        for field, messages in exc.message_dict.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
+        add_service_errors(form, exc)
         raise FormInvalid(form) from exc
     return Status(201, InvoiceOut.from_invoice(_invoice_of(invoice.order)))

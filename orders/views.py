@@ -17,7 +17,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, 
 from catalog.models import Store
 from core.access import requires_permissions
 from core.exporting import FORMATS, export_rows
-from core.forms import searchable
+from core.forms import add_service_errors, searchable
 from core.imports_views import ImportPreviewView, ImportUploadForm, ImportUploadView
 from core.views import ConsignListView
 
@@ -69,10 +69,7 @@ class OrderCreateView(PermissionRequiredMixin, TemplateView):
                     lines=formset.lines(), actor=request.user,
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    target = field if field in form.fields else None
-                    for error in errors:
-                        form.add_error(target, error)
+                add_service_errors(form, exc)
             else:
                 if created:
                     messages.success(request, _("Order %(no)s saved.") % {"no": order.external_order_no})

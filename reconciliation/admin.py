@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import Statement, StatementPayment, SupplierAccountEntry
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Ledgers are written by services only: the admin may look, never add, change or delete."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SupplierAccountEntry)

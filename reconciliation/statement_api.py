@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from catalog.models import Supplier
-from core.api import Input, PageIn, PageOut, page_of, paginate, require_permissions
+from core.api import ErrorOut, Input, PageIn, PageOut, page_of, paginate, require_permissions
 from core.api_types import money_of
 from core.idempotency import idempotent
 
@@ -24,16 +24,11 @@ router = Router(tags=["reconciliation statements"])
 VIEW = "reconciliation.view_statement"
 
 
-class StatementErrorOut(Schema):
-    """A refused statement change: the sentence, field errors, and for 409 the entries already on another
-    statement (`taken`: entry id and statement number)."""
+class StatementErrorOut(ErrorOut):
+    """A refused statement change: core's error body, and for 409 the entries already on another statement
+    (`taken`: entry id and statement number)."""
 
-    detail: str
-    errors: dict[str, list[str]] | None = None
     taken: list[dict] | None = None
-
-
-ErrorOut = StatementErrorOut
 
 
 class OpenEntryOut(Schema):
@@ -204,7 +199,7 @@ def list_statements(request, filters: Query[StatementFilters], page: Query[PageI
     return paginate(request, qs, page)
 
 
-@router.post("", response={201: StatementOut, 400: ErrorOut, 409: ErrorOut})
+@router.post("", response={201: StatementOut, 400: StatementErrorOut, 409: StatementErrorOut})
 @idempotent
 def create_statement(request, payload: StatementIn):
     """Build a draft statement from `entry_ids`, or from `filters` (every open entry matching them;
@@ -231,7 +226,7 @@ def get_statement(request, statement_id: int):
     return get_object_or_404(Statement, pk=statement_id)
 
 
-@router.post("/{statement_id}/entries", response={200: StatementOut, 400: ErrorOut, 409: ErrorOut})
+@router.post("/{statement_id}/entries", response={200: StatementOut, 400: StatementErrorOut, 409: StatementErrorOut})
 @idempotent
 def add_entries(request, statement_id: int, payload: EntriesIn):
     """Add open entries to a draft statement (by id or by filters); 409 lists entries already on another
@@ -246,7 +241,7 @@ def add_entries(request, statement_id: int, payload: EntriesIn):
     return Status(200, Statement.objects.get(pk=statement_id))
 
 
-@router.post("/{statement_id}/entries/remove", response={200: StatementOut, 400: ErrorOut})
+@router.post("/{statement_id}/entries/remove", response={200: StatementOut, 400: StatementErrorOut})
 @idempotent
 def remove_entries(request, statement_id: int, payload: EntriesIn):
     """Take entries off a draft statement (they become open again)."""
@@ -259,7 +254,7 @@ def remove_entries(request, statement_id: int, payload: EntriesIn):
     return Status(200, Statement.objects.get(pk=statement_id))
 
 
-@router.post("/{statement_id}/transitions/{name}", response={200: StatementOut, 400: ErrorOut})
+@router.post("/{statement_id}/transitions/{name}", response={200: StatementOut, 400: StatementErrorOut})
 @idempotent
 def run_transition(request, statement_id: int, name: Literal["submit", "approve", "reject", "void", "confirm"],
                    payload: StatementTransitionIn):
@@ -294,7 +289,7 @@ def list_payments(request, statement_id: int, page: Query[PageIn]):
     return paginate(request, statement.payments.order_by("id"), page, changed="created_at")
 
 
-@router.post("/{statement_id}/payments", response={201: PaymentOut, 400: ErrorOut})
+@router.post("/{statement_id}/payments", response={201: PaymentOut, 400: StatementErrorOut})
 @idempotent
 def record_payment(request, statement_id: int, payload: PaymentIn):
     """Record a payment (amount > 0; its direction follows the sign of the total). 400 when it would
