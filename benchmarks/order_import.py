@@ -2,18 +2,22 @@
 (the preview: file checks, read, header map, clean every row, store the batch) and write (confirm:
 create_orders_in_bulk, all or nothing): seconds and peak memory (target < 30 s, < 500 MB).
 
-Creates its own database (`consign_bench_import`, dropped first and afterwards unless --keep),
-migrates it, adds a store with its salesperson, 500 products and an importing sales user, then writes
+Creates its own database (benchmarks/_support.py: BENCH_DB_NAME or a per-run name, dropped afterwards
+unless --keep, and only because this run created it), migrates it, adds a store with its salesperson, 500
+products and an importing sales user (ANALYZE after seeding; the user fetched again before each step, an
+empty permission cache as in a request), then writes
 a Tmall export (one row per order line, 2 lines per order → 50,000 orders; the 8 mapped columns plus
 2 a real export carries that the import ignores) in a forked child, so the generator's memory is not
 counted. The parent, which then only imports, reports its peak RSS (Django and the database driver
 included) and, from a second run of the parse under tracemalloc, Python's own peak for the parse.
+Baselines measured in the same run: the parse beside a bare python-calamine read of the same file; the
+write beside bare Django (the same orders and lines as Order/OrderLine bulk_create, same batch sizes, one
+transaction, into a second store). The load average is printed beside every figure.
 
 Run alone: `.venv/bin/python benchmarks/order_import.py [--rows 100000] [--keep]`. PG_URL names the
 server. Last line: JSON."""
 
 import argparse
-import json
 import os
 import resource
 import sys
@@ -22,31 +26,19 @@ import time
 import tracemalloc
 from pathlib import Path
 
-import psycopg
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _support import BenchDatabase, analyze, cold, emit, figure, load  # noqa: E402
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-BENCH_DB = "consign_bench_import"
-SERVER = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 LINES_PER_ORDER = 2
 PRODUCTS = 500
 HEADERS = ["订单编号", "订单创建时间", "收货人姓名", "联系手机", "收货地址", "商家编码", "购买数量", "价格",
            "买家留言", "订单状态"]  # the last two are not mapped: ignored by the import
 
 
-def server_url(dbname):
-    return SERVER.rsplit("/", 1)[0] + "/" + dbname
-
-
-def recreate_database():
-    with psycopg.connect(SERVER, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
-def drop_database():
-    with psycopg.connect(SERVER, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+def timed_call(fn):
+    started = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - started, result
 
 
 def make_workbook(path, rows):
@@ -92,22 +84,14 @@ def main():
         started = time.perf_counter()
         generate_in_child(path, args.rows)  # before Django is imported: the parent stays small
         generate_seconds = time.perf_counter() - started
-        recreate_database()
-        os.environ["DATABASE_URL"] = server_url(BENCH_DB)
-        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-        import django
+        with BenchDatabase("import", keep=args.keep) as db:
+            import django
 
-        django.setup()
-        try:
+            django.setup()
             result = run(args, path, tmp)
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            if not args.keep:
-                drop_database()
+            result["database_name"] = db.name
     result["generate_seconds_untimed"] = round(generate_seconds, 1)
-    print(json.dumps(result, ensure_ascii=False))
+    emit(result)
 
 
 def run(args, path, tmp):
@@ -132,20 +116,21 @@ def run(args, path, tmp):
     Product.objects.bulk_create([Product(sku=f"SKU-{i:04d}", name=f"Product {i}", default_supplier=supplier,
                                          supplier_unit_cost=Decimal("5"), list_price=Decimal("9.90"))
                                  for i in range(PRODUCTS)])
+    analyze()
     data = path.read_bytes()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     with override_settings(MEDIA_ROOT=tmp):
         importer = OrderImporter(store=store)
         started = time.perf_counter()
-        batch = importer.parse(SimpleUploadedFile(path.name, data), actor=sales)
+        batch = importer.parse(SimpleUploadedFile(path.name, data), actor=cold(sales))
         parse_seconds = time.perf_counter() - started
         assert (batch.valid, batch.error_count, batch.skipped) == (args.rows, 0, 0), (
             batch.valid, batch.error_count, batch.errors[:3])
         rss_after_parse = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
         started = time.perf_counter()
-        imported = importer.confirm(batch, actor=sales)
+        imported = importer.confirm(batch, actor=cold(sales))
         write_seconds = time.perf_counter() - started
         rss_after_write = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         del batch
@@ -160,8 +145,33 @@ def run(args, path, tmp):
         _current, parse_python_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
 
+    # Baselines (same run): the bare read of the file, and the same rows written by bare Django.
+    from django.db import transaction
+    from python_calamine import CalamineWorkbook
+
+    bare_read_s, _rows = timed_call(lambda: CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python())
+    other = Store.objects.create(name="天猫旗舰店 Baseline", platform=Platform.TMALL, salesperson=sales)
+    order_rows = list(Order.objects.filter(store=store).order_by("pk").values(
+        "pk", "external_order_no", "recipient_name", "recipient_phone", "recipient_address", "ordered_at"))
+    line_rows = {}
+    for line in OrderLine.objects.filter(order__store=store).values("order_id", "product_id", "quantity", "unit_price"):
+        line_rows.setdefault(line.pop("order_id"), []).append(line)
+
+    def bare_write():
+        with transaction.atomic():
+            created = Order.objects.bulk_create(
+                [Order(store=other, source="import", created_by=sales,
+                       **{k: v for k, v in row.items() if k != "pk"}) for row in order_rows], batch_size=1000)
+            OrderLine.objects.bulk_create(
+                (OrderLine(order_id=order.pk, **line) for order, row in zip(created, order_rows, strict=True)
+                 for line in line_rows[row["pk"]]), batch_size=2000)
+
+    bare_write_s, _ = timed_call(bare_write)
     total = parse_seconds + write_seconds
     return {
+        "parse": figure("parse", parse_seconds, bare_read_s, baseline="bare python-calamine read", count=args.rows),
+        "write": figure("write", write_seconds, bare_write_s, baseline="bare Django bulk_create", count=args.rows),
+        "loadavg": load(),
         "benchmark": "order_import",
         "rows": args.rows,
         "columns": len(HEADERS),
