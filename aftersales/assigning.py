@@ -7,14 +7,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from core.audit import record_events
 from notifications.services import notify
 
 from .models import OPEN_STATES, Ticket
 
 
-def assign_tickets(*, tickets, handler, actor):
-    """Give open tickets to another handler (an active salesperson); each new handler is told once.
-    Returns how many tickets changed."""
+def assign_tickets(tickets, *, handler, actor):
+    """Give open tickets to another handler (an active salesperson); each new handler is told once, and
+    each ticket's timeline gets an audit row (from whom to whom) in the same transaction. Returns how many
+    tickets changed."""
     if actor is None or not actor.has_perm("aftersales.assign_ticket"):
         raise PermissionDenied(_("You may not assign after-sales tickets."))
     if handler is None or not handler.is_active or not (handler.has_role(Role.SALES) or handler.is_superuser):
@@ -24,9 +26,10 @@ def assign_tickets(*, tickets, handler, actor):
         raise ValidationError(_("Tick the tickets to assign."))
     with transaction.atomic():
         qs = Ticket.objects.filter(pk__in=ids, state__in=OPEN_STATES).exclude(handler=handler)
-        numbers = list(qs.order_by("pk").select_for_update().values_list("number", flat=True))
-        changed = Ticket.objects.filter(pk__in=ids, state__in=OPEN_STATES).exclude(handler=handler).update(
-            handler=handler)
+        locked = list(qs.order_by("pk").select_for_update(of=("self",)).select_related("handler"))
+        changed = Ticket.objects.filter(pk__in=[t.pk for t in locked]).update(handler=handler)
+        record_events(locked, event="assign", actor=actor, comment=lambda t: f"{t.handler or '—'} → {handler}")
+        numbers = [t.number for t in locked]
         if changed:
             notify(recipients=[handler], subject=_("%(count)d after-sales ticket(s) assigned to you")
                    % {"count": changed}, body=", ".join(n or "" for n in numbers[:20]), event="ticket_assigned")

@@ -129,6 +129,9 @@ def _resolved_by_dispatch(instance):
 class Ticket(ConcurrentTransitionMixin, models.Model):
     """售后单: one after-sales case of one order."""
 
+    # Timeline labels of the audit rows of writes that move no state (core.audit).
+    log_labels = {"assign": _("Handler assigned"), "edit": _("Ticket edited")}
+
     number = models.CharField(_("number"), max_length=20, unique=True, null=True, blank=True)
     type = models.CharField(_("type"), max_length=20, choices=TicketType.choices)
     handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("handler"), on_delete=models.PROTECT,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from accounts.roles import Role
+from core.audit import record_event
 from core.parsing import parse_money
 from core.transitions import perform
 from inventory.models import Direction, MoveKind
@@ -215,6 +216,14 @@ EDITABLE_FIELDS = ["type", "order", "store", "handler", "supplier", "reason", "d
                    "charge_back_amount", "compensate", "manufacturer_amount", "seller_amount", "total_amount"]
 
 
+def _edit_snapshot(ticket):
+    """{field: value} of what an edit may change, the lines as {order line id: quantity}: the audit row of an
+    edit names the fields that differ."""
+    values = {name: getattr(ticket, ticket._meta.get_field(name).attname) for name in EDITABLE_FIELDS}
+    values["lines"] = dict(TicketLine.objects.filter(ticket=ticket).values_list("order_line_id", "quantity"))
+    return values
+
+
 def register_ticket(*, data: TicketData, actor, notes=""):
     """Register a ticket (state registered) with its lines; the order's after-sales status becomes
     in progress. Raises PermissionDenied without `aftersales.add_ticket`, ValidationError (nothing
@@ -251,11 +260,14 @@ def update_ticket(ticket, *, data: TicketData, actor):
                                   % {"state": ticket.get_state_display()})
         check_returnable(data.type, data.order, data.lines, ticket=ticket)
         old_order = ticket.order
+        before = _edit_snapshot(ticket)
         _apply(ticket, data)
         ticket.save(update_fields=EDITABLE_FIELDS)
         ticket.lines.all().delete()
         TicketLine.objects.bulk_create(TicketLine(ticket=ticket, order_line=line, quantity=quantity)
                                        for line, quantity in data.lines)
+        changed = [name for name, value in _edit_snapshot(ticket).items() if before[name] != value]
+        record_event(ticket, event="edit", actor=actor, comment=", ".join(changed))
         sync_order_aftersales_status(ticket.order)
         if old_order.pk != ticket.order_id:
             sync_order_aftersales_status(old_order)

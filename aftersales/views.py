@@ -324,7 +324,7 @@ class AssignView(PermissionRequiredMixin, View):
             return redirect(target)
         ids = [parse_id(v) for v in request.POST.getlist("ticket") if parse_id(v)]
         try:
-            changed = assigning.assign_tickets(tickets=ids, handler=form.cleaned_data["handler"], actor=request.user)
+            changed = assigning.assign_tickets(ids, handler=form.cleaned_data["handler"], actor=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         except PermissionDenied as exc:

@@ -52,6 +52,9 @@ class OrderSource(models.TextChoices):
 class Order(ConcurrentTransitionMixin, models.Model):
     """An order from a store; `(store, external_order_no)` is unique, so re-imports never duplicate."""
 
+    # Timeline label of the audit row of its after-sales status, written by orders.services (core.audit).
+    log_labels = {"derive_aftersales_status": _("After-sales status")}
+
     store = models.ForeignKey("catalog.Store", verbose_name=_("store"), on_delete=models.PROTECT,
                               related_name="orders")
     external_order_no = models.CharField(_("order no."), max_length=64)

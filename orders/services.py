@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
+from core.audit import record_event
 from core.parsing import CLOCK_SKEW, parse_money
 from core.transitions import perform
 from notifications.services import notify
@@ -381,9 +382,12 @@ def set_aftersales_status(order, status):
     """THE one writer of an order's after-sales status (DESIGN.md, "Order"): the aftersales app calls it
     with the status it derived from the order's tickets (none / in_progress / resolved). Written with a
     plain UPDATE of that one column, so it never races the fulfilment status's concurrent-transition
-    check. An unchanged status writes nothing. Returns the order."""
+    check, with an audit row on the order's timeline (from, to) in the same transaction. An unchanged status
+    writes nothing. Returns the order."""
     status = AftersalesStatus(status)
     if order.aftersales_status != status:
         Order.objects.filter(pk=order.pk).update(aftersales_status=status)
+        record_event(order, event="derive_aftersales_status", actor=None, source=order.aftersales_status,
+                     target=status)
         order.aftersales_status = status
     return order

@@ -58,8 +58,10 @@ class PaymentDirection(models.TextChoices):
 class Statement(ConcurrentTransitionMixin, models.Model):
     """对账单: a supplier's entries of a period, approved by a finance supervisor, then paid."""
 
-    # Timeline labels of log rows written without a transition method (statements.build_statement).
-    log_labels = {"build": _("Build statement")}
+    # Timeline labels of log rows written without a transition method (statements.build_statement) and of
+    # the audit rows of writes that move no state (core.audit).
+    log_labels = {"build": _("Build statement"), "add_entries": _("Entries added"),
+                  "remove_entries": _("Entries removed")}
 
     supplier = models.ForeignKey(Supplier, verbose_name=_("supplier"), on_delete=models.PROTECT,
                                  related_name="statements")

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Sum
@@ -24,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from core.models import TransitionLog
+from core.audit import record_event
 from core.transitions import perform
 
 from .models import (
@@ -90,10 +89,10 @@ def _check_kinds(kinds):
     return kinds
 
 
-def _log(statement, name, *, source, target, actor, comment=""):
-    TransitionLog.objects.create(content_type=ContentType.objects.get_for_model(Statement),
-                                 object_id=str(statement.pk), transition=name, source=source, target=target,
-                                 actor=actor, comment=comment)
+def _entry_ids_text(sign, ids):
+    """The audit comment of entries added or removed: the count and their ids (no words: read in any language)."""
+    shown = ", ".join(f"#{i}" for i in ids[:50])
+    return f"{sign}{len(ids)}: {shown}{' …' if len(ids) > 50 else ''}"
 
 
 def _refresh_total(statement):
@@ -167,7 +166,7 @@ def build_statement(*, supplier, period_from, period_to, kinds=None, entry_ids=N
                     % {"expected": expected_count, "now": len(entry_ids)})
         _take(statement, entry_ids)
         _refresh_total(statement)
-        _log(statement, "build", source="", target=StatementState.DRAFT, actor=actor)
+        record_event(statement, event="build", actor=actor, source="", target=StatementState.DRAFT)
     return statement
 
 
@@ -188,7 +187,9 @@ def add_entries(*, statement, entry_ids=None, filters=None, actor) -> Statement:
             entry_ids = _resolve_filters(statement, filters)
         if statement.entry_count + len(set(entry_ids or ())) > MAX_STATEMENT_ENTRIES:
             raise StatementError(_("A statement settles at most %(max)s entries.") % {"max": MAX_STATEMENT_ENTRIES})
-        _take(statement, entry_ids or ())
+        ids = sorted({int(i) for i in entry_ids or ()})
+        _take(statement, ids)
+        record_event(statement, event="add_entries", actor=actor, comment=_entry_ids_text("+", ids))
         return _refresh_total(statement)
 
 
@@ -197,7 +198,11 @@ def remove_entries(*, statement, entry_ids, actor) -> Statement:
     _require(actor, "reconciliation.build_statement")
     with transaction.atomic():
         statement = _locked_draft(statement)
-        SupplierAccountEntry.objects.filter(statement=statement, pk__in=list(entry_ids)).update(statement=None)
+        released = SupplierAccountEntry.objects.filter(statement=statement, pk__in=list(entry_ids))
+        ids = sorted(released.values_list("pk", flat=True))
+        if ids:
+            SupplierAccountEntry.objects.filter(pk__in=ids).update(statement=None)
+            record_event(statement, event="remove_entries", actor=actor, comment=_entry_ids_text("−", ids))
         return _refresh_total(statement)
 
 

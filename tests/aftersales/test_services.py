@@ -373,10 +373,10 @@ def test_bulk_assign_moves_open_tickets_to_a_salesperson_and_tells_them(make_use
     a = make_ticket(type=TicketType.REFUND_ONLY, registered_by=people.sales)
     b = make_ticket(type=TicketType.REFUND_ONLY, registered_by=people.sales)
     with pytest.raises(ValidationError):
-        assigning.assign_tickets(tickets=[a.pk], handler=people.warehouse, actor=people.approver)
+        assigning.assign_tickets([a.pk], handler=people.warehouse, actor=people.approver)
     with pytest.raises(PermissionDenied):
-        assigning.assign_tickets(tickets=[a.pk], handler=lina, actor=people.warehouse)
-    assert assigning.assign_tickets(tickets=[a.pk, b.pk], handler=lina, actor=people.approver) == 2
+        assigning.assign_tickets([a.pk], handler=lina, actor=people.warehouse)
+    assert assigning.assign_tickets([a.pk, b.pk], handler=lina, actor=people.approver) == 2
     assert set(Ticket.objects.values_list("handler__username", flat=True)) == {"lina"}
     assert Notification.objects.filter(recipient=lina, event="ticket_assigned").count() == 1
 
