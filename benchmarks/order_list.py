@@ -1,53 +1,33 @@
 """The order list over 1M orders on PostgreSQL: first-page server time per view (target < 300 ms).
 
-Creates its own database (`consign_bench_orders`, dropped first and afterwards unless --keep), migrates
-it, and fills it set-based (INSERT … SELECT generate_series): N orders over 50 stores and two years,
+Creates its own database (benchmarks/_support.py: BENCH_DB_NAME or a per-run name, dropped afterwards
+unless --keep, and only because this run created it), migrates it, and fills it set-based (INSERT … SELECT generate_series): N orders over 50 stores and two years,
 1–3 lines each, statuses spread like a live shop (most received, a tail awaiting shipment), then
-VACUUM ANALYZE. Then it asks the real page (`orders:order_list`, Django test client, logged in as a
+VACUUM ANALYZE and ANALYZE. Then it asks the real page (`orders:order_list`, Django test client, logged in as a
 manager) for the first page of the default view, each filter alone and each sortable column both ways,
 three times each, and reports the best and median server time (the whole request: view, queries,
-template). The SQL of every request is captured: no statement may count the whole table (the list
-uses LazyPaginator), and the slowest statement of each view is reported with its time.
+template). Each request loads its user from the session afresh (AuthenticationMiddleware): a cold
+permission cache, as in production. The SQL of every request is captured: no statement may count the
+whole table (the list uses LazyPaginator), and the slowest statement of each view is reported with its
+time. Baseline, same run: the very statements of each view's request replayed as raw SQL on the same
+connection (autocommit, as the request ran them), `repeat` times; the page's median beside theirs. The
+load average is printed beside every figure.
 
 Run alone: `.venv/bin/python benchmarks/order_list.py [--orders 1000000] [--keep] [--reuse]`
-(--reuse skips the fill when --keep left a filled database). PG_URL names the server. Last line: JSON."""
+(--reuse with BENCH_DB_NAME naming a database that --keep left filled: no fill, never dropped). PG_URL
+names the server. Last line: JSON."""
 
 import argparse
-import json
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
-import psycopg
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _support import BenchDatabase, analyze, emit, figure, load  # noqa: E402
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-BENCH_DB = "consign_bench_orders"
-SERVER = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 STORES = 50
 TARGET_MS = 300
-
-
-def server_url(dbname):
-    return SERVER.rsplit("/", 1)[0] + "/" + dbname
-
-
-def database_exists():
-    with psycopg.connect(SERVER, autocommit=True) as conn:
-        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone() is not None
-
-
-def recreate_database():
-    with psycopg.connect(SERVER, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
-def drop_database():
-    with psycopg.connect(SERVER, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
 
 
 def main():
@@ -55,26 +35,16 @@ def main():
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    parser.add_argument("--reuse", action="store_true", help="use the kept database as it is (no fill)")
+    parser.add_argument("--reuse", action="store_true", help="use the kept database BENCH_DB_NAME as it is (no fill)")
     args = parser.parse_args()
 
-    reuse = args.reuse and database_exists()
-    if not reuse:
-        recreate_database()
-    os.environ["DATABASE_URL"] = server_url(BENCH_DB)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    import django
+    with BenchDatabase("orders", keep=args.keep, reuse=args.reuse) as db:
+        import django
 
-    django.setup()
-    try:
-        result = run(args, reuse)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            drop_database()
-    print(json.dumps(result, ensure_ascii=False))
+        django.setup()
+        result = run(args, reuse=not db.created)
+        result["database_name"] = db.name
+    emit(result)
 
 
 def fill(n):
@@ -107,7 +77,7 @@ def fill(n):
             """
             INSERT INTO orders_order (store_id, external_order_no, recipient_name, recipient_phone,
                 recipient_address, ordered_at, source, created_by_id, created_at, fulfilment_status,
-                aftersales_status, cancel_reason)
+                aftersales_status, cancel_reason, close_short_reason, updated_at)
             SELECT %(store_min)s + (g %% %(stores)s),
                    'EXT' || lpad(g::text, 9, '0'),
                    (ARRAY['张三', '李四', '王五', '赵六', 'Alice Chen', 'Bob Li'])[1 + g %% 6] || ' ' || (g %% 997),
@@ -123,15 +93,15 @@ def fill(n):
                         WHEN g %% 10 = 4 THEN 'delivered'
                         ELSE 'received' END,
                    CASE WHEN g %% 40 = 0 THEN 'resolved' WHEN g %% 97 = 0 THEN 'in_progress' ELSE 'none' END,
-                   ''
+                   '', '', now()
             FROM generate_series(1, %(n)s) AS g
             """,
             {"store_min": store_min, "stores": store_max - store_min + 1, "n": n},
         )
         cursor.execute(
             """
-            INSERT INTO orders_orderline (order_id, product_id, quantity, unit_price)
-            SELECT o.id, %(product_min)s + ((o.id * 7 + k) %% %(products)s), 1 + (o.id + k) %% 3, 9.90
+            INSERT INTO orders_orderline (order_id, product_id, quantity, unit_price, closed_short_quantity)
+            SELECT o.id, %(product_min)s + ((o.id * 7 + k) %% %(products)s), 1 + (o.id + k) %% 3, 9.90, 0
             FROM orders_order o CROSS JOIN LATERAL generate_series(1, 1 + o.id %% 3) AS k
             """,
             {"product_min": product_min, "products": product_max - product_min + 1},
@@ -139,6 +109,7 @@ def fill(n):
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE orders_order")
         cursor.execute("VACUUM ANALYZE orders_orderline")
+    analyze(connection)
     return time.perf_counter() - started
 
 
@@ -212,6 +183,17 @@ def run(args, reuse):
             if response.status_code != 200:
                 failures.append(f"{name}: HTTP {response.status_code}")
             timings.append(elapsed)
+        replayed = []
+        with connection.cursor() as cursor:  # the baseline: the same statements, raw, same connection
+            for _attempt in range(args.repeat):
+                started = time.perf_counter()
+                for q in captured.captured_queries:
+                    if not q["sql"].lstrip().upper().startswith(("SELECT", "WITH")):
+                        continue  # a server-side cursor's DECLARE is logged with its SELECT: run that once
+                    cursor.execute(q["sql"])
+                    if cursor.description:
+                        cursor.fetchall()
+                replayed.append(time.perf_counter() - started)
         statements = [q for q in captured.captured_queries if "orders_order" in q["sql"]]
         # A paginator's count is `SELECT COUNT(*) AS "__count" FROM …` (the line count per row is a
         # correlated subquery, bounded by the page).
@@ -221,6 +203,8 @@ def run(args, reuse):
         results[name] = {
             "best_ms": round(1000 * min(timings), 1),
             "median_ms": round(1000 * statistics.median(timings), 1),
+            "vs_raw_sql": figure(f"order list, {name}", statistics.median(timings), statistics.median(replayed),
+                                 baseline="its statements replayed as raw SQL"),
             "queries": len(captured.captured_queries),
             "slowest_query_ms": round(1000 * float(slowest["time"]), 1) if slowest else None,
             "count_queries": len(counts),
@@ -230,6 +214,7 @@ def run(args, reuse):
     over = {name: r["median_ms"] for name, r in results.items() if r["median_ms"] >= TARGET_MS}
     return {
         "benchmark": "order_list",
+        "loadavg": load(),
         "orders": Order.objects.order_by().count() if not reuse else estimated_orders,
         "fill_seconds": round(fill_seconds, 1) if fill_seconds is not None else "reused",
         "target_ms": TARGET_MS,
