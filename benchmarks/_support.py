@@ -127,7 +127,8 @@ class BenchBroker:
         import redis
 
         client = redis.Redis.from_url(self.url)
-        client.delete(self.queue, *client.keys(f"_kombu.binding.{self.queue}*"))
+        # the queue's list and kombu's bookkeeping keys named after it (the name is unique to this run)
+        client.delete(self.queue, *client.keys(f"*{self.queue}*"))
         return False
 
 

@@ -1,9 +1,9 @@
 """Reconciliation statements on PostgreSQL: build and approve at 10, 1,000 and 10,000 entries.
 
-Creates its own database (`consign_bench_reconcile`, dropped first and afterwards), migrates it, posts a
-supplier with 50,000 open entries of mixed kinds (one multi-row INSERT per 5,000, as
+Creates its own database (benchmarks/_support.py: BENCH_DB_NAME or a per-run name, dropped afterwards
+only because this run created it), migrates it, posts a supplier with 50,000 open entries of mixed kinds (one multi-row INSERT per 5,000, as
 post_supplier_entries does), then for each size builds a statement from that many open entries
-(`reconciliation.services.build_statement`: ONE conditional UPDATE), submits it, and approves it
+(`reconciliation.statements.build_statement`: ONE conditional UPDATE), submits it, and approves it
 (`approve_statement`: guarded state UPDATE, log row, ONE set-based UPDATE of the entries' reconciliation
 date, the builder's notification), as real finance / finance-supervisor users (default grants), each
 call in its own transaction (autocommit between calls), fresh user objects each time (cold permission
@@ -18,70 +18,43 @@ by hand on the same connection in one transaction — `ratio_approve_to_raw_upda
 adds approval's other writes by hand too (log row INSERT, the notification's SELECT + INSERT):
 `ratio_approve_to_raw_writes`. Service and raw runs alternate per repetition.
 
-Run alone: `.venv/bin/python benchmarks/reconcile.py [--keep]`. PG_URL (default
-postgres://postgres@127.0.0.1:5432/postgres) names the server; BENCH_REDIS_URL (default
-redis://127.0.0.1:6379/5, emptied afterwards) receives the notification tasks. Last line: JSON."""
+Run alone: `.venv/bin/python benchmarks/reconcile.py [--open-entries 50000] [--sizes 10,1000,10000]
+[--keep]`. PG_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server; BENCH_REDIS_URL
+(default redis://127.0.0.1:6379/5) receives the notification tasks in a queue named for the run, whose
+keys alone are deleted afterwards. The load average is printed beside every figure. Last line: JSON."""
 
 import argparse
-import json
-import os
 import sys
 import time
 from pathlib import Path
 
-import psycopg
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _support import BenchBroker, BenchDatabase, analyze, cold, emit, figure, load  # noqa: E402
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-BENCH_DB = "consign_bench_reconcile"
-SERVER = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-BROKER = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 OPEN_ENTRIES = 50_000
 SIZES = (10, 1_000, 10_000)
 REPEATS = {10: 15, 1_000: 5, 10_000: 3}  # entries are released after each run (see `release`)
 TX_CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
 
 
-def server_url(dbname):
-    return SERVER.rsplit("/", 1)[0] + "/" + dbname
-
-
-def drop_database():
-    with psycopg.connect(SERVER, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-
-
-def recreate_database():
-    drop_database()
-    with psycopg.connect(SERVER, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
 def main():
+    global OPEN_ENTRIES, SIZES
     parser = argparse.ArgumentParser()
+    parser.add_argument("--open-entries", type=int, default=OPEN_ENTRIES)
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="statement sizes, comma-separated")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
     args = parser.parse_args()
-    recreate_database()
-    os.environ["DATABASE_URL"] = server_url(BENCH_DB)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    OPEN_ENTRIES, SIZES = args.open_entries, tuple(int(n) for n in args.sizes.split(","))
     # Notifications are published to a broker on commit, as in production (not run eagerly inside the
-    # measured call); nobody consumes them, and the Redis db is emptied afterwards.
-    os.environ.setdefault("CELERY_BROKER_URL", BROKER)
-    import django
+    # measured call); nobody consumes them: the run's queue is deleted afterwards.
+    with BenchDatabase("reconcile", keep=args.keep) as db, BenchBroker(5) as broker:
+        import django
 
-    django.setup()
-    try:
+        django.setup()
+        broker.configure()
         result = run()
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            drop_database()
-        import redis
-
-        redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).flushdb()
-    print(json.dumps(result))
+        result.update(database_name=db.name, broker_queue=broker.queue, messages_queued=broker.pending())
+    emit(result)
 
 
 def run():
@@ -97,7 +70,7 @@ def run():
 
     from accounts.models import User
     from catalog.models import Supplier
-    from reconciliation import services
+    from reconciliation import statements
     from reconciliation.models import EntryKind, Statement, SupplierAccountEntry
 
     call_command("migrate", verbosity=0)
@@ -126,13 +99,11 @@ def run():
         if len(batch) == 5_000:
             SupplierAccountEntry.objects.bulk_create(batch)
             batch = []
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE reconciliation_supplieraccountentry")
+    analyze(connection)
     setup_s = time.perf_counter() - start
     period = (day0, day0 + datetime.timedelta(days=400))
 
-    def fresh(user):
-        return User.objects.get(pk=user.pk)
+    fresh = cold  # a user fetched again: an empty permission cache, as a request has
 
     def open_ids(n):
         return list(SupplierAccountEntry.objects.filter(supplier=supplier, statement__isnull=True)
@@ -149,9 +120,9 @@ def run():
     def built_and_submitted(n):
         ids = open_ids(n)
         actor = fresh(builder)
-        statement, build_s, build_q, _ = measured(lambda: services.build_statement(
+        statement, build_s, build_q, _ = measured(lambda: statements.build_statement(
             supplier=supplier, period_from=period[0], period_to=period[1], entry_ids=ids, actor=actor))
-        services.submit_statement(statement=Statement.objects.get(pk=statement.pk), actor=fresh(builder))
+        statements.submit_statement(Statement.objects.get(pk=statement.pk), actor=fresh(builder))
         assert Statement.objects.get(pk=statement.pk).entry_count == n
         return statement, build_s, build_q
 
@@ -194,22 +165,23 @@ def run():
     # Warm up both paths (plans, caches) on a few entries.
     for _ in range(3):
         st, _b, _q = built_and_submitted(5)
-        services.approve_statement(statement=Statement.objects.get(pk=st.pk), actor=fresh(approver))
+        statements.approve_statement(Statement.objects.get(pk=st.pk), actor=fresh(approver))
         st, _b, _q = built_and_submitted(5)
         raw_approve(st, everything=True)
 
     by_size = {}
     for n in SIZES:
+        repeats = REPEATS.get(n, 3)
         rows = {"build_s": [], "approve_s": [], "raw_updates_s": [], "raw_writes_s": [], "build_queries": set(),
                 "approve_queries": set()}
-        for _rep in range(REPEATS[n]):
+        for _rep in range(repeats):
             statement, build_s, build_q = built_and_submitted(n)
             rows["build_s"].append(build_s)
             rows["build_queries"].add(build_q)
             # The statement and the user are read first (a request's page/user lookups), then approval runs.
             loaded, actor = Statement.objects.get(pk=statement.pk), fresh(approver)
-            _r, approve_s, approve_q, approve_sql = measured(lambda st=loaded, a=actor: services.approve_statement(
-                statement=st, actor=a))
+            _r, approve_s, approve_q, approve_sql = measured(lambda st=loaded, a=actor: statements.approve_statement(
+                st, actor=a))
             rows["approve_sql"] = [s.split(" WHERE ")[0][:90] for s in approve_sql]
             rows["approve_s"].append(approve_s)
             rows["approve_queries"].add(approve_q)
@@ -235,7 +207,8 @@ def run():
 
         approve_s, raw_u, raw_w = med(rows["approve_s"]), med(rows["raw_updates_s"]), med(rows["raw_writes_s"])
         by_size[str(n)] = {
-            "repeats": REPEATS[n],
+            "repeats": repeats,
+            "approve": figure(f"approve {n} entries", approve_s, raw_w, baseline="its writes as raw SQL"),
             "build_s": round(med(rows["build_s"]), 4),
             "build_queries": sorted(rows["build_queries"]),
             "approve_s": round(approve_s, 4),
@@ -253,6 +226,7 @@ def run():
     biggest = by_size[str(SIZES[-1])]
     return {
         "benchmark": "reconcile",
+        "loadavg": load(),
         "database": "postgresql",
         "synchronous_commit": synchronous_commit,
         "open_entries_at_start": OPEN_ENTRIES,
