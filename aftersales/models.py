@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 
 from core.append_only import AppendOnlyModel
 from core.updated_at import updated_at_field
@@ -126,7 +126,7 @@ def _resolved_by_dispatch(instance):
     return False
 
 
-class Ticket(ConcurrentTransitionMixin, models.Model):
+class Ticket(models.Model):
     """售后单: one after-sales case of one order."""
 
     # Timeline labels of the audit rows of writes that move no state (core.audit).

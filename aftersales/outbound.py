@@ -1,5 +1,6 @@
 """Exchange and reship tickets send goods out: entering the ticket's outbound shipment through the
-shipments service, and resolving the ticket when that shipment is dispatched (`aftersales.receivers`).
+shipments service, and resolving the ticket when that shipment is dispatched (`aftersales.receivers`,
+on the `shipments.signals.shipment_dispatched` signal).
 
 Keyword-only arguments and the acting user; one `transaction.atomic()` each."""
 
@@ -63,8 +64,8 @@ def create_outbound_shipment(ticket, *, kind, actor, supplier=None, warehouse=No
     database keeps one live outbound shipment per ticket: a rejected one is cancelled by its replacement
     and never reopened; a live one refuses another (OutboundShipmentExists, the API's 409). It then follows
     the normal shipment flow; its dispatch resolves the ticket (aftersales.receivers)."""
+    from shipments.entry import LineInput, OutboundShipmentExists, create_shipment
     from shipments.models import ShipmentPurpose
-    from shipments.services import LineInput, OutboundShipmentExists, create_shipment
 
     with transaction.atomic():
         ticket = _locked(ticket)

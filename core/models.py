@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 
 from .append_only import AppendOnlyModel
 
@@ -14,7 +14,7 @@ from .append_only import AppendOnlyModel
 class TransitionLog(AppendOnlyModel):
     """One row per transition: who moved which document from which state to which, when and why.
 
-    Written only by the `post_transition` receiver in core/transitions.py; append-only (the model and
+    Written by `core.transitions.perform`/`perform_many` (one bulk insert per run); append-only (the model and
     its queryset refuse updates and deletes; on PostgreSQL a trigger refuses them as well)."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("document type"))
@@ -57,7 +57,7 @@ def pdf_job_upload_to(job, filename):
     return f"pdf-jobs/{job.created_at:%Y/%m}/{filename}"
 
 
-class PdfJob(ConcurrentTransitionMixin, models.Model):
+class PdfJob(models.Model):
     """A PDF rendered in the background (a batch of dispatch notes, …), with its progress.
 
     `kind` names a document builder registered with `core.pdf.register_document`; `parameters` is what

@@ -1,4 +1,4 @@
-"""The transition log, and the one helper through which services run a django-fsm transition.
+"""The transition log, and the one runner through which services run a django-fsm transition.
 
 Convention (every app follows it):
 
@@ -11,20 +11,28 @@ Convention (every app follows it):
       def approve(self, *, by=None, comment=""):
           self.approved_by = by
 
-- A service runs it with `perform`, inside its own `transaction.atomic()`::
+- A service runs it with `perform` (one document) or `perform_many` (the ticked ones of a queue, a
+  print run, a tracking file), inside its own `transaction.atomic()`::
 
       perform(shipment, "approve", actor=actor, comment=comment, update_fields=["approved_by"])
 
-  `perform` checks `can_proceed` (→ `TransitionNotAllowed`) and `has_transition_perm`
-  (→ `PermissionDenied`), runs the method with `by`/`comment`, saves the state field plus the
-  `update_fields` given, and returns the instance. On a model with `ConcurrentTransitionMixin`, a
-  concurrent change raises `django_fsm.ConcurrentTransition` and the whole atomic block (log row
-  included) is rolled back.
+  The runner checks `can_proceed` (→ `TransitionNotAllowed`) and `has_transition_perm`
+  (→ `PermissionDenied`) for every instance before anything runs, runs each method in memory, then
+  writes with two statements whatever the number of instances:
+    1. one conditional UPDATE through the ORM,
+       `Model.objects.filter(pk__in=…, state=<source>).update(state=<target>, **update_fields)`
+       (values that differ per instance go in a CASE on the primary key); fewer rows than instances —
+       someone moved one of them meanwhile — raise `django_fsm.ConcurrentTransition`, and the caller's
+       atomic block rolls back: nothing is half-done. This UPDATE is what guards a transition against a
+       concurrent one, so services need no `SELECT … FOR UPDATE` of the document for it;
+    2. one `bulk_create` of the `TransitionLog` rows (who, from, to, comment).
+  The state field is `protected=True`: a transition method sets it in memory and `QuerySet.update` is
+  the sanctioned write, so the documents do not use django-fsm's ConcurrentTransitionMixin (its
+  `save()` guard filters on a private snapshot of the state that the UPDATE would leave stale). Other
+  writes to a document save with `update_fields` that never name the state.
 
-- The `post_transition` receiver below writes one `TransitionLog` row for EVERY transition of any
-  model, taking the actor from `by` and the comment from `comment`. The row is written when the
-  transition runs (in memory), so always run transition + save in one atomic block, as `perform`
-  does; a transition on a not-yet-saved instance is logged when the instance is first saved.
+- A transition method called directly (outside `perform`) is not logged: services never do that.
+  Rows logged without a transition method (a statement's build) are written by their service.
 
 - Show the history on a page with `{% include "core/timeline.html" with object=obj %}`, or
   `{% load core_timeline %}{% timeline obj %}` (same template). Selector: `timeline_for(obj)`.
@@ -33,20 +41,16 @@ Convention (every app follows it):
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
-from django.db.models.signals import post_save, pre_save
-from django.dispatch import receiver
-from django.utils import timezone
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext as _
 from django_fsm import (
     ConcurrentTransition,
-    ConcurrentTransitionMixin,
     FSMFieldMixin,
     TransitionNotAllowed,
     can_proceed,
     has_transition_perm,
 )
-from django_fsm.signals import post_transition
 
 from .models import TransitionLog
 
@@ -60,9 +64,10 @@ def _state_field(instance, meta):
     return field
 
 
-def _checked(instance, name, actor):
+def _checked(instance, name, actor, check_permission):
     """The transition method `name` of `instance`, after its checks: `can_proceed` (→ TransitionNotAllowed)
-    and `has_transition_perm` (→ PermissionDenied). Returns (method, state field)."""
+    and, unless `check_permission` is False, `has_transition_perm` (→ PermissionDenied). Returns
+    (method, state field)."""
     method = getattr(instance, name, None)
     meta = getattr(method, "_django_fsm", None)
     if meta is None:
@@ -84,7 +89,7 @@ def _checked(instance, name, actor):
             object=instance,
             method=method,
         )
-    if not has_transition_perm(method, actor or AnonymousUser()):
+    if check_permission and not has_transition_perm(method, actor or AnonymousUser()):
         raise PermissionDenied(
             _("You may not %(transition)s this %(document)s.")
             % {
@@ -95,179 +100,81 @@ def _checked(instance, name, actor):
     return method, field
 
 
-def perform(instance, name, *, actor, comment="", update_fields=(), **kwargs):
-    """Run transition `name` on `instance` as `actor`, save it, and return it (see module docstring).
+def perform(instance, name, *, actor, comment="", update_fields=(), check_permission=True, **kwargs):
+    """Run transition `name` on `instance` as `actor`, write it, and return it (see module docstring).
 
     Extra keyword arguments go to the transition method; `update_fields` names the fields, besides
-    the state field, that the method sets and that must be saved."""
+    the state field, that the method sets and that must be written."""
     perform_many([instance], name, actor=actor, comment=comment, update_fields=update_fields,
-                 kwargs_for=lambda _instance: kwargs)
+                 check_permission=check_permission, kwargs_for=lambda _instance: kwargs)
     return instance
 
 
-def perform_many(instances, name, *, actor, comment="", update_fields=(), kwargs_for=None):
-    """`perform` for several instances of one model at once (a bulk action: approve the ticked
-    shipments, a print run, a tracking file): every instance is checked first — the first refusal
-    raises, naming its instance, and nothing is written —, then each method runs (with
-    `kwargs_for(instance)` as extra keyword arguments, if given) and, on PostgreSQL, ONE statement saves
-    them all with their log rows (_save_with_logs); elsewhere each is saved in turn. Returns the
-    instances. The caller holds their rows locked, inside its own atomic block, as for `perform`."""
+def perform_many(instances, name, *, actor, comment="", update_fields=(), kwargs_for=None, check_permission=True):
+    """`perform` for several saved instances of one model at once: every instance is checked first —
+    the first refusal raises, naming its instance, and nothing is written —, then each method runs
+    (with `kwargs_for(instance)` as extra keyword arguments, if given), then one conditional UPDATE
+    writes them all and one INSERT their log rows. Returns the instances.
+
+    `check_permission=False` when another permission is the authority (an order's cancellation cancels
+    its undispatched shipments without asking for the shipment's own cancel permission)."""
     instances = list(instances)
     if not instances:
         return instances
-    # The checks write nothing, so they run before the atomic block: a refusal leaves the caller's
-    # transaction usable (a caller may catch it and go on).
-    checked = [_checked(instance, name, actor) for instance in instances]
-    fields = [checked[0][1].name, *(f for f in update_fields if f != checked[0][1].name)]
-    # No savepoint of its own: inside a service's block the log rows and the saves commit or roll back
-    # with the service's other writes anyway. A failure here (ConcurrentTransition, a database error)
-    # marks the enclosing transaction for rollback; a caller that wants to go on after one wraps the
-    # service call in its own atomic block (every service has one), which is where the savepoint is.
-    # Outside any transaction this block is the transaction (log rows + saves together).
-    with transaction.atomic(savepoint=False):
-        if not all(_can_fold(instance) for instance in instances):
-            for instance, (method, _field) in zip(instances, checked, strict=True):
-                method(by=actor, comment=comment, **(kwargs_for(instance) if kwargs_for else {}))
-                instance.save(update_fields=fields)
-            return instances
-        # PostgreSQL: the log rows are held back while the methods run, then written by the same
-        # statement as the conditional UPDATE (_save_with_logs) — one round trip for the lot.
-        entries = []
-        for instance, (method, _field) in zip(instances, checked, strict=True):
-            instance.__dict__["_defer_transition_log"] = True
-            try:
-                method(by=actor, comment=comment, **(kwargs_for(instance) if kwargs_for else {}))
-            finally:
-                instance.__dict__.pop("_defer_transition_log", None)
-            entries.append(instance.__dict__.pop("_pending_transition_logs", []))
-        if all(len(pending) == 1 for pending in entries) and _save_with_logs(
-                instances, fields, [pending[0] for pending in entries]):
-            return instances
-        for instance, pending in zip(instances, entries, strict=True):
-            if pending:
-                _write(instance, pending)
-            instance.save(update_fields=fields)
+    model = type(instances[0])
+    if any(type(instance) is not model or instance.pk is None for instance in instances):
+        raise TypeError("perform_many runs one transition on saved instances of one model")
+    # The checks write nothing: a refusal leaves the caller's transaction usable.
+    checked = [_checked(instance, name, actor, check_permission) for instance in instances]
+    state_field = checked[0][1]
+    sources = [state_field.get_state(instance) for instance in instances]
+    for instance, (method, _field) in zip(instances, checked, strict=True):
+        method(by=actor, comment=comment, **(kwargs_for(instance) if kwargs_for else {}))
+    fields = [state_field, *(model._meta.get_field(f) for f in update_fields if f != state_field.name)]
+    using = instances[0]._state.db or DEFAULT_DB_ALIAS
+    content_type = ContentType.objects.db_manager(using).get_for_model(model)
+    actor_id = getattr(actor, "pk", None)
+    entries = [
+        TransitionLog(content_type=content_type, object_id=str(instance.pk), transition=name,
+                      source="" if source is None else str(source), target=str(state_field.get_state(instance)),
+                      actor_id=actor_id, comment=comment or "")
+        for instance, source in zip(instances, sources, strict=True)
+    ]
+    # No savepoint of its own: a failure (ConcurrentTransition, a database error) rolls back the
+    # caller's atomic block — every service has one — with its other writes; outside any transaction
+    # this block is the transaction (the UPDATE and the log rows together).
+    with transaction.atomic(using=using, savepoint=False):
+        _update_where_state_is(model, instances, sources, fields, state_field, using)
+        TransitionLog.objects.using(using).bulk_create(entries)
     return instances
 
 
-def _can_fold(instance):
-    return (
-        isinstance(instance, ConcurrentTransitionMixin)
-        and instance.pk is not None
-        and not instance._meta.parents
-        and connections[instance._state.db or DEFAULT_DB_ALIAS].vendor == "postgresql"
-    )
-
-
-def _save_with_logs(instances, fields, entries):
-    """Save `fields` of `instances` (one model, one database) with the ConcurrentTransitionMixin's
-    conditional UPDATE (pk and the state(s) as loaded) and insert their log rows `entries`, in ONE
-    statement:
-      WITH v(pk, loaded states…, new values…, log source, log target) AS (VALUES …),
-           u AS (UPDATE … FROM v WHERE pk = v.pk AND state = v.<as loaded> RETURNING pk)
-      INSERT INTO log … SELECT … FROM u JOIN v …
-    A log row exists exactly for each row the update matched; fewer matches than instances raise
-    ConcurrentTransition (the caller's block rolls back). Sends pre_save/post_save as save() does.
-    Returns False (nothing done) when a field name is not a plain concrete field."""
-    model = type(instances[0])
-    meta = model._meta
-    by_name = {}
-    for f in meta.concrete_fields:
-        by_name[f.name] = by_name[f.attname] = f
-    if any(name not in by_name or by_name[name].primary_key for name in fields):
-        return False
-    using = instances[0]._state.db or DEFAULT_DB_ALIAS
-    if any(type(instance) is not model or (instance._state.db or DEFAULT_DB_ALIAS) != using
-           for instance in instances):
-        return False
-    connection = connections[using]
-    qn = connection.ops.quote_name
-    update_fields = frozenset(by_name[name].name for name in fields)
-    saved = [by_name[name] for name in fields]
-    state_fields = list(instances[0].state_fields)
-    pk = meta.pk
-
-    def cell(field):
-        return f"CAST(%s AS {field.cast_db_type(connection)})"
-
-    row_sql = "(" + ", ".join([cell(pk), *(cell(f) for f in state_fields), *(cell(f) for f in saved),
-                               "CAST(%s AS text)", "CAST(%s AS text)"]) + ")"
-    names = ["pk", *(f"c{i}" for i in range(len(state_fields))), *(f"f{i}" for i in range(len(saved))),
-             "log_source", "log_target"]
-    params = []
-    for instance, entry in zip(instances, entries, strict=True):
-        pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=update_fields)
-        initial = instance._ConcurrentTransitionMixin__initial_states
-        params += [pk.get_db_prep_value(instance.pk, connection),
-                   *(f.get_db_prep_save(initial[f.attname], connection) for f in state_fields),
-                   *(f.get_db_prep_save(f.pre_save(instance, False), connection) for f in saved),
-                   entry.source, entry.target]
-    now = timezone.now()
-    content_type = ContentType.objects.db_manager(using).get_for_model(instances[0])
-    entry = entries[0]
-    table = qn(meta.db_table)
-    assignments = ", ".join(f"{qn(f.column)} = v.f{i}" for i, f in enumerate(saved))
-    matches = " AND ".join([f"t.{qn(pk.column)} = v.pk",
-                            *(f"t.{qn(f.column)} = v.c{i}" for i, f in enumerate(state_fields))])
-    columns = ["content_type_id", "object_id", "transition", "source", "target", "actor_id", "comment",
-               "created_at"]
-    sql = (f"WITH v ({', '.join(names)}) AS (VALUES {', '.join([row_sql] * len(instances))}), "
-           f"u AS (UPDATE {table} AS t SET {assignments} FROM v WHERE {matches} RETURNING t.{qn(pk.column)} AS pk) "
-           f"INSERT INTO {qn(TransitionLog._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
-           f"SELECT %s, CAST(v.pk AS text), %s, v.log_source, v.log_target, %s, %s, %s FROM u JOIN v ON v.pk = u.pk "
-           f"ORDER BY v.pk RETURNING {qn('id')}, {qn('object_id')}")
-    actor_id = entry.actor.pk if entry.actor is not None else None
-    params += [content_type.pk, entry.transition, actor_id, entry.comment, now]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        logged = {object_id: log_id for log_id, object_id in cursor.fetchall()}
-    if len(logged) != len(instances):
-        if len(instances) == 1 and not model._base_manager.using(using).filter(pk=instances[0].pk).exists():
-            raise DatabaseError("Save with update_fields did not affect any rows.")
-        raise ConcurrentTransition("Cannot save object! The state has been changed since fetched from the database!")
-    for instance, entry in zip(instances, entries, strict=True):
-        entry.content_type, entry.object_id, entry.created_at = content_type, str(instance.pk), now
-        entry.pk = logged[entry.object_id]
-        entry._state.adding, entry._state.db = False, using
-        instance._update_initial_state()
-        post_save.send(sender=model, instance=instance, created=False, update_fields=update_fields, raw=False,
-                       using=using)
-    return True
-
-
-@receiver(post_transition, dispatch_uid="core.transitions.log_transition")
-def log_transition(sender, instance, name, source, target, method_kwargs=None, **extra):
-    method_kwargs = method_kwargs or {}
-    entry = TransitionLog(
-        transition=name,
-        source="" if source is None else str(source),
-        target=str(source if target is None else target),
-        actor=method_kwargs.get("by"),
-        comment=method_kwargs.get("comment", "") or "",
-    )
-    if instance.pk is None or instance.__dict__.get("_defer_transition_log"):
-        # Logged by perform's folded save (see _save_with_log), or once the instance has a primary key (see flush_pending_logs).
-        instance.__dict__.setdefault("_pending_transition_logs", []).append(entry)
-        return
-    _write(instance, [entry])
-
-
-@receiver(post_save, dispatch_uid="core.transitions.flush_pending_logs")
-def flush_pending_logs(sender, instance, **kwargs):
-    pending = instance.__dict__.pop("_pending_transition_logs", None)
-    if pending:
-        _write(instance, pending)
-
-
-def _write(instance, entries):
-    content_type = ContentType.objects.get_for_model(instance)
-    for entry in entries:
-        entry.content_type = content_type
-        entry.object_id = str(instance.pk)
-    if len(entries) == 1:
-        entries[0].save()
-    else:
-        TransitionLog.objects.bulk_create(entries)
+def _update_where_state_is(model, instances, sources, fields, state_field, using):
+    """ONE conditional UPDATE: each instance's row, only while its state is still the source it was
+    checked in, gets the instance's values of `fields`. Raises ConcurrentTransition unless every row
+    matched."""
+    by_source = {}
+    for instance, source in zip(instances, sources, strict=True):
+        by_source.setdefault(source, []).append(instance.pk)
+    still_there = Q()
+    for source, pks in by_source.items():
+        still_there |= Q(pk__in=pks, **{state_field.attname: source})
+    values = {}
+    for field in fields:
+        per_instance = [(instance.pk, field.pre_save(instance, False)) for instance in instances]
+        first = per_instance[0][1]
+        if all(value == first for _pk, value in per_instance):
+            values[field.attname] = first
+        else:
+            output = field.target_field if field.is_relation else field
+            values[field.attname] = Case(*(When(pk=pk, then=Value(value, output_field=output))
+                                           for pk, value in per_instance), output_field=output)
+    updated = model._base_manager.using(using).filter(still_there).update(**values)
+    if updated != len(instances):
+        raise ConcurrentTransition(
+            _("Someone else changed %(document)s at the same time; reload it and check.")
+            % {"document": model._meta.verbose_name if len(instances) > 1 else
+               f"{model._meta.verbose_name} {instances[0]}"})
 
 
 def timeline_for(obj):

@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 
 from catalog.models import Product, Supplier, Warehouse
 from core.append_only import AppendOnlyModel
@@ -160,7 +160,7 @@ class DocumentState(models.TextChoices):
     POSTED = "posted", _("Posted")
 
 
-class StockDocument(ConcurrentTransitionMixin, models.Model):
+class StockDocument(models.Model):
     """Common shape of goods receipts, stocktakes and transfers: draft → posted (by warehouse)."""
 
     state = FSMField(_("state"), choices=DocumentState.choices, default=DocumentState.DRAFT, protected=True)

@@ -5,11 +5,9 @@ limit/offset without a COUNT) and `GET /api/v1/orders/{id}`. The same service, p
 `POST /api/v1/orders/bulk` `{"orders": [… up to 1,000 …]}` takes in a batch for integrations, each order on its
 own (created · already_present · invalid with its errors), through the file import's bulk service.
 
-`POST /api/v1/orders/{id}/cancel` `{"reason": "…"}` cancels the order (and, through shipments' receiver,
-its undispatched shipments); permission `orders.cancel_order`. 400 without a reason · 409 once something
-is dispatched · a retry on an order already cancelled → 200 with the order as it is.
 Invoices (`GET`/`POST /api/v1/orders/{id}/invoice`) are in orders/invoice_api.py, nested here.
-`POST /api/v1/orders/{id}/close-short` is in shipments/closing_api.py (it cancels shipments)."""
+`POST /api/v1/orders/{id}/cancel` and `POST /api/v1/orders/{id}/close-short` are in shipments/closing_api.py
+(they cancel shipments)."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -31,7 +29,7 @@ from core.idempotency import idempotent
 from . import selectors
 from .invoice_api import router as invoice_router
 from .models import FulfilmentStatus, Order, OrderSource
-from .services import IntakeOutcome, LineData, OrderData, cancel_order, create_order, take_in_orders
+from .services import IntakeOutcome, LineData, OrderData, create_order, take_in_orders
 
 router = Router(tags=["orders"])
 router.add_router("", invoice_router)
@@ -291,23 +289,3 @@ def get_order(request, order_id: int):
     return _detail(order_id)
 
 
-class CancelIn(Input):
-    """Why the order is cancelled."""
-
-    reason: str = ""
-
-
-@router.post("/{order_id}/cancel", response={200: OrderOut, 400: ErrorOut})
-@idempotent
-def cancel(request, order_id: int, payload: CancelIn | None = None):
-    """Cancel the order while nothing is dispatched (its undispatched shipments are cancelled with it)."""
-    require_permissions(request, "orders.view_order", "orders.cancel_order")
-    order = Order.objects.filter(pk=order_id).first()
-    if order is None:
-        raise Http404
-    if order.fulfilment_status != FulfilmentStatus.CANCELLED:  # a retried request changes nothing
-        try:
-            cancel_order(order, actor=request.user, reason=payload.reason if payload else "")
-        except ValidationError as exc:
-            return invalid(exc.message_dict)
-    return Status(200, _detail(order_id))

@@ -1,7 +1,7 @@
 """Orders 订单 from the online stores (DESIGN.md, "Order").
 
 The fulfilment status is a protected django-fsm field. Three transitions write it:
-- `cancel` (permission `orders.cancel_order`), run by `orders.services.cancel_order`;
+- `cancel` (permission `orders.cancel_order`), run by `shipments.cancelling.cancel_order` through `orders.services.set_cancelled`;
 - `close_short` (permission `orders.close_order_short`), run by `shipments.closing.close_order_short`
   through `orders.services.set_closed_short`;
 - `derive_fulfilment_status`, the one place a derived status is written, run only by
@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, FSMField, transition
 
 from core.updated_at import updated_at_field
 
@@ -49,7 +49,7 @@ class OrderSource(models.TextChoices):
     API = "api", _("API")
 
 
-class Order(ConcurrentTransitionMixin, models.Model):
+class Order(models.Model):
     """An order from a store; `(store, external_order_no)` is unique, so re-imports never duplicate."""
 
     # Timeline label of the audit row of its after-sales status, written by orders.services (core.audit).

@@ -292,24 +292,28 @@ def live_ticket_refusal():
              "closed or rejected.")
 
 
-def cancel_order(order, *, actor, reason):
-    """Cancel an order while nothing is dispatched and no after-sales ticket is live (permission
-    `orders.cancel_order`).
-
-    Raises TransitionNotAllowed when the order is past awaiting shipment or has a live after-sales ticket
-    (read from its after-sales status, which aftersales writes under this same order lock),
-    PermissionDenied without the permission, ValidationError without a reason. (The shipments app cancels
-    the order's undispatched shipments with it.)"""
+def clean_cancel_reason(reason):
+    """The reason an order is cancelled, normalised; ValidationError({"reason": …}) when it is missing."""
     reason = _clean_text(reason)
     if not reason:
         raise ValidationError({"reason": [_("Say why the order is cancelled.")]})
-    with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order.pk)
-        if order.has_live_aftersales_ticket and order.fulfilment_status == FulfilmentStatus.AWAITING_SHIPMENT:
-            raise TransitionNotAllowed(live_ticket_refusal(), object=order)
-        order.cancel_reason = reason[:300]
-        perform(order, "cancel", actor=actor, comment=reason, update_fields=["cancel_reason"])
-    return order
+    return reason[:300]
+
+
+def set_cancelled(order, *, actor, reason):
+    """The orders half of cancelling `order`, called only by `shipments.cancelling.cancel_order` (which
+    holds the order locked and then cancels its undispatched shipments): allowed while nothing is
+    dispatched and no after-sales ticket is live (permission `orders.cancel_order`); the reason is kept
+    and the `cancel` transition logged with it. Returns the order.
+
+    Raises TransitionNotAllowed when the order is past awaiting shipment or has a live after-sales ticket
+    (read from its after-sales status, which aftersales writes under this same order lock),
+    PermissionDenied without the permission, ValidationError without a reason."""
+    reason = clean_cancel_reason(reason)
+    if order.has_live_aftersales_ticket and order.fulfilment_status == FulfilmentStatus.AWAITING_SHIPMENT:
+        raise TransitionNotAllowed(live_ticket_refusal(), object=order)
+    order.cancel_reason = reason
+    return perform(order, "cancel", actor=actor, comment=reason, update_fields=["cancel_reason"])
 
 
 # ---- close short 部分发货结案 (the whole action: shipments.closing.close_order_short) ---------------------
@@ -372,7 +376,7 @@ def set_fulfilment_status(order, status, *, actor=None, comment=""):
     unchanged status writes nothing. Returns the order."""
     status = FulfilmentStatus(status)
     if status == FulfilmentStatus.CANCELLED:
-        raise ValueError("use cancel_order() to cancel an order")
+        raise ValueError("use shipments.cancelling.cancel_order() to cancel an order")
     if order.fulfilment_status == status:
         return order
     return perform(order, "derive_fulfilment_status", actor=actor, comment=comment, status=status)

@@ -5,14 +5,13 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import TemplateView
-from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
+from django_fsm import can_proceed, has_transition_perm
 
 from catalog.models import Store
 from core.access import requires_permissions
@@ -122,33 +121,6 @@ class OrderDetailView(PermissionRequiredMixin, TemplateView):
             else "",
             "close_short_form": CloseShortForm(auto_id="close_short_%s"),
         }
-
-
-class OrderCancelView(PermissionRequiredMixin, View):
-    permission_required = "orders.cancel_order"
-    http_method_names = ["post"]
-
-    def post(self, request, pk):
-        order = get_object_or_404(Order, pk=pk)
-        form = CancelOrderForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Say why the order is cancelled."))
-            return redirect(order)
-        try:
-            services.cancel_order(order, actor=request.user, reason=form.cleaned_data["reason"])
-        except (TransitionNotAllowed, ConcurrentTransition):
-            if Order.objects.get(pk=pk).has_live_aftersales_ticket:
-                messages.error(request, services.live_ticket_refusal())
-            else:
-                messages.error(request, _("The order can no longer be cancelled: something was dispatched or "
-                                          "someone else changed it. Reload and check."))
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or _("You may not cancel this order."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Order %(no)s cancelled.") % {"no": order.external_order_no})
-        return redirect(order)
 
 
 # ---- import ---------------------------------------------------------------------------------------

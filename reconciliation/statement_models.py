@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, FSMField, transition
 
 from catalog.models import Supplier
 from core.updated_at import updated_at_field
@@ -55,7 +55,7 @@ class PaymentDirection(models.TextChoices):
     FROM_SUPPLIER = "from_supplier", _("From the supplier")
 
 
-class Statement(ConcurrentTransitionMixin, models.Model):
+class Statement(models.Model):
     """对账单: a supplier's entries of a period, approved by a finance supervisor, then paid."""
 
     # Timeline labels of log rows written without a transition method (statements.build_statement) and of

@@ -27,15 +27,29 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 
 from catalog.models import Carrier, Supplier, Warehouse
-from core.api import Conflict, ErrorOut, Input, PageIn, page_of, paginate, require_permissions
+from core.api import (
+    Conflict,
+    ErrorOut,
+    Input,
+    PageIn,
+    error_messages,
+    invalid,
+    page_of,
+    paginate,
+    require_permissions,
+)
 from core.api_types import Money, OutsideTime, Quantity
 from core.errors import row_error_keys
 from core.idempotency import idempotent
 from core.parsing import OutsideTimeRefused, parse_id
 from orders.models import Order
 
-from . import selectors, services
+from . import dispatching, selectors
+from .approval import approve_shipment, approve_shipments, reject_shipment, reopen_shipment, submit_shipment
+from .cancelling import cancel_shipment
+from .dispatching import dispatch_shipment, dispatch_shipments, mark_delivered, mark_received
 from .drop_ship_split import create_drop_ships_by_supplier, supplier_groups
+from .entry import LineInput, create_shipment
 from .models import DISPATCHED_OR_LATER, Shipment, ShipmentKind, ShipmentState
 
 router = Router(tags=["shipments"])
@@ -187,18 +201,14 @@ class TimeIn(Input):
                                                      "not in the future (default: now)")
 
 
-def _invalid(errors):
-    return Status(400, {"detail": _("The request has invalid values."), "errors": errors})
-
-
 def _refused(exc):
     """A service's ValidationError as the answer: 422 for a reported time it refused (naive, future, before the
     previous step — as the schema would), 400 for a business rule."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    errors = error_messages(exc)
     if isinstance(exc, OutsideTimeRefused):
         raise NinjaValidationError([{"loc": ("body", field), "msg": message, "type": "value_error"}
                                     for field, messages in errors.items() for message in messages])
-    return _invalid(errors)
+    return invalid(errors)
 
 
 def _detail(pk):
@@ -223,19 +233,19 @@ def post_shipment(request, payload: ShipmentIn):
     require_permissions(request, "shipments.add_shipment")
     order = Order.objects.filter(pk=payload.order).first()
     if order is None:
-        return _invalid({"order": [_("No order has id %(id)s.") % {"id": payload.order}]})
+        return invalid({"order": [_("No order has id %(id)s.") % {"id": payload.order}]})
     supplier = Supplier.objects.filter(pk=payload.supplier).first() if payload.supplier else None
     warehouse = Warehouse.objects.filter(pk=payload.warehouse).first() if payload.warehouse else None
     try:
-        shipment = services.create_shipment(
+        shipment = create_shipment(
             order=order, kind=payload.kind, supplier=supplier, warehouse=warehouse,
             freight=payload.freight, actor=request.user,
-            lines=[services.LineInput(line.order_line, line.quantity, line.supplier_unit_price)
+            lines=[LineInput(line.order_line, line.quantity, line.supplier_unit_price)
                    for line in payload.lines])
         if payload.submit:
-            services.submit_shipment(shipment, actor=request.user)
+            submit_shipment(shipment, actor=request.user)
     except ValidationError as exc:
-        return _invalid({**exc.message_dict, **row_error_keys(exc)})
+        return invalid({**exc.message_dict, **row_error_keys(exc)})
     return Status(201, _detail(shipment.pk))
 
 
@@ -264,13 +274,13 @@ def post_drop_ships(request, payload: DropShipsIn):
     require_permissions(request, "shipments.add_shipment")
     order = Order.objects.filter(pk=payload.order).first()
     if order is None:
-        return _invalid({"order": [_("No order has id %(id)s.") % {"id": payload.order}]})
-    lines = [services.LineInput(line.order_line, line.quantity, line.supplier_unit_price) for line in payload.lines]
+        return invalid({"order": [_("No order has id %(id)s.") % {"id": payload.order}]})
+    lines = [LineInput(line.order_line, line.quantity, line.supplier_unit_price) for line in payload.lines]
     groups = supplier_groups(order, lines)
     freights = {row.supplier: row.freight for row in payload.freights}
     unknown = sorted(set(freights) - {group.supplier.pk for group in groups if group.supplier is not None})
     if unknown:
-        return _invalid({"freights": [_("No line of this request comes from supplier %(ids)s.")
+        return invalid({"freights": [_("No line of this request comes from supplier %(ids)s.")
                                       % {"ids": ", ".join(map(str, unknown))}]})
     for group in groups:
         if group.supplier is not None:
@@ -279,7 +289,7 @@ def post_drop_ships(request, payload: DropShipsIn):
         shipments = create_drop_ships_by_supplier(order=order, groups=groups, actor=request.user,
                                                   submit=payload.submit)
     except ValidationError as exc:
-        return _invalid({**exc.message_dict, **row_error_keys(exc)})
+        return invalid({**exc.message_dict, **row_error_keys(exc)})
     found = selectors.shipments_in_detail([s.pk for s in shipments])
     return Status(201, {"items": [found[s.pk] for s in shipments]})
 
@@ -328,9 +338,9 @@ def _bulk(request, ids, run):
     answer 200 with the shipments as they are now, in the order given."""
     require_permissions(request, "shipments.view_shipment")
     if not 1 <= len(ids) <= MAX_LIMIT:
-        return _invalid({"__all__": [_("Send 1 to %(n)d shipments.") % {"n": MAX_LIMIT}]})
+        return invalid({"__all__": [_("Send 1 to %(n)d shipments.") % {"n": MAX_LIMIT}]})
     if len(set(ids)) != len(ids):
-        return _invalid({"__all__": [_("Each shipment may appear once.")]})
+        return invalid({"__all__": [_("Each shipment may appear once.")]})
     found = Shipment.objects.in_bulk(ids)
     missing = [pk for pk in ids if pk not in found]
     if missing:
@@ -354,7 +364,7 @@ def approve_many(request, payload: BulkApproveIn):
     403 if one is the caller's own entry, 400 with the shortfall per product, 409 if one is no longer
     submitted."""
     return _bulk(request, payload.shipments,
-                 lambda shipments: services.approve_shipments(shipments, actor=request.user))
+                 lambda shipments: approve_shipments(shipments, actor=request.user))
 
 
 @router.post("/bulk/dispatch", response=BULK_RESPONSES)
@@ -365,7 +375,7 @@ def dispatch_many(request, payload: BulkDispatchIn):
     tracking no., 409 if one is not ready to dispatch."""
     rows = {row.shipment: row for row in payload.dispatches}
     carriers = {c.code: c for c in Carrier.objects.filter(code__in={row.carrier.strip() for row in rows.values()})}
-    return _bulk(request, [row.shipment for row in payload.dispatches], lambda shipments: services.dispatch_shipments(
+    return _bulk(request, [row.shipment for row in payload.dispatches], lambda shipments: dispatch_shipments(
         [(s, carriers.get(rows[s.pk].carrier.strip()), rows[s.pk].tracking_number, rows[s.pk].at) for s in shipments],
         actor=request.user))
 
@@ -374,14 +384,14 @@ def dispatch_many(request, payload: BulkDispatchIn):
 @idempotent
 def submit(request, shipment_id: int):
     """Submit a draft shipment for approval."""
-    return _transition(request, shipment_id, lambda s: services.submit_shipment(s, actor=request.user))
+    return _transition(request, shipment_id, lambda s: submit_shipment(s, actor=request.user))
 
 
 @router.post("/{shipment_id}/approve", response=RESPONSES)
 @idempotent
 def approve(request, shipment_id: int):
     """403 for whoever entered the shipment (maker-checker); 400 with the shortfall per line."""
-    return _transition(request, shipment_id, lambda s: services.approve_shipment(s, actor=request.user))
+    return _transition(request, shipment_id, lambda s: approve_shipment(s, actor=request.user))
 
 
 @router.post("/{shipment_id}/reject", response=RESPONSES)
@@ -389,21 +399,21 @@ def approve(request, shipment_id: int):
 def reject(request, shipment_id: int, payload: ReasonIn):
     """Reject a submitted shipment with a reason (never by whoever entered it); it goes back to sales."""
     return _transition(request, shipment_id,
-                       lambda s: services.reject_shipment(s, actor=request.user, reason=payload.reason))
+                       lambda s: reject_shipment(s, actor=request.user, reason=payload.reason))
 
 
 @router.post("/{shipment_id}/reopen", response=RESPONSES)
 @idempotent
 def reopen(request, shipment_id: int):
     """Reopen a rejected shipment as a draft."""
-    return _transition(request, shipment_id, lambda s: services.reopen_shipment(s, actor=request.user))
+    return _transition(request, shipment_id, lambda s: reopen_shipment(s, actor=request.user))
 
 
 @router.post("/{shipment_id}/start-picking", response=RESPONSES)
 @idempotent
 def start_picking(request, shipment_id: int):
     """Start picking an approved company dispatch (its dispatch note is printed)."""
-    return _transition(request, shipment_id, lambda s: services.start_picking(s, actor=request.user))
+    return _transition(request, shipment_id, lambda s: dispatching.start_picking(s, actor=request.user))
 
 
 @router.post("/{shipment_id}/dispatch", response=RESPONSES)
@@ -413,7 +423,7 @@ def dispatch(request, shipment_id: int, payload: TrackingIn):
     code = payload.carrier.strip()
     carrier = Carrier.objects.filter(code=code).first() or (
         Carrier.objects.filter(pk=parse_id(code)).first() if parse_id(code) else None)
-    return _transition(request, shipment_id, lambda s: services.dispatch_shipment(
+    return _transition(request, shipment_id, lambda s: dispatch_shipment(
         s, actor=request.user, carrier=carrier, tracking_number=payload.tracking_number, at=payload.at))
 
 
@@ -424,7 +434,7 @@ def _deliver(shipment, actor, at):
     if shipment.state in (ShipmentState.DELIVERED, ShipmentState.RECEIVED):
         return shipment
     try:
-        return services.mark_delivered(shipment, actor=actor, at=at)
+        return mark_delivered(shipment, actor=actor, at=at)
     except (TransitionNotAllowed, ConcurrentTransition):
         current = Shipment.objects.get(pk=shipment.pk)  # the same event, a moment earlier, on another request
         if current.state in (ShipmentState.DELIVERED, ShipmentState.RECEIVED):
@@ -441,9 +451,9 @@ def _receive(shipment, actor, at):
     try:
         with transaction.atomic():
             if shipment.state == ShipmentState.DISPATCHED:
-                shipment = services.mark_delivered(shipment, actor=actor, at=at,
+                shipment = mark_delivered(shipment, actor=actor, at=at,
                                                    comment=_("Received without a delivery event"))
-            return services.mark_received(shipment, actor=actor, at=at)
+            return mark_received(shipment, actor=actor, at=at)
     except (TransitionNotAllowed, ConcurrentTransition):
         current = Shipment.objects.get(pk=shipment.pk)
         if current.state == ShipmentState.RECEIVED:
@@ -533,4 +543,4 @@ def cancel(request, shipment_id: int, payload: ReasonIn | None = None):
     """Cancel a shipment before dispatch (releases its reservations)."""
     reason = payload.reason if payload else ""
     return _transition(request, shipment_id,
-                       lambda s: services.cancel_shipment(s, actor=request.user, reason=reason))
+                       lambda s: cancel_shipment(s, actor=request.user, reason=reason))

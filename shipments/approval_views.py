@@ -21,7 +21,8 @@ from core.parsing import parse_id
 from core.tables import ConsignTable, NumberColumn
 from core.views import ConsignListView
 
-from . import selectors, services
+from . import selectors
+from .approval import approve_shipments
 from .models import Shipment, ShipmentKind
 from .tables import ShipmentQueueTable, tick_column
 
@@ -108,7 +109,7 @@ class ApproveTickedView(PermissionRequiredMixin, View):
             messages.error(request, _("Some ticked shipments no longer exist; nothing was approved."))
             return back
         try:
-            approved = services.approve_shipments(shipments, actor=request.user)
+            approved = approve_shipments(shipments, actor=request.user)
         except ValidationError as exc:
             messages.error(request, _("Nothing was approved: %(why)s") % {"why": " ".join(exc.messages)})
             return back

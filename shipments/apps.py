@@ -8,9 +8,6 @@ class ShipmentsConfig(AppConfig):
     verbose_name = _("Shipments")
 
     def ready(self):
-        # Connects the receiver that cancels a cancelled order's undispatched shipments.
-        from . import services  # noqa: F401
-
         # The "dispatch_notes" PDF document kind (core.pdf jobs, rendered by the worker).
         from .dispatch_notes import register
 

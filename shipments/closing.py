@@ -8,8 +8,8 @@ shipments (orders sits below shipments and never imports it), and it calls order
    entered, reopened or dispatched for it meanwhile; the state and permission are checked before
    anything is written (nothing dispatched → cancel the order instead; everything dispatched or the
    order cancelled → nothing to close);
-2. its undispatched SALE shipments (draft, submitted, rejected, approved, picking) are locked in pk order
-   and cancelled: reservations of approved/picking company dispatches are released, and whoever was
+2. its undispatched SALE shipments (draft, submitted, rejected, approved, picking) are cancelled
+   (shipments.cancelling.cancel_undispatched_shipments, one conditional UPDATE): reservations of approved/picking company dispatches are released, and whoever was
    already asked to act on an approved one (warehouse staff, the note's holder, the supplier's contact)
    is told, as for any cancellation (`cancel_notices.notify_cancelled`). Exchange/reship shipments
    belong to their after-sales ticket and are left alone;
@@ -21,21 +21,13 @@ shipments (orders sits below shipments and never imports it), and it calls order
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from inventory.services import release
 from orders.models import Order, OrderLine
 from orders.services import check_may_close_short, clean_close_short_reason, set_closed_short
 
 from . import selectors
-from .cancel_notices import notify_cancelled
-from .models import (
-    APPROVED_NOT_DISPATCHED,
-    CANCELLABLE,
-    Shipment,
-    ShipmentKind,
-    ShipmentLine,
-    ShipmentPurpose,
-)
-from .services import status_from_totals
+from .cancelling import cancel_undispatched_shipments
+from .fulfilment import status_from_totals
+from .models import ShipmentPurpose
 
 
 def close_order_short(order, *, actor, reason):
@@ -48,23 +40,10 @@ def close_order_short(order, *, actor, reason):
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         check_may_close_short(order, actor=actor)
-        shipments = list(
-            Shipment.objects.filter(order_id=order.pk, purpose=ShipmentPurpose.SALE, state__in=CANCELLABLE)
-            .select_related("supplier", "warehouse").order_by("pk").select_for_update(of=("self",))
-        )
-        previous = [(shipment, shipment.state) for shipment in shipments]
-        comment = _("Order closed short: %(reason)s") % {"reason": reason}
-        for shipment in shipments:
-            shipment.order = order
-            # The order's close-short permission is the authority here (as for an order's cancellation),
-            # so the shipment's own cancel permission is not asked; the transition log records it.
-            shipment.cancel(by=actor, comment=comment)
-            shipment.save(update_fields=["state", "cancel_reason"])
-        reserved = [shipment.pk for shipment, state in previous
-                    if state in APPROVED_NOT_DISPATCHED and shipment.kind == ShipmentKind.COMPANY_DISPATCH]
-        if reserved:
-            release(sources=list(ShipmentLine.objects.filter(shipment__in=reserved)), actor=actor)
-        notify_cancelled(previous, actor=actor, reason=comment)
+        # The order's close-short permission is the authority here (as for an order's cancellation), so the
+        # shipments' own cancel permission is not asked; the transition log records who did it.
+        cancel_undispatched_shipments(order, actor=actor, purposes=[ShipmentPurpose.SALE],
+                                      comment=_("Order closed short: %(reason)s") % {"reason": reason})
 
         dispatched = selectors.dispatched_units_by_order_line(order.pk)
         ordered = dict(OrderLine.objects.filter(order_id=order.pk).order_by("id").values_list("id", "quantity"))

@@ -5,17 +5,10 @@ a shipment is skipped, so a second run changes nothing."""
 
 from decimal import Decimal
 
+from .approval import approve_shipment, submit_shipment
+from .dispatching import dispatch_shipment, mark_delivered, mark_received, start_picking
+from .entry import LineInput, create_shipment
 from .models import Shipment, ShipmentKind
-from .services import (
-    LineInput,
-    approve_shipment,
-    create_shipment,
-    dispatch_shipment,
-    mark_delivered,
-    mark_received,
-    start_picking,
-    submit_shipment,
-)
 
 # order no., kind, supplier or warehouse code, freight, agreed supplier unit price per SKU, steps after entry
 SHIPMENTS = [

@@ -65,7 +65,8 @@ def create_drop_ships_by_supplier(*, order, groups, actor, submit=False):
     each when `submit` —, all or nothing: if any is refused, none is saved and the refusals of every
     group come back together in one ValidationError (each line's RowError kept, so a page marks the row;
     a supplier's own refusal — inactive, a bad freight — prefixed with its name). Returns the shipments."""
-    from .services import create_shipment, submit_shipment  # services imports the model layer; import late
+    from .approval import submit_shipment
+    from .entry import create_shipment
 
     groups = [group for group in groups if group.lines]
     if not groups:

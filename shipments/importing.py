@@ -17,7 +17,7 @@ from core.import_files import ImportRefused
 from core.importing import Column, Importer, ImportResult, SkipRow, register
 from core.parsing import parse_outside_time
 
-from . import services
+from .dispatching import dispatch_shipments, mark_delivered, mark_received
 from .models import Shipment, ShipmentState
 
 
@@ -112,7 +112,7 @@ class TrackingImporter(_ShipmentRows):
             chunk = rows[start:start + self.DISPATCH_CHUNK]
             shipments = Shipment.objects.in_bulk([row["shipment_id"] for row in chunk])
             try:
-                services.dispatch_shipments(
+                dispatch_shipments(
                     [(shipments[row["shipment_id"]], carriers[row["carrier_id"]], row["tracking_number"],
                       _time(row.get("at"))) for row in chunk], actor=actor)
             except (ValidationError, PermissionDenied, TransitionNotAllowed, ConcurrentTransition) as exc:
@@ -179,7 +179,7 @@ class DeliveryStatusImporter(_ShipmentRows):
                 return  # got there since the preview (another file, the API): nothing to do
             at = _time(row.get("at"))
             if row["status"] == ShipmentState.DELIVERED or shipment.state == ShipmentState.DISPATCHED:
-                shipment = services.mark_delivered(shipment, actor=actor, at=at)
+                shipment = mark_delivered(shipment, actor=actor, at=at)
             if row["status"] == ShipmentState.RECEIVED:
-                services.mark_received(shipment, actor=actor, at=at)
+                mark_received(shipment, actor=actor, at=at)
         return self.run(rows, actor, step)

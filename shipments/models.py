@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 
 from core.parsing import parse_id
 from core.updated_at import updated_at_field
@@ -83,7 +83,7 @@ def _is_sale(instance):
     return instance.purpose == ShipmentPurpose.SALE
 
 
-class Shipment(ConcurrentTransitionMixin, models.Model):
+class Shipment(models.Model):
     """One shipment against an order: a drop-ship (supplier ships) or a company dispatch (own stock)."""
 
     order = models.ForeignKey("orders.Order", verbose_name=_("order"), on_delete=models.PROTECT,

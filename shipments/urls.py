@@ -22,6 +22,7 @@ urlpatterns = [
     path("dispatch-notes/<int:pk>/", queue_views.DispatchNoteView.as_view(), name="dispatch_note"),
     # close short: the order page's button (the action cancels shipments, so it lives here)
     path("orders/<int:pk>/close-short/", closing_views.OrderCloseShortView.as_view(), name="order_close_short"),
+    path("orders/<int:pk>/cancel/", closing_views.OrderCancelView.as_view(), name="order_cancel"),
     path("<int:pk>/", views.ShipmentDetailView.as_view(), name="shipment_detail"),
     path("<int:pk>/<slug:action>/", views.ShipmentActionView.as_view(), name="shipment_action"),
 ]

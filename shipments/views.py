@@ -20,8 +20,12 @@ from core.views import ConsignListView
 from inventory.models import StockBalance
 from orders.models import Order
 
-from . import selectors, services
+from . import selectors
+from .approval import approve_shipment, reject_shipment, reopen_shipment, submit_shipment
+from .cancelling import cancel_shipment
+from .dispatching import dispatch_shipment, mark_delivered, mark_received, start_picking
 from .drop_ship_split import create_drop_ships_by_supplier, supplier_groups
+from .entry import LineInput, create_shipment
 from .filters import ShipmentFilter
 from .forms import ReasonForm, ShipmentHeaderForm, TrackingForm
 from .models import Shipment, ShipmentKind
@@ -128,7 +132,7 @@ class ShipmentCreateView(ShipmentFormMixin, TemplateView):
             if len(groups) > 1:
                 return self.split(context, groups, wants_submit=wants_submit)
         try:
-            shipment = services.create_shipment(
+            shipment = create_shipment(
                 order=order, kind=kind, lines=lines, actor=request.user,
                 supplier=form.cleaned_data.get("supplier"), warehouse=form.cleaned_data.get("warehouse"),
                 freight=form.cleaned_data.get("freight") or Decimal("0"))
@@ -140,7 +144,7 @@ class ShipmentCreateView(ShipmentFormMixin, TemplateView):
             return self.render_to_response(self.get_context_data(part=context))
         if wants_submit:
             try:
-                services.submit_shipment(shipment, actor=request.user)
+                submit_shipment(shipment, actor=request.user)
             except (PermissionDenied, TransitionNotAllowed, ConcurrentTransition) as exc:
                 messages.error(request, str(exc))
         messages.success(request, _("Shipment %(no)s saved.") % {"no": shipment.number})
@@ -183,7 +187,7 @@ class ShipmentCreateView(ShipmentFormMixin, TemplateView):
 
 
 def _line_inputs(data, lines, kind, row_errors):
-    """The typed lines as services.LineInput (a blank or 0 quantity skips the line); what cannot be read
+    """The typed lines as LineInput (a blank or 0 quantity skips the line); what cannot be read
     goes into `row_errors` {order line id: {field: [messages]}}, to be shown next to its input."""
     inputs = []
     for line in lines:
@@ -207,7 +211,7 @@ def _line_inputs(data, lines, kind, row_errors):
                 row_errors.setdefault(line.pk, {}).setdefault("supplier_unit_price", []).append(
                     _("%(sku)s: the supplier unit price must be a number.") % {"sku": line.product.sku})
                 continue
-        inputs.append(services.LineInput(order_line=line.pk, quantity=quantity, supplier_unit_price=price))
+        inputs.append(LineInput(order_line=line.pk, quantity=quantity, supplier_unit_price=price))
     return inputs
 
 
@@ -256,24 +260,24 @@ def allowed_actions(shipment, user):
 def run_action(shipment, action, *, actor, data):
     """Run one action through its service (shared by the page and the bulk import)."""
     if action == "submit":
-        return services.submit_shipment(shipment, actor=actor)
+        return submit_shipment(shipment, actor=actor)
     if action == "approve":
-        return services.approve_shipment(shipment, actor=actor)
+        return approve_shipment(shipment, actor=actor)
     if action == "reject":
-        return services.reject_shipment(shipment, actor=actor, reason=data.get("reason", ""))
+        return reject_shipment(shipment, actor=actor, reason=data.get("reason", ""))
     if action == "reopen":
-        return services.reopen_shipment(shipment, actor=actor)
+        return reopen_shipment(shipment, actor=actor)
     if action == "start-picking":
-        return services.start_picking(shipment, actor=actor)
+        return start_picking(shipment, actor=actor)
     if action == "dispatch":
-        return services.dispatch_shipment(shipment, actor=actor, carrier=data.get("carrier") or None,
+        return dispatch_shipment(shipment, actor=actor, carrier=data.get("carrier") or None,
                                           tracking_number=data.get("tracking_number", ""))
     if action == "deliver":
-        return services.mark_delivered(shipment, actor=actor)
+        return mark_delivered(shipment, actor=actor)
     if action == "receive":
-        return services.mark_received(shipment, actor=actor)
+        return mark_received(shipment, actor=actor)
     if action == "cancel":
-        return services.cancel_shipment(shipment, actor=actor, reason=data.get("reason", ""))
+        return cancel_shipment(shipment, actor=actor, reason=data.get("reason", ""))
     raise Http404
 
 

@@ -8,14 +8,10 @@ from decimal import Decimal
 
 from aftersales.models import GOODS_TYPES, ReturnDestination, TicketReason, TicketType
 from aftersales.services import TicketData, register_ticket
+from shipments.approval import approve_shipment, submit_shipment
+from shipments.dispatching import dispatch_shipment
+from shipments.entry import LineInput, create_shipment
 from shipments.selectors import dispatched_units_by_order_line
-from shipments.services import (
-    LineInput,
-    approve_shipment,
-    create_shipment,
-    dispatch_shipment,
-    submit_shipment,
-)
 from tests.factories import CarrierFactory, UserFactory, WarehouseFactory
 from tests.orders.factories import OrderLineFactory
 

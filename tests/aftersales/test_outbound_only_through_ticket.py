@@ -11,9 +11,10 @@ from django_fsm import TransitionNotAllowed
 from aftersales import outbound, services
 from aftersales.models import Ticket, TicketLine, TicketState, TicketType
 from aftersales.returnable import ReturnableExceeded
-from shipments import services as shipping
+from shipments.approval import approve_shipment, reject_shipment, reopen_shipment, submit_shipment
+from shipments.dispatching import dispatch_shipment, start_picking
+from shipments.entry import OutboundShipmentExists
 from shipments.models import DISPATCHED_OR_LATER, Shipment, ShipmentPurpose, ShipmentState
-from shipments.services import OutboundShipmentExists
 from tests.aftersales.factories import make_ticket
 from tests.api.conftest import api_client  # noqa: F401  (fixture)
 from tests.shipments.factories import make_world
@@ -34,10 +35,10 @@ def post(client, url, data=None):
 def approved_reship(world, quantity=1):
     """The order's units went out on a sale company dispatch; a reship ticket for `quantity` of them is approved."""
     sale = world.ship()
-    shipping.submit_shipment(sale, actor=world.sales)
-    shipping.approve_shipment(sale, actor=world.approver)
-    shipping.start_picking(sale, actor=world.warehouse_user)
-    shipping.dispatch_shipment(sale, actor=world.warehouse_user, carrier=world.carrier, tracking_number="SF-SALE")
+    submit_shipment(sale, actor=world.sales)
+    approve_shipment(sale, actor=world.approver)
+    start_picking(sale, actor=world.warehouse_user)
+    dispatch_shipment(sale, actor=world.warehouse_user, carrier=world.carrier, tracking_number="SF-SALE")
     ticket = make_ticket(type=TicketType.RESHIP, order_line=world.lines[0], quantity=quantity,
                          registered_by=world.sales)
     services.submit_ticket(ticket, actor=world.sales)
@@ -52,8 +53,8 @@ def enter(world, ticket, kind="company_dispatch"):
 
 
 def rejected(world, shipment):
-    shipping.submit_shipment(shipment, actor=world.sales)
-    return shipping.reject_shipment(shipment, actor=world.approver, reason="wrong warehouse")
+    submit_shipment(shipment, actor=world.sales)
+    return reject_shipment(shipment, actor=world.approver, reason="wrong warehouse")
 
 
 def reship_shipments(ticket):
@@ -84,7 +85,7 @@ def test_a_rejected_outbound_shipment_is_never_reopened():
     ticket = approved_reship(world)
     first = rejected(world, enter(world, ticket))
     with pytest.raises(TransitionNotAllowed):
-        shipping.reopen_shipment(first, actor=world.sales)
+        reopen_shipment(first, actor=world.sales)
     assert fresh(first).state == S.REJECTED
 
 
@@ -98,10 +99,10 @@ def test_a_replacement_cancels_the_rejected_shipment_and_only_the_replacement_is
     assert fresh(first).state == S.CANCELLED  # replaced, in the same transaction
     assert fresh(ticket).outbound_shipment_id == second.pk
     with pytest.raises(TransitionNotAllowed):
-        shipping.reopen_shipment(first, actor=world.sales)
-    shipping.submit_shipment(second, actor=world.sales)
-    shipping.approve_shipment(second, actor=world.approver)
-    shipping.dispatch_shipment(second, actor=world.sales, carrier=world.carrier, tracking_number="YT-RESHIP")
+        reopen_shipment(first, actor=world.sales)
+    submit_shipment(second, actor=world.sales)
+    approve_shipment(second, actor=world.approver)
+    dispatch_shipment(second, actor=world.sales, carrier=world.carrier, tracking_number="YT-RESHIP")
     assert fresh(ticket).state == TicketState.RESOLVED
     assert reship_shipments(ticket).filter(state__in=DISPATCHED_OR_LATER).count() == 1
     assert fresh(first).state == S.CANCELLED

@@ -6,9 +6,9 @@ import pytest
 
 from aftersales import outbound, services
 from aftersales.models import Ticket, TicketType
-from shipments import services as shipping
+from shipments.approval import reject_shipment, submit_shipment
+from shipments.entry import OutboundShipmentExists
 from shipments.models import Shipment, ShipmentPurpose, ShipmentState
-from shipments.services import OutboundShipmentExists
 from tests.aftersales.factories import make_ticket
 from tests.factories import UserFactory
 from tests.races import errors, run_together, successes
@@ -54,8 +54,8 @@ def test_concurrent_replacements_of_a_rejected_shipment_make_one_live_shipment()
     ticket = approved_reship(world)
     first = outbound.create_outbound_shipment(ticket, kind="company_dispatch", warehouse=world.warehouse,
                                               actor=world.sales)
-    shipping.submit_shipment(first, actor=world.sales)
-    shipping.reject_shipment(first, actor=world.approver, reason="wrong warehouse")
+    submit_shipment(first, actor=world.sales)
+    reject_shipment(first, actor=world.approver, reason="wrong warehouse")
 
     outcomes = enter_all_at_once(world, ticket)
 

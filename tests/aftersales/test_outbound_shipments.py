@@ -14,7 +14,8 @@ from aftersales.models import ReturnDestination, Ticket, TicketState, TicketType
 from inventory.models import MoveKind, StockBalance, StockLedgerEntry
 from orders.models import AftersalesStatus, FulfilmentStatus, Order
 from orders.selectors import lines_with_open_quantity
-from shipments import services as shipping
+from shipments.approval import approve_shipment, submit_shipment
+from shipments.dispatching import dispatch_shipment, start_picking
 from shipments.models import ShipmentPurpose, ShipmentState
 from tests.aftersales.factories import dispatch_units, make_ticket
 from tests.shipments.factories import make_world
@@ -27,10 +28,10 @@ def fresh(obj):
 
 
 def dispatch_company(world, shipment):
-    shipping.submit_shipment(shipment, actor=world.sales)
-    shipping.approve_shipment(shipment, actor=world.approver)
-    shipping.start_picking(shipment, actor=world.warehouse_user)
-    shipping.dispatch_shipment(shipment, actor=world.warehouse_user, carrier=world.carrier, tracking_number="SF1")
+    submit_shipment(shipment, actor=world.sales)
+    approve_shipment(shipment, actor=world.approver)
+    start_picking(shipment, actor=world.warehouse_user)
+    dispatch_shipment(shipment, actor=world.warehouse_user, carrier=world.carrier, tracking_number="SF1")
 
 
 def test_an_exchange_ships_its_replacement_without_touching_fulfilment_or_open_quantity():
@@ -82,10 +83,10 @@ def test_a_reship_drop_ship_resolves_the_ticket_when_the_supplier_dispatches_it(
     assert shipment.purpose == ShipmentPurpose.RESHIP
     # reship units never count against open quantity
     assert [ol.open_quantity for ol in lines_with_open_quantity(world.order)] == [1]
-    shipping.submit_shipment(shipment, actor=world.sales)
-    shipping.approve_shipment(shipment, actor=world.approver)
+    submit_shipment(shipment, actor=world.sales)
+    approve_shipment(shipment, actor=world.approver)
     assert fresh(ticket).state == TicketState.APPROVED
-    shipping.dispatch_shipment(shipment, actor=world.sales, carrier=world.carrier, tracking_number="YT9")
+    dispatch_shipment(shipment, actor=world.sales, carrier=world.carrier, tracking_number="YT9")
     assert fresh(ticket).state == TicketState.RESOLVED
     order = Order.objects.get(pk=world.order.pk)
     assert order.fulfilment_status == FulfilmentStatus.PARTIALLY_SHIPPED  # the reship unit does not count
@@ -123,9 +124,9 @@ def test_the_default_charge_back_uses_the_agreed_drop_ship_price():
     world = make_world(quantity=3, stock=0)
     line = world.lines[0]
     shipment = world.ship("drop_ship", prices=[Decimal("8.50")])
-    shipping.submit_shipment(shipment, actor=world.sales)
-    shipping.approve_shipment(shipment, actor=world.approver)
-    shipping.dispatch_shipment(shipment, actor=world.sales, carrier=world.carrier, tracking_number="YT1")
+    submit_shipment(shipment, actor=world.sales)
+    approve_shipment(shipment, actor=world.approver)
+    dispatch_shipment(shipment, actor=world.sales, carrier=world.carrier, tracking_number="YT1")
     ticket = make_ticket(order_line=line, quantity=2, registered_by=world.sales, charge_back=True,
                          destination=ReturnDestination.MANUFACTURER)
     assert fresh(ticket).charge_back_amount == Decimal("17.00")

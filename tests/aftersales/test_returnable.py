@@ -16,8 +16,8 @@ from aftersales.returnable import ReturnableExceeded, returnable_quantities
 from inventory.models import StockLedgerEntry
 from notifications.models import Notification
 from orders.models import AftersalesStatus, FulfilmentStatus, Order
-from orders.services import cancel_order
 from reconciliation.models import EntryKind, SupplierAccountEntry
+from shipments.cancelling import cancel_order
 from tests.aftersales.factories import dispatch_units, make_ticket
 from tests.factories import WarehouseFactory
 from tests.orders.factories import OrderLineFactory

@@ -8,10 +8,11 @@ import pytest
 from django.utils import timezone
 
 from aftersales.models import TicketType
-from reconciliation import selectors, services
+from reconciliation import selectors, statements
 from reconciliation.models import EntryKind
+from shipments.approval import approve_shipment, submit_shipment
+from shipments.dispatching import dispatch_shipment
 from shipments.models import Shipment
-from shipments.services import approve_shipment, dispatch_shipment, submit_shipment
 from tests.aftersales.factories import make_ticket
 from tests.api.test_contract import concrete, list_operations, required_query
 from tests.factories import CarrierFactory, SupplierFactory
@@ -66,9 +67,9 @@ def accounts(make_user):
     entries = post_entries(a, MIXED)
     builder, supervisor = make_user("finance"), make_user("finance_supervisor")
     statement = build(a, entries, builder)
-    services.submit_statement(statement=statement, actor=builder)
-    services.approve_statement(statement=statement, actor=supervisor)
-    services.record_payment(statement=statement, amount=Decimal("200.00"), paid_on=statement.period_to,
+    statements.submit_statement(statement, actor=builder)
+    statements.approve_statement(statement, actor=supervisor)
+    statements.record_payment(statement, amount=Decimal("200.00"), paid_on=statement.period_to,
                             method="bank_transfer", reference="TT-1", actor=builder)
     open_entry, = post_entries(a, [(EntryKind.FREIGHT, "7.00", None, "freight later")])
     post_entries(b, [(EntryKind.FREIGHT, "3.00", None, "freight")])

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from catalog.models import Product
+from shipments.approval import submit_shipment
 from shipments.models import Shipment, ShipmentState
-from shipments.services import submit_shipment
 from tests.factories import ProductFactory
 from tests.shipments.factories import make_world
 

@@ -46,9 +46,9 @@ def test_cancelling_an_order_while_its_shipment_is_approved_never_leaves_an_appr
 
     from inventory.models import StockBalance
     from orders.models import FulfilmentStatus
-    from orders.services import cancel_order
+    from shipments.approval import approve_shipment, submit_shipment
+    from shipments.cancelling import cancel_order
     from shipments.models import Shipment, ShipmentState
-    from shipments.services import approve_shipment, submit_shipment
     from tests.shipments.factories import make_world
 
     for _round in range(4):

@@ -10,7 +10,8 @@ from django_fsm import TransitionNotAllowed
 from core.transitions import timeline_for
 from notifications.models import Notification
 from orders.models import FulfilmentStatus, Order, OrderLine
-from orders.services import cancel_order, create_order, set_fulfilment_status
+from orders.services import create_order, set_fulfilment_status
+from shipments.cancelling import cancel_order
 from tests.factories import ProductFactory, StoreFactory
 
 from .factories import OrderFactory

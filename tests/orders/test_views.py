@@ -149,7 +149,7 @@ def test_sales_cancels_an_order_from_its_page(sales_client):
     page = sales_client.get(order.get_absolute_url())
     assert page.context["may_cancel"] is True
 
-    response = sales_client.post(reverse("orders:order_cancel", args=[order.pk]), {"reason": "Duplicate order"})
+    response = sales_client.post(reverse("shipments:order_cancel", args=[order.pk]), {"reason": "Duplicate order"})
     assert response.status_code == 302
     assert Order.objects.get(pk=order.pk).fulfilment_status == FulfilmentStatus.CANCELLED
     page = sales_client.get(order.get_absolute_url())
@@ -162,7 +162,7 @@ def test_a_shipped_order_offers_no_cancel_and_refuses_one(sales_client):
     set_fulfilment_status(order, FulfilmentStatus.SHIPPED)
     assert sales_client.get(order.get_absolute_url()).context["may_cancel"] is False
 
-    response = sales_client.post(reverse("orders:order_cancel", args=[order.pk]), {"reason": "x"}, follow=True)
+    response = sales_client.post(reverse("shipments:order_cancel", args=[order.pk]), {"reason": "x"}, follow=True)
     assert "can no longer be cancelled" in response.text
     assert Order.objects.get(pk=order.pk).fulfilment_status == FulfilmentStatus.SHIPPED
 
@@ -171,7 +171,7 @@ def test_warehouse_may_not_cancel(client, make_user):
     order = OrderFactory()
     client.force_login(make_user("warehouse"))
     assert client.get(order.get_absolute_url()).context["may_cancel"] is False
-    assert client.post(reverse("orders:order_cancel", args=[order.pk]), {"reason": "x"}).status_code == 403
+    assert client.post(reverse("shipments:order_cancel", args=[order.pk]), {"reason": "x"}).status_code == 403
     assert Order.objects.get(pk=order.pk).fulfilment_status == FulfilmentStatus.AWAITING_SHIPMENT
 
 

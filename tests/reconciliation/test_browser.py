@@ -19,7 +19,8 @@ from playwright.sync_api import expect
 from aftersales import services as ticket_services
 from aftersales.models import TicketType
 from reconciliation.models import EntryKind, Statement
-from shipments import services as shipment_services
+from shipments.approval import approve_shipment, submit_shipment
+from shipments.dispatching import dispatch_shipment
 from tests.aftersales.factories import make_ticket
 from tests.browser.helpers import horizontal_overflow, login, logout, screenshot
 from tests.factories import SupplierFactory
@@ -43,9 +44,9 @@ def test_finance_builds_the_supervisor_approves_and_the_remaining_amount_drops(p
     supplier.save(update_fields=["name"])
     today = timezone.localdate()
     shipment = world.ship("drop_ship", freight="12.50", prices=[Decimal("150.00")])  # goods 2 × 150.00
-    shipment_services.submit_shipment(shipment, actor=world.sales)
-    shipment_services.approve_shipment(shipment, actor=world.approver)
-    shipment_services.dispatch_shipment(shipment, actor=world.sales, carrier=world.carrier, tracking_number="SF1001")
+    submit_shipment(shipment, actor=world.sales)
+    approve_shipment(shipment, actor=world.approver)
+    dispatch_shipment(shipment, actor=world.sales, carrier=world.carrier, tracking_number="SF1001")
     ticket = make_ticket(type=TicketType.COMPENSATION, quantity=0, order_line=world.lines[0],
                          registered_by=world.sales, supplier=supplier, manufacturer_amount=Decimal("45.35"))
     ticket_services.submit_ticket(ticket, actor=world.sales)

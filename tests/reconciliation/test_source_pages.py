@@ -12,8 +12,9 @@ from django.utils import timezone
 from aftersales import services as ticket_services
 from aftersales.models import TicketType
 from inventory.documents import post_goods_receipt
-from reconciliation import services as reconciliation_services
-from shipments import services as shipment_services
+from reconciliation import statements
+from shipments.approval import approve_shipment, submit_shipment
+from shipments.dispatching import dispatch_shipment
 from tests.aftersales.factories import make_ticket
 from tests.inventory.factories import GoodsReceiptLineFactory
 from tests.shipments.factories import make_world
@@ -31,9 +32,9 @@ def status_of(client, shipment):
 
 def dispatched_drop_ship(world):
     shipment = world.ship("drop_ship", freight="8.00")
-    shipment_services.submit_shipment(shipment, actor=world.sales)
-    shipment_services.approve_shipment(shipment, actor=world.approver)
-    shipment_services.dispatch_shipment(shipment, actor=world.sales, carrier=world.carrier, tracking_number="SF9")
+    submit_shipment(shipment, actor=world.sales)
+    approve_shipment(shipment, actor=world.approver)
+    dispatch_shipment(shipment, actor=world.sales, carrier=world.carrier, tracking_number="SF9")
     return shipment
 
 
@@ -54,13 +55,13 @@ def test_a_drop_ship_page_shows_reconciled_with_the_date_once_its_statement_is_a
 
     builder, supervisor = make_user("finance"), make_user("finance_supervisor")
     today = timezone.localdate()
-    statement = reconciliation_services.build_statement(
+    statement = statements.build_statement(
         supplier=shipment.supplier, period_from=today - datetime.timedelta(days=1), period_to=today,
-        filters=reconciliation_services.EntryFilters(), actor=builder)
+        filters=statements.EntryFilters(), actor=builder)
     assert statement.entry_count == 3  # two goods lines + the freight
-    reconciliation_services.submit_statement(statement=statement, actor=builder)
+    statements.submit_statement(statement, actor=builder)
     on = today - datetime.timedelta(days=1)
-    reconciliation_services.approve_statement(statement=statement, actor=supervisor, on_date=on)
+    statements.approve_statement(statement, actor=supervisor, on_date=on)
 
     html = status_of(client, shipment)
     assert 'data-reconciled="yes"' in html
@@ -72,7 +73,7 @@ def test_one_approval_shows_reconciled_on_the_receipt_the_shipment_and_the_ticke
     shipment = dispatched_drop_ship(world)
     supplier = shipment.supplier
     receipt_line = GoodsReceiptLineFactory(receipt__supplier=supplier, receipt__warehouse=world.warehouse)
-    post_goods_receipt(receipt=receipt_line.receipt, actor=make_user("warehouse"))
+    post_goods_receipt(receipt_line.receipt, actor=make_user("warehouse"))
     ticket = make_ticket(type=TicketType.COMPENSATION, quantity=0, order_line=world.lines[0],
                          registered_by=world.sales, supplier=supplier, manufacturer_amount=Decimal("5.00"))
     ticket_services.submit_ticket(ticket, actor=world.sales)
@@ -81,12 +82,12 @@ def test_one_approval_shows_reconciled_on_the_receipt_the_shipment_and_the_ticke
 
     builder, supervisor = make_user("finance"), make_user("finance_supervisor")
     today = timezone.localdate()
-    statement = reconciliation_services.build_statement(
-        supplier=supplier, period_from=today, period_to=today, filters=reconciliation_services.EntryFilters(),
+    statement = statements.build_statement(
+        supplier=supplier, period_from=today, period_to=today, filters=statements.EntryFilters(),
         actor=builder)
     assert statement.entry_count == 4  # receipt line, goods line, freight, compensation
-    reconciliation_services.submit_statement(statement=statement, actor=builder)
-    reconciliation_services.approve_statement(statement=statement, actor=supervisor)
+    statements.submit_statement(statement, actor=builder)
+    statements.approve_statement(statement, actor=supervisor)
 
     client.force_login(make_user("finance", "warehouse"))
     marker = f'data-reconciled="yes" data-reconciled-on="{today.isoformat()}"'

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from inventory.models import MoveKind
 from inventory.services import StockMove, move_stock
-from shipments.services import LineInput, create_shipment
+from shipments.entry import LineInput, create_shipment
 from tests.factories import CarrierFactory, ProductFactory, StoreFactory, UserFactory, WarehouseFactory
 from tests.orders.factories import OrderFactory, OrderLineFactory
 

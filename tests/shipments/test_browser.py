@@ -81,8 +81,10 @@ def test_company_dispatch_from_entry_to_shipped(page):
     # Warehouse prints the dispatch note and dispatches with a tracking number.
     login(page, "wang")
     page.goto(shipment.get_absolute_url())
+    page.locator(f"#print-dispatch-note-{shipment.pk}").click()  # asks first: it starts picking
+    expect(page.locator("#job-ready")).to_be_visible(timeout=30_000)  # the job page, rendered by the worker
     with page.expect_download() as download_info:
-        page.locator(f"#print-dispatch-note-{shipment.pk}").click()
+        page.locator("#job-download").click()
     text = "".join(p.extract_text() for p in PdfReader(download_info.value.path()).pages)
     assert "TM-7001" in text and "李小龙" in text
     page.goto(shipment.get_absolute_url())

@@ -16,9 +16,10 @@ from inventory.models import ReservationStatus, StockReservation
 from notifications.models import Notification
 from orders.invoices import commercial_invoice_context, issue_commercial_invoice, order_total
 from orders.models import FulfilmentStatus, Order, OrderLine
-from orders.services import cancel_order
-from shipments import selectors, services
+from shipments import selectors
+from shipments.cancelling import cancel_order
 from shipments.closing import close_order_short
+from shipments.dispatching import mark_delivered, mark_received
 from shipments.models import Shipment, ShipmentState
 from tests.factories import UserFactory
 from tests.inventory.helpers import assert_ledger_matches, balance
@@ -76,9 +77,9 @@ def test_the_whole_story_ship_part_close_short_deliver_receive_invoice():
     assert (entry.source, entry.target) == ("partially_shipped", "shipped")
     assert entry.comment == "Out of stock for good; customer agreed"
 
-    services.mark_delivered(first, actor=world.sales)
+    mark_delivered(first, actor=world.sales)
     assert fresh_order(world).fulfilment_status == FulfilmentStatus.DELIVERED
-    services.mark_received(Shipment.objects.get(pk=first.pk), actor=world.warehouse_user)
+    mark_received(Shipment.objects.get(pk=first.pk), actor=world.warehouse_user)
     assert fresh_order(world).fulfilment_status == FulfilmentStatus.RECEIVED
 
     assert order_total(world.order) == Decimal("100.00")  # 4 units remain of 6, at 25.00

@@ -8,8 +8,9 @@ from django_fsm import TransitionNotAllowed
 
 from inventory.models import ReservationStatus, StockReservation
 from orders.models import FulfilmentStatus, Order, OrderLine
-from shipments import services
 from shipments.closing import close_order_short
+from shipments.dispatching import dispatch_shipment
+from shipments.entry import LineInput, create_shipment
 from shipments.models import DISPATCHED_OR_LATER, HOLDING_UNITS, Shipment, ShipmentLine
 from tests.inventory.helpers import assert_ledger_matches
 from tests.races import run_together
@@ -40,8 +41,8 @@ def test_close_short_and_a_new_shipment_of_the_last_units_never_both_hold_them(r
     def work(i):
         if i == 0:
             return close_order_short(world.order, actor=world.sales, reason="Out of stock for good")
-        return services.create_shipment(order=world.order, kind="company_dispatch", warehouse=world.warehouse,
-                                        actor=world.other_sales, lines=[services.LineInput(second.pk, 2)])
+        return create_shipment(order=world.order, kind="company_dispatch", warehouse=world.warehouse,
+                                        actor=world.other_sales, lines=[LineInput(second.pk, 2)])
 
     closing, entering = run_together(work, 2)
 
@@ -63,7 +64,7 @@ def test_close_short_and_the_dispatch_of_a_picking_shipment_one_wins_and_stock_a
     def work(i):
         if i == 0:
             return close_order_short(world.order, actor=world.sales, reason="Out of stock for good")
-        return services.dispatch_shipment(picking, actor=world.warehouse_user, carrier=world.carrier,
+        return dispatch_shipment(picking, actor=world.warehouse_user, carrier=world.carrier,
                                           tracking_number="SF-RACE")
 
     closing, dispatching = run_together(work, 2)

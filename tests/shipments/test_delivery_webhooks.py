@@ -8,7 +8,9 @@ import pytest
 
 from core.models import TransitionLog
 from orders.models import FulfilmentStatus, Order
-from shipments import services
+from shipments.approval import approve_shipment, submit_shipment
+from shipments.cancelling import cancel_shipment
+from shipments.dispatching import dispatch_shipment, mark_delivered, start_picking
 from shipments.models import Shipment, ShipmentState
 from tests.factories import CarrierFactory
 
@@ -24,14 +26,14 @@ def post(client, url, data=None):
 
 def dispatched(world, tracking="SF1234567890", kind="company_dispatch"):
     shipment = world.ship(kind)
-    services.submit_shipment(shipment, actor=world.sales)
-    services.approve_shipment(shipment, actor=world.approver)
+    submit_shipment(shipment, actor=world.sales)
+    approve_shipment(shipment, actor=world.approver)
     if kind == "company_dispatch":
-        services.start_picking(shipment, actor=world.warehouse_user)
+        start_picking(shipment, actor=world.warehouse_user)
         dispatcher = world.warehouse_user
     else:
         dispatcher = world.sales
-    services.dispatch_shipment(shipment, actor=dispatcher, carrier=world.carrier, tracking_number=tracking)
+    dispatch_shipment(shipment, actor=dispatcher, carrier=world.carrier, tracking_number=tracking)
     return Shipment.objects.get(pk=shipment.pk)
 
 
@@ -102,7 +104,7 @@ def test_before_dispatch_or_cancelled_is_still_409(api_client):
     draft = world.ship(quantities=[1])
     assert post(client, f"/api/v1/shipments/by-number/{draft.number}/deliver").status_code == 409
     assert post(client, f"/api/v1/shipments/{draft.pk}/receive").status_code == 409
-    services.cancel_shipment(draft, actor=world.sales)
+    cancel_shipment(draft, actor=world.sales)
     assert post(client, f"/api/v1/shipments/{draft.pk}/deliver").status_code == 409
     assert fresh(draft).state == S.CANCELLED
 
@@ -124,10 +126,10 @@ def test_a_tracking_no_shared_by_two_shipments_is_409_naming_them(api_client):
     first = world.ship(quantities=[2])
     second = world.ship(quantities=[2])
     for shipment in (first, second):
-        services.submit_shipment(shipment, actor=world.sales)
-        services.approve_shipment(shipment, actor=world.approver)
-        services.start_picking(shipment, actor=world.warehouse_user)
-        services.dispatch_shipment(shipment, actor=world.warehouse_user, carrier=world.carrier,
+        submit_shipment(shipment, actor=world.sales)
+        approve_shipment(shipment, actor=world.approver)
+        start_picking(shipment, actor=world.warehouse_user)
+        dispatch_shipment(shipment, actor=world.warehouse_user, carrier=world.carrier,
                                    tracking_number="SAME1")
     client, _ = api_client(user=world.sales)
     answer = post(client, f"/api/v1/shipments/by-tracking/{world.carrier.code}/SAME1/deliver")
@@ -139,7 +141,7 @@ def test_a_tracking_no_shared_by_two_shipments_is_409_naming_them(api_client):
 def test_without_the_permission_even_a_repeat_is_403(api_client):
     world = make_world()
     shipment = dispatched(world)
-    services.mark_delivered(shipment, actor=world.sales)
+    mark_delivered(shipment, actor=world.sales)
     finance, _ = api_client(user=world.finance)  # may view shipments, not mark them
     for url in (f"/api/v1/shipments/{shipment.pk}/deliver",
                 f"/api/v1/shipments/by-tracking/{world.carrier.code}/SF1234567890/deliver",
@@ -161,10 +163,10 @@ def test_a_status_file_sent_twice_imports_cleanly_and_received_delivers_first(cl
     world = make_world(quantity=4)
     first, second = world.ship(quantities=[2]), world.ship(quantities=[2])
     for shipment, tracking in ((first, "F1"), (second, "F2")):
-        services.submit_shipment(shipment, actor=world.sales)
-        services.approve_shipment(shipment, actor=world.approver)
-        services.start_picking(shipment, actor=world.warehouse_user)
-        services.dispatch_shipment(shipment, actor=world.warehouse_user, carrier=world.carrier,
+        submit_shipment(shipment, actor=world.sales)
+        approve_shipment(shipment, actor=world.approver)
+        start_picking(shipment, actor=world.warehouse_user)
+        dispatch_shipment(shipment, actor=world.warehouse_user, carrier=world.carrier,
                                    tracking_number=tracking)
     client.force_login(world.warehouse_user)
     text = f"发货单号,状态\n{first.number},delivered\n{second.number},已签收\n"

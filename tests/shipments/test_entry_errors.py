@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from core.errors import RowError
 from core.forms import add_service_errors
-from shipments import services
 from shipments.drop_ship_split import SupplierGroup, create_drop_ships_by_supplier, supplier_groups
+from shipments.entry import LineInput, create_shipment
 from shipments.forms import ShipmentHeaderForm
 from shipments.models import Shipment, ShipmentState
 from tests.factories import SupplierFactory
@@ -56,10 +56,10 @@ def post_entry(client, world, **kwargs):
 def test_the_service_names_the_refused_line_and_field():
     world = make_world(lines=2, quantity=2, stock=0)
     with pytest.raises(ValidationError) as refused:
-        services.create_shipment(order=world.order, kind="drop_ship", actor=world.sales,
+        create_shipment(order=world.order, kind="drop_ship", actor=world.sales,
                                  supplier=world.lines[0].product.default_supplier,
-                                 lines=[services.LineInput(world.lines[0].pk, 3),
-                                        services.LineInput(world.lines[1].pk, 1, Decimal("1.005"))])
+                                 lines=[LineInput(world.lines[0].pk, 3),
+                                        LineInput(world.lines[1].pk, 1, Decimal("1.005"))])
     errors = refused.value.error_dict["lines"]
     assert [(type(e), e.row, e.field, e.index) for e in errors] == [
         (RowError, world.lines[0].pk, "quantity", 0), (RowError, world.lines[1].pk, "supplier_unit_price", 1)]
@@ -122,7 +122,7 @@ def test_a_quantity_that_is_not_a_whole_number_above_0_sits_next_to_it(client, q
 
 def test_lines_are_grouped_by_their_products_supplier():
     world, first, second = two_supplier_world()
-    lines = [services.LineInput(line.pk, 1) for line in world.lines]
+    lines = [LineInput(line.pk, 1) for line in world.lines]
     groups = supplier_groups(world.order, lines)
     assert [(g.supplier, [line.order_line for line in g.lines]) for g in groups] == [
         (first, [world.lines[0].pk, world.lines[2].pk]), (second, [world.lines[1].pk])]
@@ -130,7 +130,7 @@ def test_lines_are_grouped_by_their_products_supplier():
 
 def test_one_drop_ship_per_supplier_each_with_its_lines_and_freight():
     world, first, second = two_supplier_world()
-    groups = supplier_groups(world.order, [services.LineInput(line.pk, 2) for line in world.lines])
+    groups = supplier_groups(world.order, [LineInput(line.pk, 2) for line in world.lines])
     groups[1].freight = Decimal("6.50")
 
     shipments = create_drop_ships_by_supplier(order=world.order, groups=groups, actor=world.sales, submit=True)
@@ -143,8 +143,8 @@ def test_one_drop_ship_per_supplier_each_with_its_lines_and_freight():
 
 def test_one_refused_supplier_saves_none_of_them():
     world, first, second = two_supplier_world()
-    groups = [SupplierGroup(first, [services.LineInput(world.lines[0].pk, 9)]),
-              SupplierGroup(second, [services.LineInput(world.lines[1].pk, 2)], freight=Decimal("-1"))]
+    groups = [SupplierGroup(first, [LineInput(world.lines[0].pk, 9)]),
+              SupplierGroup(second, [LineInput(world.lines[1].pk, 2)], freight=Decimal("-1"))]
     with pytest.raises(ValidationError) as refused:
         create_drop_ships_by_supplier(order=world.order, groups=groups, actor=world.sales)
     assert not Shipment.objects.exists()

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from shipments import services
+from shipments.approval import reject_shipment, reopen_shipment, submit_shipment
+from shipments.entry import LineInput, create_shipment
 from shipments.models import Shipment, ShipmentKind, ShipmentPurpose, ShipmentState
 
 from .factories import make_world
@@ -31,14 +32,14 @@ def test_the_service_makes_no_exchange_or_reship_shipment_that_names_no_ticket()
     world = make_world(quantity=2)
     for purpose in (ShipmentPurpose.RESHIP, ShipmentPurpose.EXCHANGE):
         with pytest.raises(ValidationError) as exc:
-            services.create_shipment(order=world.order, kind="company_dispatch", warehouse=world.warehouse,
+            create_shipment(order=world.order, kind="company_dispatch", warehouse=world.warehouse,
                                      actor=world.sales, purpose=purpose,
-                                     lines=[services.LineInput(order_line=world.lines[0], quantity=100)])
+                                     lines=[LineInput(order_line=world.lines[0], quantity=100)])
         assert "after-sales ticket" in exc.value.message_dict["purpose"][0]
     with pytest.raises(ValidationError) as exc:  # and a sale shipment serves no ticket
-        services.create_shipment(order=world.order, kind="company_dispatch", warehouse=world.warehouse,
+        create_shipment(order=world.order, kind="company_dispatch", warehouse=world.warehouse,
                                  actor=world.sales, ticket_ref=7,
-                                 lines=[services.LineInput(order_line=world.lines[0], quantity=1)])
+                                 lines=[LineInput(order_line=world.lines[0], quantity=1)])
     assert "purpose" in exc.value.message_dict
     assert not Shipment.objects.exists()
 
@@ -86,6 +87,6 @@ def test_the_shipment_form_enters_sale_shipments_only(client):
 def test_a_rejected_sale_shipment_still_goes_back_to_draft():
     world = make_world(quantity=2)
     shipment = world.ship(quantities=[1])
-    services.submit_shipment(shipment, actor=world.sales)
-    services.reject_shipment(shipment, actor=world.approver, reason="wrong warehouse")
-    assert services.reopen_shipment(shipment, actor=world.sales).state == S.DRAFT
+    submit_shipment(shipment, actor=world.sales)
+    reject_shipment(shipment, actor=world.approver, reason="wrong warehouse")
+    assert reopen_shipment(shipment, actor=world.sales).state == S.DRAFT

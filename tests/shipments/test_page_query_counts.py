@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from shipments import services
+from shipments.approval import approve_shipment, submit_shipment
+from shipments.dispatching import dispatch_shipment, mark_delivered, start_picking
 from tests.aftersales.factories import make_ticket
 
 from .factories import make_world
@@ -17,15 +18,15 @@ pytestmark = pytest.mark.django_db
 def dispatched_world(kind, lines):
     world = make_world(lines=lines, quantity=2)
     shipment = world.ship(kind, freight="5.00" if kind == "drop_ship" else "0")
-    services.submit_shipment(shipment, actor=world.sales)
-    services.approve_shipment(shipment, actor=world.approver)
+    submit_shipment(shipment, actor=world.sales)
+    approve_shipment(shipment, actor=world.approver)
     if kind == "company_dispatch":
-        services.start_picking(shipment, actor=world.warehouse_user)
+        start_picking(shipment, actor=world.warehouse_user)
         dispatcher = world.warehouse_user
     else:
         dispatcher = world.sales
-    services.dispatch_shipment(shipment, actor=dispatcher, carrier=world.carrier, tracking_number="SF1")
-    services.mark_delivered(shipment, actor=world.sales)
+    dispatch_shipment(shipment, actor=dispatcher, carrier=world.carrier, tracking_number="SF1")
+    mark_delivered(shipment, actor=world.sales)
     make_ticket(order_line=world.lines[0], registered_by=world.sales)
     world.shipment = shipment
     return world

@@ -226,8 +226,11 @@ def test_warehouse_ticks_two_shipments_prints_them_and_one_more_on_demand(phone_
     assert state(first) == S.PICKING and state(second) == S.PICKING and state(third) == S.APPROVED
 
     page.goto(third.get_absolute_url())
+    page.once("dialog", lambda dialog: dialog.accept())  # "Print the dispatch note? … moves to picking."
+    page.locator(f"#print-dispatch-note-{third.pk}").click()
+    expect(page.locator("#job-ready")).to_be_visible(timeout=30_000)
     with page.expect_download() as download:
-        page.locator(f"#print-dispatch-note-{third.pk}").click()
+        page.locator("#job-download").click()
     text = PdfReader(download.value.path()).pages[0].extract_text()
     assert world.order.external_order_no in text and "张三" in text
     assert state(third) == S.PICKING

@@ -4,9 +4,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from core.models import TransitionLog
 from inventory.models import Direction, ReservationStatus, StockBalance, StockLedgerEntry, StockReservation
 from notifications.models import Notification
-from shipments import services
+from shipments.approval import approve_shipment, submit_shipment
+from shipments.cancelling import cancel_shipment
+from shipments.dispatching import dispatch_shipment, start_picking
+from shipments.entry import LineInput, create_shipment
 from shipments.models import Shipment, ShipmentLine
 from tests.factories import UserFactory
 from tests.races import errors, run_together, successes
@@ -22,9 +26,9 @@ def test_people_entering_shipments_for_the_same_last_units_one_wins():
     people = [world.sales] + [UserFactory(roles=("sales",)) for _ in range(THREADS - 1)]
     line = world.lines[0]
 
-    outcomes = run_together(lambda i: services.create_shipment(
+    outcomes = run_together(lambda i: create_shipment(
         order=world.order, kind="company_dispatch", warehouse=world.warehouse, actor=people[i],
-        lines=[services.LineInput(line.pk, 2)]), THREADS)
+        lines=[LineInput(line.pk, 2)]), THREADS)
 
     refusals = errors(outcomes)
     assert len(successes(outcomes)) == 1
@@ -36,15 +40,20 @@ def test_people_entering_shipments_for_the_same_last_units_one_wins():
 def test_two_approvers_approving_one_shipment_reserve_once():
     world = make_world(quantity=2, stock=10)
     shipment = world.ship()
-    services.submit_shipment(shipment, actor=world.sales)
+    submit_shipment(shipment, actor=world.sales)
     approvers = [world.approver] + [UserFactory(roles=("approver",)) for _ in range(THREADS - 1)]
 
-    outcomes = run_together(lambda i: services.approve_shipment(shipment, actor=approvers[i]), THREADS)
+    outcomes = run_together(lambda i: approve_shipment(shipment, actor=approvers[i]), THREADS)
 
+    # No row lock: the approval's conditional UPDATE on the state is the guard. A loser that read the
+    # shipment after the winner committed is refused by the state check, one that read it before by the
+    # UPDATE matching no row — told either way, before it reserves anything.
     refusals = errors(outcomes)
     assert len(successes(outcomes)) == 1
-    assert len(refusals) == THREADS - 1 and all(isinstance(e, TransitionNotAllowed) for e in refusals), refusals
+    assert len(refusals) == THREADS - 1, refusals
+    assert all(isinstance(e, TransitionNotAllowed | ConcurrentTransition) for e in refusals), refusals
     assert StockBalance.objects.get(product=world.lines[0].product).reserved == 2
+    assert TransitionLog.objects.filter(transition="approve", object_id=str(shipment.pk)).count() == 1
 
 
 def test_cancel_against_dispatch_of_one_company_dispatch_one_wins_and_stock_stays_whole():
@@ -52,16 +61,16 @@ def test_cancel_against_dispatch_of_one_company_dispatch_one_wins_and_stock_stay
     wins; either way nothing stays reserved for it and the ledger sums to what is on hand."""
     world = make_world(quantity=2, stock=10)
     shipment = world.ship()
-    services.submit_shipment(shipment, actor=world.sales)
-    services.approve_shipment(Shipment.objects.get(pk=shipment.pk), actor=world.approver)
-    services.start_picking(Shipment.objects.get(pk=shipment.pk), actor=world.warehouse_user)
+    submit_shipment(shipment, actor=world.sales)
+    approve_shipment(Shipment.objects.get(pk=shipment.pk), actor=world.approver)
+    start_picking(Shipment.objects.get(pk=shipment.pk), actor=world.warehouse_user)
     product = world.lines[0].product
 
     def act(i):
         fresh = Shipment.objects.get(pk=shipment.pk)
         if i == 0:
-            return services.cancel_shipment(fresh, actor=world.approver, reason="race")
-        return services.dispatch_shipment(fresh, actor=world.warehouse_user, carrier=world.carrier,
+            return cancel_shipment(fresh, actor=world.approver, reason="race")
+        return dispatch_shipment(fresh, actor=world.warehouse_user, carrier=world.carrier,
                                           tracking_number="SF-RACE")
 
     outcomes = run_together(act, 2)

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.parsing import OutsideTimeRefused
-from shipments import services
+from shipments.approval import approve_shipment, submit_shipment
+from shipments.dispatching import dispatch_shipment, mark_delivered, mark_received
 from shipments.importing import DeliveryStatusImporter
 from shipments.models import Shipment, ShipmentState
 
@@ -30,14 +31,14 @@ def post(client, url, data=None):
 
 def approved(world, kind="drop_ship"):
     shipment = world.ship(kind)
-    services.submit_shipment(shipment, actor=world.sales)
-    services.approve_shipment(shipment, actor=world.approver)
+    submit_shipment(shipment, actor=world.sales)
+    approve_shipment(shipment, actor=world.approver)
     return fresh(shipment)
 
 
 def dispatched(world):
     shipment = approved(world)
-    services.dispatch_shipment(shipment, actor=world.sales, carrier=world.carrier, tracking_number="SF1")
+    dispatch_shipment(shipment, actor=world.sales, carrier=world.carrier, tracking_number="SF1")
     return fresh(shipment)
 
 
@@ -52,7 +53,7 @@ def test_a_dispatch_may_say_when_it_left_between_its_approval_and_now():
     shipment = backdate(approved(world), approved_at=timezone.now() - datetime.timedelta(days=2))
     left = (timezone.now() - datetime.timedelta(days=1)).astimezone(BEIJING)
 
-    services.dispatch_shipment(shipment, actor=world.sales, carrier=world.carrier, tracking_number="SF1", at=left)
+    dispatch_shipment(shipment, actor=world.sales, carrier=world.carrier, tracking_number="SF1", at=left)
 
     assert fresh(shipment).state == ShipmentState.DISPATCHED and fresh(shipment).dispatched_at == left
 
@@ -67,7 +68,7 @@ def test_a_dispatch_time_outside_its_window_is_refused_and_nothing_moves(when, w
     shipment = backdate(approved(world), approved_at=timezone.now() - datetime.timedelta(days=2))
 
     with pytest.raises(OutsideTimeRefused) as refused:
-        services.dispatch_shipment(shipment, actor=world.sales, carrier=world.carrier, tracking_number="SF1",
+        dispatch_shipment(shipment, actor=world.sales, carrier=world.carrier, tracking_number="SF1",
                                    at=when(timezone.now()))
 
     assert why in refused.value.message_dict["at"][0]
@@ -78,13 +79,13 @@ def test_a_delivery_before_the_dispatch_or_a_receipt_before_the_delivery_is_refu
     world = make_world()
     shipment = backdate(dispatched(world), dispatched_at=timezone.now() - datetime.timedelta(days=1))
     with pytest.raises(OutsideTimeRefused):
-        services.mark_delivered(shipment, actor=world.sales, at=timezone.now() - datetime.timedelta(days=2))
+        mark_delivered(shipment, actor=world.sales, at=timezone.now() - datetime.timedelta(days=2))
     assert fresh(shipment).state == ShipmentState.DISPATCHED
 
     delivered_at = timezone.now() - datetime.timedelta(hours=3)
-    services.mark_delivered(shipment, actor=world.sales, at=delivered_at)
+    mark_delivered(shipment, actor=world.sales, at=delivered_at)
     with pytest.raises(OutsideTimeRefused):
-        services.mark_received(fresh(shipment), actor=world.sales, at=delivered_at - datetime.timedelta(hours=1))
+        mark_received(fresh(shipment), actor=world.sales, at=delivered_at - datetime.timedelta(hours=1))
     assert fresh(shipment).state == ShipmentState.DELIVERED and fresh(shipment).delivered_at == delivered_at
 
 
@@ -109,7 +110,7 @@ def test_a_delivery_webhook_with_a_naive_future_or_too_early_time_answers_422(ap
 def test_a_receive_webhook_before_the_delivery_answers_422_and_a_good_one_is_kept(api_client):
     world = make_world()
     shipment = backdate(dispatched(world), dispatched_at=timezone.now() - datetime.timedelta(days=2))
-    services.mark_delivered(shipment, actor=world.sales, at=timezone.now() - datetime.timedelta(days=1))
+    mark_delivered(shipment, actor=world.sales, at=timezone.now() - datetime.timedelta(days=1))
     platform, _user = api_client(user=world.sales)
     url = f"/api/v1/shipments/by-number/{shipment.number}/receive"
 
@@ -144,8 +145,8 @@ def test_a_bulk_dispatch_with_one_bad_time_dispatches_none_and_names_the_shipmen
     world = make_world(quantity=2)
     first, second = world.ship("drop_ship", quantities=[1]), world.ship("drop_ship", quantities=[1])
     for shipment in (first, second):
-        services.submit_shipment(shipment, actor=world.sales)
-        services.approve_shipment(shipment, actor=world.approver)
+        submit_shipment(shipment, actor=world.sales)
+        approve_shipment(shipment, actor=world.approver)
     client, _user = api_client(user=world.sales)
     rows = [{"shipment": first.pk, "carrier": world.carrier.code, "tracking_number": "SF1"},
             {"shipment": second.pk, "carrier": world.carrier.code, "tracking_number": "SF2",
@@ -174,9 +175,9 @@ def test_a_status_file_row_with_a_bad_time_is_a_row_error_naming_the_column(sett
     shipments = []
     for _unit in range(3):
         shipment = world.ship("drop_ship", quantities=[1])
-        services.submit_shipment(shipment, actor=world.sales)
-        services.approve_shipment(shipment, actor=world.approver)
-        services.dispatch_shipment(shipment, actor=world.sales, carrier=world.carrier, tracking_number="SF1")
+        submit_shipment(shipment, actor=world.sales)
+        approve_shipment(shipment, actor=world.approver)
+        dispatch_shipment(shipment, actor=world.sales, carrier=world.carrier, tracking_number="SF1")
         shipments.append(backdate(shipment, dispatched_at=timezone.now() - datetime.timedelta(days=1)))
     good = timezone.localtime().replace(microsecond=0)
 

@@ -9,9 +9,12 @@ from django_fsm import TransitionNotAllowed
 from inventory.models import Direction, ReservationStatus, StockLedgerEntry, StockReservation
 from notifications.models import Notification
 from orders.models import FulfilmentStatus, Order
-from orders.services import cancel_order
 from reconciliation.models import EntryKind, SupplierAccountEntry
-from shipments import selectors, services
+from shipments import selectors
+from shipments.approval import approve_shipment, reject_shipment, reopen_shipment, submit_shipment
+from shipments.cancelling import cancel_order, cancel_shipment
+from shipments.dispatching import dispatch_shipment, mark_delivered, mark_received, start_picking
+from shipments.entry import LineInput, create_shipment
 from shipments.models import Shipment, ShipmentState
 from tests.inventory.helpers import assert_ledger_matches, balance
 
@@ -32,14 +35,14 @@ def order_status(world):
 def run_to(world, shipment, state):
     """Walk a shipment forward through the services, each step by its default role."""
     steps = {
-        S.SUBMITTED: lambda s: services.submit_shipment(s, actor=world.sales),
-        S.APPROVED: lambda s: services.approve_shipment(s, actor=world.approver),
-        S.PICKING: lambda s: services.start_picking(s, actor=world.warehouse_user),
-        S.DISPATCHED: lambda s: services.dispatch_shipment(
+        S.SUBMITTED: lambda s: submit_shipment(s, actor=world.sales),
+        S.APPROVED: lambda s: approve_shipment(s, actor=world.approver),
+        S.PICKING: lambda s: start_picking(s, actor=world.warehouse_user),
+        S.DISPATCHED: lambda s: dispatch_shipment(
             s, actor=world.warehouse_user if s.kind == "company_dispatch" else world.sales,
             carrier=world.carrier, tracking_number="SF100"),
-        S.DELIVERED: lambda s: services.mark_delivered(s, actor=world.sales),
-        S.RECEIVED: lambda s: services.mark_received(s, actor=world.warehouse_user),
+        S.DELIVERED: lambda s: mark_delivered(s, actor=world.sales),
+        S.RECEIVED: lambda s: mark_received(s, actor=world.warehouse_user),
     }
     path = [S.SUBMITTED, S.APPROVED, S.PICKING, S.DISPATCHED, S.DELIVERED, S.RECEIVED]
     if shipment.kind == "drop_ship":
@@ -142,14 +145,14 @@ def test_two_drafts_competing_for_the_same_units_the_second_is_refused():
 def test_rejected_and_cancelled_shipments_give_their_units_back():
     world = make_world(quantity=2)
     first = run_to(world, world.ship(), S.SUBMITTED)
-    services.reject_shipment(first, actor=world.approver, reason="wrong warehouse")
+    reject_shipment(first, actor=world.approver, reason="wrong warehouse")
     second = world.ship()
-    services.cancel_shipment(second, actor=world.sales, reason="typo")
+    cancel_shipment(second, actor=world.sales, reason="typo")
     assert selectors.lines_with_open_quantity(world.order)[0].open_quantity == 2
     third = world.ship()
     # The rejected one cannot come back to draft now: its units are taken.
     with pytest.raises(ValidationError) as exc:
-        services.reopen_shipment(fresh(first), actor=world.sales)
+        reopen_shipment(fresh(first), actor=world.sales)
     assert "too many" in exc.value.message_dict["lines"][0]
     assert fresh(third).state == S.DRAFT
 
@@ -169,30 +172,30 @@ def test_exchange_and_reship_shipments_skip_the_open_quantity_and_never_move_the
 def test_bad_quantities_prices_and_freight_are_refused(quantity, price, freight):
     world = make_world(quantity=2)
     with pytest.raises(ValidationError):
-        services.create_shipment(
+        create_shipment(
             order=world.order, kind="drop_ship", actor=world.sales, freight=freight,
             supplier=world.lines[0].product.default_supplier,
-            lines=[services.LineInput(world.lines[0], quantity, price)])
+            lines=[LineInput(world.lines[0], quantity, price)])
     assert not Shipment.objects.exists()
 
 
 def test_kind_specific_fields_are_required():
     world = make_world()
     with pytest.raises(ValidationError) as exc:
-        services.create_shipment(order=world.order, kind="company_dispatch",
-                                 lines=[services.LineInput(world.lines[0], 1)], actor=world.sales)
+        create_shipment(order=world.order, kind="company_dispatch",
+                                 lines=[LineInput(world.lines[0], 1)], actor=world.sales)
     assert "warehouse" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        services.create_shipment(order=world.order, kind="drop_ship",
-                                 lines=[services.LineInput(world.lines[0], 1)], actor=world.sales)
+        create_shipment(order=world.order, kind="drop_ship",
+                                 lines=[LineInput(world.lines[0], 1)], actor=world.sales)
     assert "supplier" in exc.value.message_dict
 
 
 def test_lines_of_another_order_are_refused():
     world, other = make_world(), make_world()
     with pytest.raises(ValidationError) as exc:
-        services.create_shipment(order=world.order, kind="company_dispatch", warehouse=world.warehouse,
-                                 lines=[services.LineInput(other.lines[0], 1)], actor=world.sales)
+        create_shipment(order=world.order, kind="company_dispatch", warehouse=world.warehouse,
+                                 lines=[LineInput(other.lines[0], 1)], actor=world.sales)
     assert "not a line of order" in exc.value.message_dict["lines"][0]
 
 
@@ -218,17 +221,17 @@ ALLOWED = {
 def act(world, name, shipment, actor):
     carrier = {"carrier": world.carrier, "tracking_number": "YT1"}
     return {
-        "submit": lambda: services.submit_shipment(shipment, actor=actor),
-        "approve": lambda: services.approve_shipment(shipment, actor=actor),
-        "reject": lambda: services.reject_shipment(shipment, actor=actor, reason="no"),
-        "start_picking": lambda: services.start_picking(shipment, actor=actor),
-        "dispatch_company": lambda: services.dispatch_shipment(shipment, actor=actor, **carrier),
-        "dispatch_dropship": lambda: services.dispatch_shipment(shipment, actor=actor, **carrier),
-        "mark_delivered": lambda: services.mark_delivered(shipment, actor=actor),
-        "mark_received": lambda: services.mark_received(shipment, actor=actor),
-        "cancel_before_approval": lambda: services.cancel_shipment(shipment, actor=actor, reason="x"),
-        "cancel_after_approval": lambda: services.cancel_shipment(shipment, actor=actor, reason="x"),
-        "reopen": lambda: services.reopen_shipment(shipment, actor=actor),
+        "submit": lambda: submit_shipment(shipment, actor=actor),
+        "approve": lambda: approve_shipment(shipment, actor=actor),
+        "reject": lambda: reject_shipment(shipment, actor=actor, reason="no"),
+        "start_picking": lambda: start_picking(shipment, actor=actor),
+        "dispatch_company": lambda: dispatch_shipment(shipment, actor=actor, **carrier),
+        "dispatch_dropship": lambda: dispatch_shipment(shipment, actor=actor, **carrier),
+        "mark_delivered": lambda: mark_delivered(shipment, actor=actor),
+        "mark_received": lambda: mark_received(shipment, actor=actor),
+        "cancel_before_approval": lambda: cancel_shipment(shipment, actor=actor, reason="x"),
+        "cancel_after_approval": lambda: cancel_shipment(shipment, actor=actor, reason="x"),
+        "reopen": lambda: reopen_shipment(shipment, actor=actor),
     }[name]()
 
 
@@ -239,7 +242,7 @@ def test_every_transition_is_allowed_to_its_roles_and_refused_to_the_others(name
     world = make_world()
     if state == S.REJECTED:
         shipment = run_to(world, world.ship(kind), S.SUBMITTED)
-        services.reject_shipment(shipment, actor=world.approver, reason="wrong warehouse")
+        reject_shipment(shipment, actor=world.approver, reason="wrong warehouse")
     else:
         shipment = run_to(world, world.ship(kind), state) if state != S.DRAFT else world.ship(kind)
     actor = getattr(world, role)
@@ -269,7 +272,7 @@ def test_company_dispatch_cannot_skip_picking():
     world = make_world()
     company = run_to(world, world.ship(), S.APPROVED)
     with pytest.raises(TransitionNotAllowed):
-        services.dispatch_shipment(company, actor=world.warehouse_user, carrier=world.carrier, tracking_number="1")
+        dispatch_shipment(company, actor=world.warehouse_user, carrier=world.carrier, tracking_number="1")
     assert fresh(company).state == S.APPROVED
 
 
@@ -277,20 +280,20 @@ def test_drop_ship_has_no_picking_step():
     world = make_world(stock=0)
     shipment = run_to(world, world.ship("drop_ship"), S.APPROVED)
     with pytest.raises(TransitionNotAllowed):
-        services.start_picking(shipment, actor=world.warehouse_user)
+        start_picking(shipment, actor=world.warehouse_user)
 
 
 def test_maker_checker_an_approver_who_entered_it_may_not_approve_or_reject():
     world = make_world()
     both = __import__("tests.factories", fromlist=["UserFactory"]).UserFactory(roles=("sales", "approver"))
     shipment = world.ship(actor=both)
-    services.submit_shipment(shipment, actor=both)
+    submit_shipment(shipment, actor=both)
     with pytest.raises(PermissionDenied):
-        services.approve_shipment(shipment, actor=both)
+        approve_shipment(shipment, actor=both)
     with pytest.raises(PermissionDenied):
-        services.reject_shipment(shipment, actor=both, reason="mine")
+        reject_shipment(shipment, actor=both, reason="mine")
     assert fresh(shipment).state == S.SUBMITTED
-    services.approve_shipment(shipment, actor=world.approver)
+    approve_shipment(shipment, actor=world.approver)
     assert fresh(shipment).approved_by == world.approver
 
 
@@ -298,12 +301,12 @@ def test_reject_needs_a_reason_and_reopen_brings_it_back_to_draft():
     world = make_world()
     shipment = run_to(world, world.ship(), S.SUBMITTED)
     with pytest.raises(ValidationError):
-        services.reject_shipment(shipment, actor=world.approver, reason="  ")
-    services.reject_shipment(shipment, actor=world.approver, reason="wrong warehouse")
+        reject_shipment(shipment, actor=world.approver, reason="  ")
+    reject_shipment(shipment, actor=world.approver, reason="wrong warehouse")
     shipment = fresh(shipment)
     assert shipment.state == S.REJECTED and shipment.rejection_reason == "wrong warehouse"
     assert Notification.objects.filter(recipient=world.sales, event="shipment.rejected").exists()
-    services.reopen_shipment(shipment, actor=world.sales)
+    reopen_shipment(shipment, actor=world.sales)
     assert fresh(shipment).state == S.DRAFT
 
 
@@ -311,7 +314,7 @@ def test_dispatch_needs_carrier_and_tracking_number():
     world = make_world()
     shipment = run_to(world, world.ship(), S.PICKING)
     with pytest.raises(ValidationError) as exc:
-        services.dispatch_shipment(shipment, actor=world.warehouse_user, carrier=None, tracking_number=" ")
+        dispatch_shipment(shipment, actor=world.warehouse_user, carrier=None, tracking_number=" ")
     assert set(exc.value.message_dict) == {"carrier", "tracking_number"}
     assert fresh(shipment).state == S.PICKING
 
@@ -322,7 +325,7 @@ def test_approval_is_refused_with_the_shortfall_per_line_and_writes_nothing():
     world = make_world(lines=2, quantity=5, stock=3)
     shipment = run_to(world, world.ship(), S.SUBMITTED)
     with pytest.raises(ValidationError) as exc:
-        services.approve_shipment(shipment, actor=world.approver)
+        approve_shipment(shipment, actor=world.approver)
     messages = exc.value.message_dict["lines"]
     assert len(messages) == 2 and all("short 2" in m for m in messages)
     assert world.lines[0].product.sku in messages[0] or world.lines[0].product.sku in messages[1]
@@ -334,7 +337,7 @@ def test_cancel_after_approval_releases_the_reservation():
     world = make_world(quantity=4, stock=10)
     shipment = run_to(world, world.ship(), S.PICKING)
     assert balance(world.lines[0].product, world.warehouse).reserved == 4
-    services.cancel_shipment(shipment, actor=world.approver, reason="customer changed mind")
+    cancel_shipment(shipment, actor=world.approver, reason="customer changed mind")
     b = balance(world.lines[0].product, world.warehouse)
     assert (b.on_hand, b.reserved) == (10, 0)
     assert StockReservation.objects.get().status == ReservationStatus.RELEASED
@@ -346,7 +349,7 @@ def test_nothing_can_be_cancelled_once_dispatched():
     world = make_world()
     shipment = run_to(world, world.ship(), S.DISPATCHED)
     with pytest.raises(TransitionNotAllowed):
-        services.cancel_shipment(shipment, actor=world.approver)
+        cancel_shipment(shipment, actor=world.approver)
 
 
 # ---- the order's status -------------------------------------------------------------------------------
@@ -356,7 +359,7 @@ def test_order_status_in_mixed_cases():
     first = run_to(world, world.ship(quantities=[2]), S.DISPATCHED)
     assert order_status(world) == FulfilmentStatus.PARTIALLY_SHIPPED
     cancelled = world.ship(quantities=[1])
-    services.cancel_shipment(cancelled, actor=world.sales)
+    cancel_shipment(cancelled, actor=world.sales)
     assert order_status(world) == FulfilmentStatus.PARTIALLY_SHIPPED  # a cancelled one never counts
     exchange = run_to(world, world.ship(quantities=[2], purpose="exchange"), S.DISPATCHED)
     assert order_status(world) == FulfilmentStatus.PARTIALLY_SHIPPED  # an exchange never counts

@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from orders.models import FulfilmentStatus, Order
-from shipments import services
+from shipments.approval import approve_shipment, reject_shipment, submit_shipment
+from shipments.dispatching import dispatch_shipment, start_picking
 from shipments.models import Shipment, ShipmentState
 
 from .factories import make_world
@@ -94,7 +95,7 @@ def test_the_list_filters_by_state_and_awaiting_approval_and_exports(client):
     world = make_world(quantity=4)
     draft = world.ship(quantities=[1])
     submitted = world.ship(quantities=[1])
-    services.submit_shipment(submitted, actor=world.sales)
+    submit_shipment(submitted, actor=world.sales)
     login(client, world.manager)
     url = reverse("shipments:shipment_list")
     assert client.get(url).status_code == 200
@@ -113,7 +114,7 @@ def test_the_approve_button_is_not_offered_to_the_approver_who_entered_it(client
     world = make_world()
     both = make_user("sales", "approver")
     shipment = world.ship(actor=both)
-    services.submit_shipment(shipment, actor=both)
+    submit_shipment(shipment, actor=both)
     page = login(client, both).get(shipment.get_absolute_url())
     assert "approve" not in page.context["allowed"] and 'id="action-approve"' not in page.content.decode()
     assert "reject" not in page.context["allowed"]
@@ -130,9 +131,9 @@ def test_buttons_follow_the_role_and_the_state(client):
     shipment = world.ship()
     assert login(client, world.sales).get(shipment.get_absolute_url()).context["allowed"] == ["submit", "cancel"]
     assert login(client, world.warehouse_user).get(shipment.get_absolute_url()).context["allowed"] == []
-    for step in (services.submit_shipment, ):
+    for step in (submit_shipment, ):
         step(shipment, actor=world.sales)
-    services.approve_shipment(shipment, actor=world.approver)
+    approve_shipment(shipment, actor=world.approver)
     assert login(client, world.warehouse_user).get(shipment.get_absolute_url()).context["allowed"] == [
         "start-picking"]
     assert login(client, world.sales).get(shipment.get_absolute_url()).context["allowed"] == []
@@ -142,9 +143,9 @@ def test_buttons_follow_the_role_and_the_state(client):
 def test_dispatch_with_tracking_shows_the_carriers_tracking_link_and_the_order_shipped(client):
     world = make_world()
     shipment = world.ship()
-    services.submit_shipment(shipment, actor=world.sales)
-    services.approve_shipment(shipment, actor=world.approver)
-    services.start_picking(shipment, actor=world.warehouse_user)
+    submit_shipment(shipment, actor=world.sales)
+    approve_shipment(shipment, actor=world.approver)
+    start_picking(shipment, actor=world.warehouse_user)
     login(client, world.warehouse_user)
     response = client.post(reverse("shipments:shipment_action", args=[shipment.pk, "dispatch"]),
                            {"carrier": world.carrier.pk, "tracking_number": "SF777"}, follow=True)
@@ -164,7 +165,7 @@ def test_a_transition_no_longer_allowed_is_shown_as_a_message(client):
 def test_reject_needs_a_reason_on_the_page(client):
     world = make_world()
     shipment = world.ship()
-    services.submit_shipment(shipment, actor=world.sales)
+    submit_shipment(shipment, actor=world.sales)
     login(client, world.approver)
     response = client.post(reverse("shipments:shipment_action", args=[shipment.pk, "reject"]), {"reason": ""},
                            follow=True)
@@ -179,9 +180,9 @@ def picking(world, n):
     shipments = []
     for _ in range(n):
         s = world.ship(quantities=[1])
-        services.submit_shipment(s, actor=world.sales)
-        services.approve_shipment(s, actor=world.approver)
-        services.start_picking(s, actor=world.warehouse_user)
+        submit_shipment(s, actor=world.sales)
+        approve_shipment(s, actor=world.approver)
+        start_picking(s, actor=world.warehouse_user)
         shipments.append(s)
     return shipments
 
@@ -232,7 +233,7 @@ def test_delivered_and_received_by_file(client, settings, tmp_path):
     world = make_world(quantity=2)
     shipments = picking(world, 2)
     for s in shipments:
-        services.dispatch_shipment(s, actor=world.warehouse_user, carrier=world.carrier, tracking_number="T")
+        dispatch_shipment(s, actor=world.warehouse_user, carrier=world.carrier, tracking_number="T")
     login(client, world.sales)
     upload = client.post(reverse("shipments:status_import"), {"file": csv_file(
         f"shipment no.,status\n{shipments[0].number},delivered\n{shipments[1].number},已送达\n")})
@@ -250,8 +251,8 @@ def test_the_approver_home_queue_lists_submitted_shipments_not_entered_by_them(c
     both = make_user("sales", "approver")
     theirs = world.ship(quantities=[1])
     mine = world.ship(quantities=[1], actor=both)
-    services.submit_shipment(theirs, actor=world.sales)
-    services.submit_shipment(mine, actor=both)
+    submit_shipment(theirs, actor=world.sales)
+    submit_shipment(mine, actor=both)
     html = login(client, both).get(reverse("reports:home")).content.decode()
     assert theirs.number in html and mine.number not in html
 
@@ -263,8 +264,8 @@ def test_the_order_page_and_api_open_quantity_follow_the_shipments(client):
     world = make_world(quantity=5)
     world.ship(quantities=[2])
     rejected = world.ship(quantities=[1])
-    services.submit_shipment(rejected, actor=world.sales)
-    services.reject_shipment(rejected, actor=world.approver, reason="x")
+    submit_shipment(rejected, actor=world.sales)
+    reject_shipment(rejected, actor=world.approver, reason="x")
     world.ship(quantities=[1], purpose="exchange")
     assert lines_with_open_quantity(world.order)[0].open_quantity == 3
     assert order_lines_with_open_quantity(world.order.pk)[0].open_quantity == 3
