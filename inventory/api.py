@@ -213,7 +213,7 @@ def post_receipt(request, payload: ReceiptIn):
             supplier=supplier, warehouse=warehouse, note=payload.note, actor=request.user,
             lines=[ReceiptLineData(line.product, line.quantity, line.unit_cost) for line in payload.lines])
         if payload.post:
-            documents.post_goods_receipt(receipt=receipt, actor=request.user)
+            documents.post_goods_receipt(receipt, actor=request.user)
     except ValidationError as exc:
         return _invalid({"lines": exc.messages})
     return Status(201, GoodsReceipt.objects.get(pk=receipt.pk))
@@ -226,7 +226,7 @@ def post_existing_receipt(request, receipt_id: int):
     require_permissions(request, "inventory.post_goodsreceipt")
     receipt = get_object_or_404(GoodsReceipt, pk=receipt_id)
     try:
-        documents.post_goods_receipt(receipt=receipt, actor=request.user)
+        documents.post_goods_receipt(receipt, actor=request.user)
     except StockError as exc:
         return Status(409, {"detail": str(exc)})
     return GoodsReceipt.objects.get(pk=receipt.pk)

@@ -29,6 +29,6 @@ def seed(context):
                 actor=actor)
             context.created("goods receipts")
         if receipt.state == DocumentState.DRAFT:
-            post_goods_receipt(receipt=receipt, actor=actor, comment="Demo data")
+            post_goods_receipt(receipt, actor=actor, comment="Demo data")
         receipts[note] = receipt
     context["receipts"] = receipts

@@ -81,7 +81,7 @@ def create_goods_receipt(*, supplier, warehouse, lines: Sequence[ReceiptLineData
     return receipt
 
 
-def post_goods_receipt(*, receipt: GoodsReceipt, actor, comment="") -> GoodsReceipt:
+def post_goods_receipt(receipt: GoodsReceipt, *, actor, comment="") -> GoodsReceipt:
     """draft → posted: one in row per line (purchase receipt) and one supplier account entry per line
     (goods receipt, + quantity × unit cost), all in one transaction."""
     with transaction.atomic():
@@ -125,7 +125,7 @@ def create_stocktake(*, warehouse, reason, counts: Sequence[CountData], actor, n
     return stocktake
 
 
-def post_stocktake(*, stocktake: Stocktake, actor, comment="") -> Stocktake:
+def post_stocktake(stocktake: Stocktake, *, actor, comment="") -> Stocktake:
     """draft → posted: lock the counted balances, record on hand at that moment on each line, and write
     one adjustment row (in or out) per difference, with the stocktake's reason. A count below the
     reserved quantity is refused (InsufficientStock) and nothing is written."""
@@ -170,7 +170,7 @@ def create_transfer(*, from_warehouse, to_warehouse, lines: Sequence[TransferLin
     return transfer
 
 
-def post_transfer(*, transfer: Transfer, actor, comment="") -> Transfer:
+def post_transfer(transfer: Transfer, *, actor, comment="") -> Transfer:
     """draft → posted: an out row from the source and an in row into the destination per line, one
     transaction (refused with the shortfall if the source lacks available stock)."""
     with transaction.atomic():

@@ -151,7 +151,7 @@ def post_stocktake(request, payload: StocktakeIn):
         lambda: documents.create_stocktake(
             warehouse=Warehouse.objects.get(pk=payload.warehouse), reason=payload.reason, note=payload.note,
             counts=[CountData(c.product, c.counted) for c in payload.counts], actor=request.user),
-        lambda document: documents.post_stocktake(stocktake=document, actor=request.user),
+        lambda document: documents.post_stocktake(document, actor=request.user),
         payload.post)
     return refused or Status(201, Stocktake.objects.get(pk=stocktake.pk))
 
@@ -163,7 +163,7 @@ def post_existing_stocktake(request, stocktake_id: int):
     require_permissions(request, "inventory.post_stocktake")
     stocktake = get_object_or_404(Stocktake, pk=stocktake_id)
     try:
-        documents.post_stocktake(stocktake=stocktake, actor=request.user)
+        documents.post_stocktake(stocktake, actor=request.user)
     except StockError as exc:
         return Status(409, {"detail": str(exc)})
     return Stocktake.objects.get(pk=stocktake.pk)
@@ -192,7 +192,7 @@ def post_transfer(request, payload: TransferIn):
             from_warehouse=Warehouse.objects.get(pk=payload.from_warehouse),
             to_warehouse=Warehouse.objects.get(pk=payload.to_warehouse), note=payload.note,
             lines=[TransferLineData(line.product, line.quantity) for line in payload.lines], actor=request.user),
-        lambda document: documents.post_transfer(transfer=document, actor=request.user),
+        lambda document: documents.post_transfer(document, actor=request.user),
         payload.post)
     return refused or Status(201, Transfer.objects.get(pk=transfer.pk))
 
@@ -204,7 +204,7 @@ def post_existing_transfer(request, transfer_id: int):
     require_permissions(request, "inventory.post_transfer")
     transfer = get_object_or_404(Transfer, pk=transfer_id)
     try:
-        documents.post_transfer(transfer=transfer, actor=request.user)
+        documents.post_transfer(transfer, actor=request.user)
     except StockError as exc:
         return Status(409, {"detail": str(exc)})
     return Transfer.objects.get(pk=transfer.pk)

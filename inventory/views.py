@@ -243,7 +243,7 @@ class GoodsReceiptPostView(DocumentPostView):
     model = GoodsReceipt
 
     def run(self, document, actor):
-        documents.post_goods_receipt(receipt=document, actor=actor)
+        documents.post_goods_receipt(document, actor=actor)
 
 
 class StocktakePostView(DocumentPostView):
@@ -251,7 +251,7 @@ class StocktakePostView(DocumentPostView):
     model = Stocktake
 
     def run(self, document, actor):
-        documents.post_stocktake(stocktake=document, actor=actor)
+        documents.post_stocktake(document, actor=actor)
 
 
 class TransferPostView(DocumentPostView):
@@ -259,7 +259,7 @@ class TransferPostView(DocumentPostView):
     model = Transfer
 
     def run(self, document, actor):
-        documents.post_transfer(transfer=document, actor=actor)
+        documents.post_transfer(document, actor=actor)
 
 
 

@@ -227,7 +227,7 @@ def redeliver_pending(*, grace=timedelta(seconds=30), limit=SWEEP_BATCH):
 
 # ---- inbox ----------------------------------------------------------------------------------------
 
-def mark_read(*, notification, actor):
+def mark_read(notification, *, actor):
     """Mark one of the actor's own notifications read (a no-op when it already is)."""
     Notification.objects.filter(pk=notification.pk, recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()

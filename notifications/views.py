@@ -39,7 +39,7 @@ class OpenView(View):
 
     def post(self, request, pk):
         notification = _own(request, pk)
-        services.mark_read(notification=notification, actor=request.user)
+        services.mark_read(notification, actor=request.user)
         link = notification.link
         if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()},
                                                     require_https=request.is_secure()):
@@ -53,7 +53,7 @@ class MarkReadView(View):
 
     def post(self, request, pk):
         notification = _own(request, pk)
-        services.mark_read(notification=notification, actor=request.user)
+        services.mark_read(notification, actor=request.user)
         if request.htmx:
             notification.refresh_from_db(fields=["read_at"])
             response = render(request, "notifications/_row.html", {"notification": notification})

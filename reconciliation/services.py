@@ -2,7 +2,8 @@
 causes the event (goods receipt posted, drop-ship dispatched, after-sales ticket resolved).
 
 Entries are never changed afterwards, except their statement key and reconciliation date, which the
-reconciliation-statement service sets (`assign_to_statement`, `mark_reconciled` below)."""
+reconciliation-statement services set (reconciliation/statements.py: taking entries onto a statement,
+releasing them, dating them at approval)."""
 
 import datetime
 from collections.abc import Sequence
@@ -14,7 +15,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import NEGATIVE_KINDS, POSITIVE_KINDS, EntryKind, Statement, SupplierAccountEntry
+from .models import NEGATIVE_KINDS, POSITIVE_KINDS, EntryKind, SupplierAccountEntry
 
 CENT = Decimal("0.01")
 
@@ -71,41 +72,3 @@ def post_supplier_entries(*, entries: Sequence[EntryDraft], actor=None) -> list[
             )
             for d in entries
         ])
-
-
-def assign_to_statement(*, entry_ids: Sequence[int], statement: Statement | None, actor=None) -> int:
-    """Put entries on a statement (or take them off with statement=None). Only entries of the
-    statement's supplier that are on no other statement (when assigning) are touched; returns how many.
-    For the reconciliation-statement service; the entry stays otherwise untouched."""
-    with transaction.atomic():
-        qs = SupplierAccountEntry.objects.filter(pk__in=list(entry_ids), reconciled_on__isnull=True)
-        if statement is not None:
-            qs = qs.filter(supplier_id=statement.supplier_id, statement__isnull=True)
-        return qs.update(statement=statement)
-
-
-def mark_reconciled(*, statement: Statement, on_date: datetime.date, actor=None) -> int:
-    """Set the reconciliation date of every entry of `statement`, in one set-based UPDATE."""
-    with transaction.atomic():
-        return SupplierAccountEntry.objects.filter(statement=statement).update(reconciled_on=on_date)
-
-
-# Statement services live in reconciliation/statements.py; they are re-exported here lazily (PEP 562),
-# so either module may be imported first without a circular import.
-STATEMENT_SERVICES = frozenset({
-    "EntriesTaken", "EntryFilters", "StatementError", "add_entries", "approve_statement", "build_statement",
-    "record_payment", "record_supplier_confirmation", "reject_statement", "remove_entries", "submit_statement",
-    "void_statement",
-})
-
-
-def __getattr__(name):
-    if name in STATEMENT_SERVICES:
-        from . import statements
-
-        return getattr(statements, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-__all__ = ["CENT", "EntryDraft", "SupplierEntryError", "assign_to_statement", "mark_reconciled",
-           "post_supplier_entries", *sorted(STATEMENT_SERVICES)]

@@ -16,7 +16,7 @@ from core.api import ErrorOut, Input, PageIn, PageOut, page_of, paginate, requir
 from core.api_types import money_of
 from core.idempotency import idempotent
 
-from . import selectors, services
+from . import selectors, statements
 from .models import EntryKind, Statement, StatementState
 from .statements import EntriesTaken, EntryFilters, StatementError
 
@@ -210,7 +210,7 @@ def create_statement(request, payload: StatementIn):
         return Status(400, {"detail": _("The request has invalid values."),
                             "errors": {"supplier": [_("No supplier has id %(id)s.") % {"id": payload.supplier}]}})
     try:
-        statement = services.build_statement(
+        statement = statements.build_statement(
             supplier=supplier, period_from=payload.period_from, period_to=payload.period_to,
             kinds=[str(k.value) for k in payload.kinds], entry_ids=payload.entry_ids, filters=_filters(payload.filters),
             expected_count=payload.expected_count, note=payload.note, actor=request.user)
@@ -234,7 +234,7 @@ def add_entries(request, statement_id: int, payload: EntriesIn):
     require_permissions(request, VIEW)
     statement = get_object_or_404(Statement, pk=statement_id)
     try:
-        services.add_entries(statement=statement, entry_ids=payload.entry_ids, filters=_filters(payload.filters),
+        statements.add_entries(statement, entry_ids=payload.entry_ids, filters=_filters(payload.filters),
                              actor=request.user)
     except StatementError as exc:
         return _refused(exc)
@@ -248,7 +248,7 @@ def remove_entries(request, statement_id: int, payload: EntriesIn):
     require_permissions(request, VIEW)
     statement = get_object_or_404(Statement, pk=statement_id)
     try:
-        services.remove_entries(statement=statement, entry_ids=payload.entry_ids or [], actor=request.user)
+        statements.remove_entries(statement, entry_ids=payload.entry_ids or [], actor=request.user)
     except StatementError as exc:
         return _refused(exc)
     return Status(200, Statement.objects.get(pk=statement_id))
@@ -266,15 +266,15 @@ def run_transition(request, statement_id: int, name: Literal["submit", "approve"
     user = request.user
     try:
         if name == "submit":
-            services.submit_statement(statement=statement, actor=user, comment=payload.comment)
+            statements.submit_statement(statement, actor=user, comment=payload.comment)
         elif name == "approve":
-            services.approve_statement(statement=statement, actor=user, comment=payload.comment)
+            statements.approve_statement(statement, actor=user, comment=payload.comment)
         elif name == "reject":
-            services.reject_statement(statement=statement, reason=payload.reason or payload.comment, actor=user)
+            statements.reject_statement(statement, reason=payload.reason or payload.comment, actor=user)
         elif name == "void":
-            services.void_statement(statement=statement, reason=payload.reason or payload.comment, actor=user)
+            statements.void_statement(statement, reason=payload.reason or payload.comment, actor=user)
         else:
-            services.record_supplier_confirmation(statement=statement, method=payload.method, note=payload.note,
+            statements.record_supplier_confirmation(statement, method=payload.method, note=payload.note,
                                                   actor=user)
     except StatementError as exc:
         return _refused(exc)
@@ -297,7 +297,7 @@ def record_payment(request, statement_id: int, payload: PaymentIn):
     require_permissions(request, VIEW)
     statement = get_object_or_404(Statement, pk=statement_id)
     try:
-        payment = services.record_payment(statement=statement, amount=payload.amount, paid_on=payload.paid_on,
+        payment = statements.record_payment(statement, amount=payload.amount, paid_on=payload.paid_on,
                                           method=payload.method, reference=payload.reference, actor=request.user)
     except StatementError as exc:
         return _refused(exc)

@@ -22,7 +22,7 @@ from core.parsing import parse_id
 from core.pdf import request_pdf_job
 from core.views import ConsignListView
 
-from . import selectors, services
+from . import selectors, statements
 from .forms import BuildForm, ConfirmationForm, PaymentForm, ReasonForm, StatementScopeForm
 from .models import EntryKind, Statement, StatementState
 from .statement_filters import StatementFilter
@@ -117,9 +117,9 @@ class StatementCreateView(PermissionRequiredMixin, TemplateView):
             ids, filters = b["entry"], None
         try:
             if target is not None:
-                statement = services.add_entries(statement=target, entry_ids=ids, filters=filters, actor=request.user)
+                statement = statements.add_entries(target, entry_ids=ids, filters=filters, actor=request.user)
             else:
-                statement = services.build_statement(
+                statement = statements.build_statement(
                     supplier=d["supplier"], period_from=d["period_from"], period_to=d["period_to"], kinds=d["kinds"],
                     entry_ids=ids, filters=filters, expected_count=b["expected_count"] if b["select_all"] else None,
                     note=b["note"], actor=request.user)
@@ -200,7 +200,7 @@ class SubmitView(StatementActionView):
     done = gettext_lazy("%(statement)s submitted; the finance supervisors were notified.")
 
     def run(self, statement, user, data):
-        services.submit_statement(statement=statement, actor=user)
+        statements.submit_statement(statement, actor=user)
 
 
 class ApproveView(StatementActionView):
@@ -208,7 +208,7 @@ class ApproveView(StatementActionView):
     done = gettext_lazy("%(statement)s approved; its entries are reconciled.")
 
     def run(self, statement, user, data):
-        services.approve_statement(statement=statement, actor=user)
+        statements.approve_statement(statement, actor=user)
         if statement.state == StatementState.PAID:  # a zero total is settled at approval
             self.done = gettext_lazy("%(statement)s approved and settled: its total is zero, so nothing is "
                                      "to be paid.")
@@ -220,7 +220,7 @@ class RejectView(StatementActionView):
     done = gettext_lazy("%(statement)s rejected and sent back to draft.")
 
     def run(self, statement, user, data):
-        services.reject_statement(statement=statement, reason=data["reason"], actor=user)
+        statements.reject_statement(statement, reason=data["reason"], actor=user)
 
 
 class VoidView(StatementActionView):
@@ -229,7 +229,7 @@ class VoidView(StatementActionView):
     done = gettext_lazy("%(statement)s voided; its entries are open again.")
 
     def run(self, statement, user, data):
-        services.void_statement(statement=statement, reason=data["reason"], actor=user)
+        statements.void_statement(statement, reason=data["reason"], actor=user)
 
 
 class ConfirmView(StatementActionView):
@@ -238,7 +238,7 @@ class ConfirmView(StatementActionView):
     done = gettext_lazy("Supplier confirmation of %(statement)s recorded.")
 
     def run(self, statement, user, data):
-        services.record_supplier_confirmation(statement=statement, method=data["method"], note=data["note"],
+        statements.record_supplier_confirmation(statement, method=data["method"], note=data["note"],
                                               actor=user)
 
 
@@ -248,7 +248,7 @@ class PayView(StatementActionView):
     done = gettext_lazy("Payment on %(statement)s recorded.")
 
     def run(self, statement, user, data):
-        services.record_payment(statement=statement, amount=data["amount"], paid_on=data["paid_on"],
+        statements.record_payment(statement, amount=data["amount"], paid_on=data["paid_on"],
                                 method=data["method"], reference=data["reference"], actor=user)
 
 
@@ -260,7 +260,7 @@ class RemoveEntriesView(StatementActionView):
         ids = [parse_id(i) for i in self.request.POST.getlist("entry") if parse_id(i)]
         if not ids:
             raise StatementError(_("Tick the entries to take off."))
-        services.remove_entries(statement=statement, entry_ids=ids, actor=user)
+        statements.remove_entries(statement, entry_ids=ids, actor=user)
 
 
 EXPORT_HEADERS = [gettext_lazy("Entry"), gettext_lazy("Date"), gettext_lazy("Kind"), gettext_lazy("Description"),

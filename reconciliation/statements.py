@@ -178,7 +178,7 @@ def _locked_draft(statement):
     return locked
 
 
-def add_entries(*, statement, entry_ids=None, filters=None, actor) -> Statement:
+def add_entries(statement, *, entry_ids=None, filters=None, actor) -> Statement:
     """Take more open entries onto a draft statement (same rules as building)."""
     _require(actor, "reconciliation.build_statement")
     with transaction.atomic():
@@ -193,7 +193,7 @@ def add_entries(*, statement, entry_ids=None, filters=None, actor) -> Statement:
         return _refresh_total(statement)
 
 
-def remove_entries(*, statement, entry_ids, actor) -> Statement:
+def remove_entries(statement, *, entry_ids, actor) -> Statement:
     """Release entries from a draft statement (they are open again)."""
     _require(actor, "reconciliation.build_statement")
     with transaction.atomic():
@@ -210,7 +210,7 @@ class StatementChanged(StatementError):  # noqa: N818 - reads as the event
     """The statement's entries are not what the caller read (emptied or changed by someone else)."""
 
 
-def submit_statement(*, statement, actor, comment="") -> Statement:
+def submit_statement(statement, *, actor, comment="") -> Statement:
     """draft → submitted; every finance supervisor is notified.
 
     The statement row is locked (entries are added and removed only under that lock) and its entries
@@ -255,7 +255,7 @@ def _maker_checker(statement, actor, verb):
                                % {"statement": statement, "verb": verb})
 
 
-def approve_statement(*, statement, actor, comment="", on_date=None) -> Statement:
+def approve_statement(statement, *, actor, comment="", on_date=None) -> Statement:
     """submitted → approved (never by the one who built it). Every entry of the statement gets its
     reconciliation date in ONE set-based UPDATE; a second approver at the same moment gets
     ConcurrentTransition and nothing of theirs is written.
@@ -286,7 +286,7 @@ def approve_statement(*, statement, actor, comment="", on_date=None) -> Statemen
     return statement
 
 
-def reject_statement(*, statement, reason, actor) -> Statement:
+def reject_statement(statement, *, reason, actor) -> Statement:
     """submitted → draft with a reason; the entries stay on it so finance can correct and resubmit."""
     from notifications.services import notify
 
@@ -301,7 +301,7 @@ def reject_statement(*, statement, reason, actor) -> Statement:
     return statement
 
 
-def void_statement(*, statement, reason="", actor) -> Statement:
+def void_statement(statement, *, reason="", actor) -> Statement:
     """draft → void; its entries are released (open again) in one UPDATE. The cached total stays as
     the record of what the statement held."""
     with transaction.atomic():
@@ -310,7 +310,7 @@ def void_statement(*, statement, reason="", actor) -> Statement:
     return statement
 
 
-def record_supplier_confirmation(*, statement, method, note="", actor) -> Statement:
+def record_supplier_confirmation(statement, *, method, note="", actor) -> Statement:
     """approved → supplier_confirmed, recorded by finance: who (the actor), when (now), how (method)."""
     from .models import ConfirmationMethod
 
@@ -322,7 +322,7 @@ def record_supplier_confirmation(*, statement, method, note="", actor) -> Statem
     return statement
 
 
-def record_payment(*, statement, amount, paid_on, method, reference="", actor) -> StatementPayment:
+def record_payment(statement, *, amount, paid_on, method, reference="", actor) -> StatementPayment:
     """A payment on an approved statement: `amount` > 0, never more than what remains of the absolute
     total. Its direction follows the sign of the total (a negative statement is settled by a payment
     from the supplier). The statement row is locked, so two payments at once cannot overpay."""

@@ -217,7 +217,6 @@ def test_check_status_shows_receipt_and_the_reconciliation_of_the_supplier_entri
     import datetime
 
     from reconciliation.models import SupplierAccountEntry
-    from reconciliation.services import assign_to_statement, mark_reconciled
     from tests.reconciliation.factories import empty_statement
 
     ticket = make_ticket(type=TicketType.COMPENSATION, quantity=0, registered_by=sales,
@@ -232,8 +231,8 @@ def test_check_status_shows_receipt_and_the_reconciliation_of_the_supplier_entri
     assert 'id="check-reconciliation" data-status="unreconciled"' in html and "-9.00" in html
     statement = empty_statement(supplier=ticket.supplier)
     entry = SupplierAccountEntry.objects.get()
-    assign_to_statement(entry_ids=[entry.pk], statement=statement)
-    mark_reconciled(statement=statement, on_date=datetime.date(2026, 11, 30))
+    SupplierAccountEntry.objects.filter(pk=entry.pk).update(statement=statement,
+                                                            reconciled_on=datetime.date(2026, 11, 30))
     html = client.get(ticket.get_absolute_url()).content.decode()
     assert 'id="check-reconciliation" data-status="reconciled"' in html and "2026-11-30" in html
     assert 'id="check-receipt" data-status="not_received"' in html

@@ -132,15 +132,15 @@ def draft(people):
 
 def test_adding_and_removing_entries_each_leave_a_row_with_the_entries(people, draft):
     statement, entries = draft
-    statements.add_entries(statement=statement, entry_ids=[entries[2].pk, entries[3].pk], actor=people.finance)
-    statements.remove_entries(statement=Statement.objects.get(pk=statement.pk), entry_ids=[entries[0].pk],
+    statements.add_entries(statement, entry_ids=[entries[2].pk, entries[3].pk], actor=people.finance)
+    statements.remove_entries(Statement.objects.get(pk=statement.pk), entry_ids=[entries[0].pk],
                               actor=people.finance)
     (added,) = rows(statement, "add_entries")
     (removed,) = rows(statement, "remove_entries")
     assert added.comment == f"+2: #{entries[2].pk}, #{entries[3].pk}" and added.actor == people.finance
     assert removed.comment == f"−1: #{entries[0].pk}"
     # removing an entry that is not on the statement changes nothing and records nothing
-    statements.remove_entries(statement=statement, entry_ids=[entries[4].pk], actor=people.finance)
+    statements.remove_entries(statement, entry_ids=[entries[4].pk], actor=people.finance)
     assert len(rows(statement, "remove_entries")) == 1
 
 

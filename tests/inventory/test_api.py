@@ -76,7 +76,7 @@ def test_adjustments_list_only_stocktake_differences(api, make_user):
                         actor=clerk)
     stocktake = documents.create_stocktake(warehouse=wh, reason="count", actor=clerk,
                                            counts=[CountData(product.pk, 3)])
-    documents.post_stocktake(stocktake=stocktake, actor=clerk)
+    documents.post_stocktake(stocktake, actor=clerk)
 
     rows = api(make_user("manager")).get("/api/v1/stock/adjustments").json()["items"]
     assert [(r["direction"], r["quantity"], r["reason"]) for r in rows] == [("out", 2, f"{stocktake.number}: count")]
@@ -99,7 +99,7 @@ def test_finance_reads_supplier_entries(api, make_user):
     receipt = documents.create_goods_receipt(supplier=supplier, warehouse=WarehouseFactory(), actor=clerk,
                                              lines=[documents.ReceiptLineData(ProductFactory().pk, 4,
                                                                               Decimal("2.25"))])
-    documents.post_goods_receipt(receipt=receipt, actor=clerk)
+    documents.post_goods_receipt(receipt, actor=clerk)
 
     finance = api(make_user("finance"))
     rows = finance.get("/api/v1/supplier-entries", {"supplier": supplier.pk, "reconciled": "false"}).json()["items"]

@@ -46,7 +46,7 @@ def test_posting_a_goods_receipt_brings_stock_in_and_posts_supplier_entries(cler
     ])
     assert StockLedgerEntry.objects.count() == 0, "a draft moves nothing"
 
-    documents.post_goods_receipt(receipt=receipt, actor=clerk, comment="truck 3")
+    documents.post_goods_receipt(receipt, actor=clerk, comment="truck 3")
 
     receipt = GoodsReceipt.objects.get(pk=receipt.pk)
     assert receipt.state == DocumentState.POSTED and receipt.posted_at is not None
@@ -63,7 +63,7 @@ def test_posting_a_goods_receipt_brings_stock_in_and_posts_supplier_entries(cler
     assert (log.transition, log.actor, log.comment) == ("post", clerk, "truck 3")
 
     with pytest.raises(TransitionNotAllowed):
-        documents.post_goods_receipt(receipt=receipt, actor=clerk)
+        documents.post_goods_receipt(receipt, actor=clerk)
     assert balance(tea, wh).on_hand == 10, "posting twice is refused and writes nothing"
     assert SupplierAccountEntry.objects.count() == 2
 
@@ -74,7 +74,7 @@ def test_only_warehouse_staff_post_receipts(make_user):
                                              actor=seller, lines=[ReceiptLineData(ProductFactory().pk, 1,
                                                                                   Decimal("1.00"))])
     with pytest.raises(PermissionDenied):
-        documents.post_goods_receipt(receipt=receipt, actor=seller)
+        documents.post_goods_receipt(receipt, actor=seller)
     assert GoodsReceipt.objects.get(pk=receipt.pk).state == DocumentState.DRAFT
     assert StockLedgerEntry.objects.count() == 0
 
@@ -99,7 +99,7 @@ def test_a_stocktake_writes_adjustments_for_the_differences_with_its_reason(cler
         CountData(short.pk, 8), CountData(extra.pk, 7), CountData(exact.pk, 4), CountData(new.pk, 2),
     ])
 
-    documents.post_stocktake(stocktake=stocktake, actor=clerk)
+    documents.post_stocktake(stocktake, actor=clerk)
 
     adjustments = StockLedgerEntry.objects.filter(source_id=stocktake.pk, kind=MoveKind.ADJUSTMENT).order_by("id")
     assert [(r.product, r.direction, r.quantity) for r in adjustments] == [
@@ -122,7 +122,7 @@ def test_a_count_below_the_reserved_quantity_is_refused_and_writes_nothing(clerk
                                            counts=[CountData(product.pk, 5)])
 
     with pytest.raises(InsufficientStock, match="Counted below the reserved quantity: HELD"):
-        documents.post_stocktake(stocktake=stocktake, actor=clerk)
+        documents.post_stocktake(stocktake, actor=clerk)
 
     assert Stocktake.objects.get(pk=stocktake.pk).state == DocumentState.DRAFT
     assert balance(product, wh).on_hand == 10
@@ -133,7 +133,7 @@ def test_a_transfer_moves_stock_between_warehouses(clerk):
     stock(product, a, 10, clerk)
     transfer = documents.create_transfer(from_warehouse=a, to_warehouse=b, actor=clerk,
                                          lines=[TransferLineData(product.pk, 4)])
-    documents.post_transfer(transfer=transfer, actor=clerk)
+    documents.post_transfer(transfer, actor=clerk)
 
     assert assert_ledger_matches(product, a).on_hand == 6
     assert assert_ledger_matches(product, b).on_hand == 4
@@ -143,7 +143,7 @@ def test_a_transfer_moves_stock_between_warehouses(clerk):
     too_much = documents.create_transfer(from_warehouse=a, to_warehouse=b, actor=clerk,
                                          lines=[TransferLineData(product.pk, 7)])
     with pytest.raises(InsufficientStock, match="7 wanted, 6 available"):
-        documents.post_transfer(transfer=too_much, actor=clerk)
+        documents.post_transfer(too_much, actor=clerk)
     assert Transfer.objects.get(pk=too_much.pk).state == DocumentState.DRAFT
     assert balance(product, b).on_hand == 4
 

@@ -116,7 +116,7 @@ def test_two_clerks_posting_one_receipt_at_once_post_it_once(transactional_db):
 
     def post(i):
         try:
-            documents.post_goods_receipt(receipt=GoodsReceipt.objects.get(pk=receipt.pk), actor=boss)
+            documents.post_goods_receipt(GoodsReceipt.objects.get(pk=receipt.pk), actor=boss)
         except (ConcurrentTransition, TransitionNotAllowed) as exc:
             return type(exc).__name__
         return "posted"

@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from reconciliation import services
+from reconciliation import services, statements
 from reconciliation.models import EntryKind
 from reconciliation.services import EntryDraft
 from tests.factories import WarehouseFactory
@@ -33,7 +33,7 @@ MIXED_TOTAL = Decimal("1267.00")
 
 
 def build(supplier, entries, actor, period=PERIOD, **kw):
-    return services.build_statement(supplier=supplier, period_from=period[0], period_to=period[1],
+    return statements.build_statement(supplier=supplier, period_from=period[0], period_to=period[1],
                                     entry_ids=[e.pk for e in entries], actor=actor, **kw)
 
 

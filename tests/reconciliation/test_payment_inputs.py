@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reconciliation import services
+from reconciliation import statements
 from reconciliation.models import Statement, StatementPayment
-from reconciliation.services import StatementError
+from reconciliation.statements import StatementError
 from tests.api.conftest import api_client  # noqa: F401
 from tests.factories import SupplierFactory
 from tests.reconciliation.factories import MIXED, build, post_entries
@@ -23,15 +23,15 @@ def statement(make_user):
     supplier = SupplierFactory()
     finance, supervisor = make_user("finance"), make_user("finance_supervisor")
     draft = build(supplier, post_entries(supplier, MIXED), finance)
-    services.submit_statement(statement=draft, actor=finance)
-    services.approve_statement(statement=Statement.objects.get(pk=draft.pk), actor=supervisor)
+    statements.submit_statement(draft, actor=finance)
+    statements.approve_statement(Statement.objects.get(pk=draft.pk), actor=supervisor)
     return Statement.objects.get(pk=draft.pk), finance
 
 
 def test_a_payment_dated_tomorrow_is_refused(statement):
     approved, finance = statement
     with pytest.raises(StatementError, match="future"):
-        services.record_payment(statement=approved, amount=Decimal("1.00"), method="bank_transfer", actor=finance,
+        statements.record_payment(approved, amount=Decimal("1.00"), method="bank_transfer", actor=finance,
                                 paid_on=timezone.localdate() + datetime.timedelta(days=1))
     assert not StatementPayment.objects.exists()
 

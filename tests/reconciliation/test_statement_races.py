@@ -5,9 +5,9 @@ import pytest
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core.models import TransitionLog
-from reconciliation import services
+from reconciliation import statements
 from reconciliation.models import Statement, StatementState, SupplierAccountEntry
-from reconciliation.services import EntriesTaken
+from reconciliation.statements import EntriesTaken
 from tests.factories import SupplierFactory, UserFactory
 from tests.races import errors, run_together
 from tests.reconciliation.factories import MIXED, PERIOD, build, post_entries
@@ -20,11 +20,11 @@ def test_two_supervisors_approving_at_once_one_wins_and_nothing_is_applied_twice
     builder = UserFactory(roles=("finance",))
     supervisors = [UserFactory(roles=("finance_supervisor",)) for _ in range(2)]
     statement = build(supplier, post_entries(supplier, MIXED * 4), builder)
-    services.submit_statement(statement=statement, actor=builder)
+    statements.submit_statement(statement, actor=builder)
 
     def approve(i):
         mine = Statement.objects.get(pk=statement.pk)  # each read it while submitted
-        return services.approve_statement(statement=mine, actor=supervisors[i])
+        return statements.approve_statement(mine, actor=supervisors[i])
 
     outcomes = run_together(approve, 2)
 
@@ -74,16 +74,16 @@ def test_two_payments_at_once_never_pay_more_than_the_absolute_total(transaction
     builder = UserFactory(roles=("finance",))
     clerks = [UserFactory(roles=("finance",)) for _ in range(2)]
     statement = build(supplier, post_entries(supplier, MIXED), builder)
-    services.submit_statement(statement=Statement.objects.get(pk=statement.pk), actor=builder)
-    services.approve_statement(statement=Statement.objects.get(pk=statement.pk),
+    statements.submit_statement(Statement.objects.get(pk=statement.pk), actor=builder)
+    statements.approve_statement(Statement.objects.get(pk=statement.pk),
                                actor=UserFactory(roles=("finance_supervisor",)))
-    services.record_payment(statement=Statement.objects.get(pk=statement.pk), amount=Decimal("267.00"),
+    statements.record_payment(Statement.objects.get(pk=statement.pk), amount=Decimal("267.00"),
                             paid_on=datetime.date(2026, 4, 1), method="bank_transfer", actor=builder)
     amounts = [Decimal("600.00"), Decimal("700.00")]
 
     def pay(i):
         mine = Statement.objects.get(pk=statement.pk)  # each read it with 1 000.00 remaining
-        return services.record_payment(statement=mine, amount=amounts[i], paid_on=datetime.date(2026, 4, 2),
+        return statements.record_payment(mine, amount=amounts[i], paid_on=datetime.date(2026, 4, 2),
                                        method="bank_transfer", actor=clerks[i])
 
     outcomes = run_together(pay, 2)

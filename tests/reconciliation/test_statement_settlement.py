@@ -12,9 +12,9 @@ from django_fsm import TransitionNotAllowed
 
 from core.models import TransitionLog
 from notifications.models import Notification
-from reconciliation import services
+from reconciliation import statements
 from reconciliation.models import EntryKind, Statement, StatementState, SupplierAccountEntry
-from reconciliation.services import StatementError
+from reconciliation.statements import StatementError
 from tests.factories import SupplierFactory
 from tests.reconciliation.factories import MIXED, build, post_entries
 
@@ -67,7 +67,7 @@ def history(statement):
 
 def zero_statement(supplier, finance):
     statement = build(supplier, post_entries(supplier, ZERO), finance)
-    services.submit_statement(statement=fresh(statement), actor=finance)
+    statements.submit_statement(fresh(statement), actor=finance)
     return fresh(statement)
 
 
@@ -77,7 +77,7 @@ def test_a_zero_total_statement_is_settled_at_approval_with_both_steps_logged(su
     statement = zero_statement(supplier, finance)
     assert statement.total == 0 and statement.entry_count == 2
 
-    services.approve_statement(statement=statement, actor=supervisor, on_date=datetime.date(2026, 4, 1))
+    statements.approve_statement(statement, actor=supervisor, on_date=datetime.date(2026, 4, 1))
 
     statement = fresh(statement)
     assert statement.state == StatementState.PAID and statement.paid == 0 and statement.remaining == 0
@@ -88,14 +88,14 @@ def test_a_zero_total_statement_is_settled_at_approval_with_both_steps_logged(su
     assert not SupplierAccountEntry.objects.filter(statement=statement, reconciled_on__isnull=True).exists()
     assert "settled" in Notification.objects.get(recipient=finance, event="statement_approved").subject
     with pytest.raises(TransitionNotAllowed):  # nothing is left to pay
-        services.record_payment(statement=statement, amount=Decimal("0.01"), paid_on=datetime.date(2026, 4, 2),
+        statements.record_payment(statement, amount=Decimal("0.01"), paid_on=datetime.date(2026, 4, 2),
                                 method="bank_transfer", actor=finance)
 
 
 def test_a_statement_with_a_total_is_only_approved_and_waits_for_its_payment(supplier, finance, supervisor):
     statement = build(supplier, post_entries(supplier, MIXED), finance)
-    services.submit_statement(statement=fresh(statement), actor=finance)
-    services.approve_statement(statement=fresh(statement), actor=supervisor)
+    statements.submit_statement(fresh(statement), actor=finance)
+    statements.approve_statement(fresh(statement), actor=supervisor)
     assert fresh(statement).state == StatementState.APPROVED
     assert "settle" not in [t for t, _s, _t in history(statement)]
 
@@ -126,10 +126,10 @@ def test_a_draft_emptied_behind_its_figures_is_not_submitted(supplier, finance):
     entries = post_entries(supplier, MIXED[:2])
     statement = build(supplier, entries, finance)
     # Someone takes the entries off without going through the statement (its cached count still says 2).
-    services.assign_to_statement(entry_ids=[e.pk for e in entries], statement=None)
+    SupplierAccountEntry.objects.filter(pk__in=[e.pk for e in entries]).update(statement=None)
 
     with pytest.raises(StatementError, match="no entries"):
-        services.submit_statement(statement=fresh(statement), actor=finance)
+        statements.submit_statement(fresh(statement), actor=finance)
 
     statement = fresh(statement)
     assert statement.state == StatementState.DRAFT
@@ -141,22 +141,22 @@ def test_a_reader_whose_draft_was_changed_meanwhile_is_told_and_nothing_is_submi
     entries = post_entries(supplier, MIXED)
     statement = build(supplier, entries, finance)
     seen = fresh(statement)  # the page this reader looked at: 5 entries
-    services.remove_entries(statement=fresh(statement), entry_ids=[entries[0].pk], actor=make_user("finance"))
+    statements.remove_entries(fresh(statement), entry_ids=[entries[0].pk], actor=make_user("finance"))
 
     with pytest.raises(StatementError, match="changed meanwhile: it now has 4 entries"):
-        services.submit_statement(statement=seen, actor=finance)
+        statements.submit_statement(seen, actor=finance)
     assert fresh(statement).state == StatementState.DRAFT
 
-    services.remove_entries(statement=fresh(statement), entry_ids=[e.pk for e in entries[1:]], actor=finance)
+    statements.remove_entries(fresh(statement), entry_ids=[e.pk for e in entries[1:]], actor=finance)
     with pytest.raises(StatementError, match="no entries"):
-        services.submit_statement(statement=seen, actor=finance)  # emptied: refused, however stale the reader
+        statements.submit_statement(seen, actor=finance)  # emptied: refused, however stale the reader
     assert fresh(statement).state == StatementState.DRAFT
 
 
 def test_submitting_an_emptied_draft_on_its_page_shows_why_and_changes_nothing(client, supplier, finance):
     entries = post_entries(supplier, MIXED[:2])
     statement = build(supplier, entries, finance)
-    services.assign_to_statement(entry_ids=[e.pk for e in entries], statement=None)
+    SupplierAccountEntry.objects.filter(pk__in=[e.pk for e in entries]).update(statement=None)
     client.force_login(finance)
     response = client.post(reverse("reconciliation:statement_submit", args=[statement.pk]), follow=True)
     assert response.status_code == 200
@@ -167,7 +167,7 @@ def test_submitting_an_emptied_draft_on_its_page_shows_why_and_changes_nothing(c
 def test_submitting_an_emptied_draft_over_the_api_is_refused_with_the_reason(api_client, supplier, finance):
     entries = post_entries(supplier, MIXED[:2])
     statement = build(supplier, entries, finance)
-    services.assign_to_statement(entry_ids=[e.pk for e in entries], statement=None)
+    SupplierAccountEntry.objects.filter(pk__in=[e.pk for e in entries]).update(statement=None)
     response = api_client(finance).post(f"{API}/{statement.pk}/transitions/submit", {},
                                         content_type="application/json")
     assert response.status_code == 400, response.content

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from core.models import PdfJob
-from reconciliation import services
+from reconciliation import statements
 from reconciliation.models import EntryKind, Statement, StatementState, SupplierAccountEntry
 from tests.factories import SupplierFactory
 from tests.reconciliation.factories import MIXED, MIXED_TOTAL, build, post_entries
@@ -145,8 +145,8 @@ def test_the_pdf_document_lists_subtotals_approvals_and_cuts_long_detail(finance
 
     monkeypatch.setattr(documents, "PDF_DETAIL_LIMIT", 3)
     statement = build(supplier, post_entries(supplier, MIXED), finance)
-    services.submit_statement(statement=statement, actor=finance)
-    services.approve_statement(statement=Statement.objects.get(pk=statement.pk), actor=supervisor)
+    statements.submit_statement(statement, actor=finance)
+    statements.approve_statement(Statement.objects.get(pk=statement.pk), actor=supervisor)
     job = PdfJob(kind="statement", parameters={"statement": statement.pk})
     ((template, contexts),) = list(documents.build_statement_pdf(job))
     (context,) = contexts
@@ -160,8 +160,8 @@ def test_the_pdf_document_lists_subtotals_approvals_and_cuts_long_detail(finance
 def test_the_balance_page_shows_reconciled_and_remaining_per_month(client, finance, supervisor, supplier):
     entries = post_entries(supplier, MIXED)
     statement = build(supplier, entries[:2], finance)
-    services.submit_statement(statement=statement, actor=finance)
-    services.approve_statement(statement=Statement.objects.get(pk=statement.pk), actor=supervisor)
+    statements.submit_statement(statement, actor=finance)
+    statements.approve_statement(Statement.objects.get(pk=statement.pk), actor=supervisor)
     client.force_login(finance)
     page = client.get(reverse("reconciliation:supplier_balance", args=[supplier.pk]))
     assert page.context["amounts"]["reconciled"] == Decimal("312.50")
@@ -173,7 +173,7 @@ def test_the_balance_page_shows_reconciled_and_remaining_per_month(client, finan
 
 def test_the_finance_home_queue_and_the_supervisors_queue(client, finance, supervisor, supplier):
     statement = build(supplier, post_entries(supplier, MIXED), finance)
-    services.submit_statement(statement=statement, actor=finance)
+    statements.submit_statement(statement, actor=finance)
     client.force_login(supervisor)
     assert statement.number in client.get(reverse("reports:home")).content.decode()
     client.force_login(finance)
@@ -186,7 +186,7 @@ def test_a_posted_goods_receipt_shows_its_reconciliation_status(client, make_use
 
     receipt = GoodsReceiptFactory()
     warehouse = make_user("warehouse", "finance")
-    post_goods_receipt(receipt=receipt, actor=warehouse)
+    post_goods_receipt(receipt, actor=warehouse)
     client.force_login(warehouse)
     html = client.get(receipt.get_absolute_url()).content.decode()
     assert 'id="reconciliation-status"' in html and 'data-reconciled="no"' in html

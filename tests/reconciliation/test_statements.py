@@ -11,7 +11,7 @@ from django_fsm import TransitionNotAllowed
 
 from core.models import TransitionLog
 from notifications.models import Notification
-from reconciliation import selectors, services
+from reconciliation import selectors, statements
 from reconciliation.models import (
     EntryKind,
     PaymentDirection,
@@ -20,7 +20,7 @@ from reconciliation.models import (
     StatementState,
     SupplierAccountEntry,
 )
-from reconciliation.services import EntriesTaken, EntryFilters, StatementError
+from reconciliation.statements import EntriesTaken, EntryFilters, StatementError
 from tests.factories import SupplierFactory
 from tests.reconciliation.factories import MIXED, MIXED_TOTAL, PERIOD, build, post_entries
 
@@ -52,8 +52,8 @@ def fresh(statement):
 
 
 def approved(statement, finance, supervisor):
-    services.submit_statement(statement=statement, actor=finance)
-    return services.approve_statement(statement=fresh(statement), actor=supervisor)
+    statements.submit_statement(statement, actor=finance)
+    return statements.approve_statement(fresh(statement), actor=supervisor)
 
 
 def test_the_total_is_the_exact_sum_of_the_entries_and_may_be_negative(supplier, finance, entries):
@@ -67,11 +67,11 @@ def test_the_total_is_the_exact_sum_of_the_entries_and_may_be_negative(supplier,
         e.pk for e in entries}
 
     deductions = [e for e in entries if e.amount < 0]
-    services.remove_entries(statement=statement, entry_ids=[e.pk for e in entries if e.amount > 0], actor=finance)
+    statements.remove_entries(statement, entry_ids=[e.pk for e in entries if e.amount > 0], actor=finance)
     statement = fresh(statement)
     assert statement.total == Decimal("-45.60") == sum(e.amount for e in deductions)
     assert statement.entry_count == 2
-    services.add_entries(statement=statement, entry_ids=[entries[1].pk], actor=finance)
+    statements.add_entries(statement, entry_ids=[entries[1].pk], actor=finance)
     assert fresh(statement).total == Decimal("-33.10")
 
 
@@ -90,7 +90,7 @@ def test_build_logs_who_built_it_and_subtotals_come_by_kind_and_month(supplier, 
 
 def test_building_from_filters_takes_every_matching_open_entry_not_one_page(supplier, finance, entries):
     other_supplier_entry = post_entries(SupplierFactory(), MIXED[:1])[0]
-    statement = services.build_statement(
+    statement = statements.build_statement(
         supplier=supplier, period_from=PERIOD[0], period_to=PERIOD[1], actor=finance,
         filters=EntryFilters(kinds=[EntryKind.DROP_SHIP_GOODS, EntryKind.FREIGHT, EntryKind.CHARGE_BACK]),
         expected_count=3)
@@ -137,11 +137,11 @@ def test_submit_notifies_the_supervisors_and_approval_dates_exactly_its_entries(
     outside = post_entries(supplier, MIXED[:2])
     statement = build(supplier, entries, finance)
     with django_capture_on_commit_callbacks():
-        services.submit_statement(statement=statement, actor=finance)
+        statements.submit_statement(statement, actor=finance)
     assert Notification.objects.filter(recipient=supervisor, event="statement_submitted").count() == 1
     assert fresh(statement).state == StatementState.SUBMITTED
 
-    services.approve_statement(statement=fresh(statement), actor=supervisor, on_date=datetime.date(2026, 4, 2))
+    statements.approve_statement(fresh(statement), actor=supervisor, on_date=datetime.date(2026, 4, 2))
 
     statement = fresh(statement)
     assert statement.state == StatementState.APPROVED and statement.approved_by == supervisor
@@ -167,11 +167,11 @@ def test_approval_costs_the_same_few_queries_at_every_size(supplier, finance, su
     big = build(supplier, post_entries(supplier, MIXED * 8), finance)
     counts = []
     for statement in (small, big):
-        services.submit_statement(statement=statement, actor=finance)
+        statements.submit_statement(statement, actor=finance)
         statement = fresh(statement)
         supervisor = type(supervisor).objects.get(pk=supervisor.pk)
         with CaptureQueriesContext(connection) as captured:
-            services.approve_statement(statement=statement, actor=supervisor)
+            statements.approve_statement(statement, actor=supervisor)
         sql = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
         assert sum(s.startswith('UPDATE "reconciliation_supplieraccountentry"') for s in sql) == 1
         counts.append(len(sql))
@@ -196,11 +196,11 @@ def test_building_costs_the_same_few_queries_at_every_size(supplier, finance):
 def test_the_builder_cannot_approve_or_reject_their_own_statement(supplier, make_user, entries):
     both = make_user("finance", "finance_supervisor")
     statement = build(supplier, entries, both)
-    services.submit_statement(statement=statement, actor=both)
+    statements.submit_statement(statement, actor=both)
     with pytest.raises(PermissionDenied, match="another finance supervisor"):
-        services.approve_statement(statement=fresh(statement), actor=both)
+        statements.approve_statement(fresh(statement), actor=both)
     with pytest.raises(PermissionDenied):
-        services.reject_statement(statement=fresh(statement), reason="wrong", actor=both)
+        statements.reject_statement(fresh(statement), reason="wrong", actor=both)
     assert fresh(statement).state == StatementState.SUBMITTED
 
 
@@ -208,30 +208,30 @@ def test_finance_cannot_approve_and_supervisors_cannot_build(supplier, finance, 
     with pytest.raises(PermissionDenied):
         build(supplier, entries, supervisor)
     statement = build(supplier, entries, finance)
-    services.submit_statement(statement=statement, actor=finance)
+    statements.submit_statement(statement, actor=finance)
     with pytest.raises(PermissionDenied):
-        services.approve_statement(statement=fresh(statement), actor=type(finance).objects.create(username="f2"))
+        statements.approve_statement(fresh(statement), actor=type(finance).objects.create(username="f2"))
 
 
 def test_rejection_sends_it_back_to_draft_with_the_reason_and_the_entries_stay(supplier, finance, supervisor, entries):
     statement = build(supplier, entries, finance)
-    services.submit_statement(statement=statement, actor=finance)
+    statements.submit_statement(statement, actor=finance)
     with pytest.raises(StatementError):
-        services.reject_statement(statement=fresh(statement), reason=" ", actor=supervisor)
-    services.reject_statement(statement=fresh(statement), reason="Freight of order 1001 is wrong", actor=supervisor)
+        statements.reject_statement(fresh(statement), reason=" ", actor=supervisor)
+    statements.reject_statement(fresh(statement), reason="Freight of order 1001 is wrong", actor=supervisor)
     statement = fresh(statement)
     assert statement.state == StatementState.DRAFT
     assert statement.rejection_reason == "Freight of order 1001 is wrong"
     assert statement.entry_count == 5 and SupplierAccountEntry.objects.filter(statement=statement).count() == 5
     assert Notification.objects.filter(recipient=finance, event="statement_rejected").exists()
-    services.remove_entries(statement=statement, entry_ids=[entries[1].pk], actor=finance)
-    services.submit_statement(statement=fresh(statement), actor=finance)
+    statements.remove_entries(statement, entry_ids=[entries[1].pk], actor=finance)
+    statements.submit_statement(fresh(statement), actor=finance)
     assert fresh(statement).state == StatementState.SUBMITTED and fresh(statement).rejection_reason == ""
 
 
 def test_void_from_draft_releases_the_entries(supplier, finance, entries):
     statement = build(supplier, entries, finance)
-    services.void_statement(statement=statement, reason="built twice", actor=finance)
+    statements.void_statement(statement, reason="built twice", actor=finance)
     assert fresh(statement).state == StatementState.VOID
     assert not SupplierAccountEntry.objects.filter(statement__isnull=False).exists()
     again = build(supplier, entries, finance)
@@ -241,22 +241,22 @@ def test_void_from_draft_releases_the_entries(supplier, finance, entries):
 def test_only_drafts_take_or_release_entries_and_an_empty_statement_cannot_be_submitted(
         supplier, finance, supervisor, entries):
     statement = build(supplier, entries[:1], finance)
-    services.remove_entries(statement=statement, entry_ids=[entries[0].pk], actor=finance)
+    statements.remove_entries(statement, entry_ids=[entries[0].pk], actor=finance)
     with pytest.raises(StatementError, match="empty statement cannot be submitted"):
-        services.submit_statement(statement=fresh(statement), actor=finance)
-    services.add_entries(statement=statement, entry_ids=[entries[0].pk], actor=finance)
-    services.submit_statement(statement=fresh(statement), actor=finance)
+        statements.submit_statement(fresh(statement), actor=finance)
+    statements.add_entries(statement, entry_ids=[entries[0].pk], actor=finance)
+    statements.submit_statement(fresh(statement), actor=finance)
     with pytest.raises(StatementError, match="only while"):
-        services.add_entries(statement=statement, entry_ids=[entries[1].pk], actor=finance)
+        statements.add_entries(statement, entry_ids=[entries[1].pk], actor=finance)
     with pytest.raises(TransitionNotAllowed):
-        services.void_statement(statement=fresh(statement), actor=finance)
+        statements.void_statement(fresh(statement), actor=finance)
 
 
 def test_supplier_confirmation_records_who_when_and_how(supplier, finance, supervisor, entries):
     statement = approved(build(supplier, entries, finance), finance, supervisor)
     with pytest.raises(StatementError):
-        services.record_supplier_confirmation(statement=fresh(statement), method="telepathy", actor=finance)
-    services.record_supplier_confirmation(statement=fresh(statement), method="email", note="mail of 3 April",
+        statements.record_supplier_confirmation(fresh(statement), method="telepathy", actor=finance)
+    statements.record_supplier_confirmation(fresh(statement), method="email", note="mail of 3 April",
                                           actor=finance)
     statement = fresh(statement)
     assert statement.state == StatementState.SUPPLIER_CONFIRMED
@@ -268,20 +268,20 @@ def test_supplier_confirmation_records_who_when_and_how(supplier, finance, super
 def test_payments_settle_it_and_never_exceed_the_total(supplier, finance, supervisor, entries):
     statement = approved(build(supplier, entries, finance), finance, supervisor)
     pay = {"paid_on": datetime.date(2026, 4, 5), "method": "bank_transfer", "actor": finance}
-    services.record_payment(statement=fresh(statement), amount=Decimal("1000.00"), reference="TT-1", **pay)
+    statements.record_payment(fresh(statement), amount=Decimal("1000.00"), reference="TT-1", **pay)
     statement = fresh(statement)
     assert statement.state == StatementState.PARTIALLY_PAID and statement.paid == Decimal("1000.00")
     assert statement.remaining == Decimal("267.00")
 
     with pytest.raises(StatementError, match="more than the 267.00"):
-        services.record_payment(statement=statement, amount=Decimal("267.01"), **pay)
-    services.record_payment(statement=statement, amount=Decimal("267.00"), reference="TT-2", **pay)
+        statements.record_payment(statement, amount=Decimal("267.01"), **pay)
+    statements.record_payment(statement, amount=Decimal("267.00"), reference="TT-2", **pay)
     statement = fresh(statement)
     assert statement.state == StatementState.PAID and statement.paid == MIXED_TOTAL
     assert statement.paid == sum(p.amount for p in statement.payments.all()), "the cached paid is the payments' sum"
     assert [p.direction for p in statement.payments.all()] == [PaymentDirection.TO_SUPPLIER] * 2
     with pytest.raises(TransitionNotAllowed):
-        services.record_payment(statement=statement, amount=Decimal("0.01"), **pay)
+        statements.record_payment(statement, amount=Decimal("0.01"), **pay)
     assert StatementPayment.objects.count() == 2
 
 
@@ -296,12 +296,12 @@ def test_a_payment_needs_an_approved_statement_and_a_sane_amount(supplier, finan
     statement = build(supplier, entries, finance)
     pay = {"paid_on": datetime.date(2026, 4, 5), "method": "bank_transfer", "actor": finance}
     with pytest.raises(TransitionNotAllowed):
-        services.record_payment(statement=statement, amount=Decimal("1.00"), **pay)
+        statements.record_payment(statement, amount=Decimal("1.00"), **pay)
     for bad in (Decimal("0"), Decimal("-5.00"), Decimal("1.001")):
         with pytest.raises(StatementError):
-            services.record_payment(statement=statement, amount=bad, **pay)
+            statements.record_payment(statement, amount=bad, **pay)
     with pytest.raises(StatementError, match="Decimal"):
-        services.record_payment(statement=statement, amount=1.5, **pay)
+        statements.record_payment(statement, amount=1.5, **pay)
     assert StatementPayment.objects.count() == 0
 
 
@@ -312,9 +312,9 @@ def test_a_negative_statement_is_settled_by_a_payment_from_the_supplier(supplier
     statement = approved(build(supplier, deductions, finance), finance, supervisor)
     assert fresh(statement).total == Decimal("-95.00")
     with pytest.raises(StatementError, match="more than"):
-        services.record_payment(statement=fresh(statement), amount=Decimal("95.01"), paid_on=datetime.date(2026, 4, 1),
+        statements.record_payment(fresh(statement), amount=Decimal("95.01"), paid_on=datetime.date(2026, 4, 1),
                                 method="bank_transfer", actor=finance)
-    payment = services.record_payment(statement=fresh(statement), amount=Decimal("95.00"),
+    payment = statements.record_payment(fresh(statement), amount=Decimal("95.00"),
                                       paid_on=datetime.date(2026, 4, 1), method="offset", reference="OFF-9",
                                       actor=finance)
     assert payment.direction == PaymentDirection.FROM_SUPPLIER and payment.signed_amount == Decimal("-95.00")
