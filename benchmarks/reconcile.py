@@ -99,6 +99,7 @@ def run():
         if len(batch) == 5_000:
             SupplierAccountEntry.objects.bulk_create(batch)
             batch = []
+    SupplierAccountEntry.objects.bulk_create(batch)  # the rest (a size not a multiple of 5,000)
     analyze(connection)
     setup_s = time.perf_counter() - start
     period = (day0, day0 + datetime.timedelta(days=400))
