@@ -20,6 +20,7 @@ from reconciliation.models import EntryKind
 from reconciliation.services import EntryDraft, post_supplier_entries
 
 from . import services
+from .balances import lock_balances
 from .models import (
     Direction,
     GoodsReceipt,
@@ -132,7 +133,7 @@ def post_stocktake(stocktake: Stocktake, *, actor, comment="") -> Stocktake:
     with transaction.atomic():
         perform(stocktake, "post", actor=actor, comment=comment, update_fields=["posted_at"])
         lines = list(stocktake.lines.all())
-        balances = services.lock_balances({(line.product_id, stocktake.warehouse_id) for line in lines},
+        balances = lock_balances({(line.product_id, stocktake.warehouse_id) for line in lines},
                                           create_missing=True)
         moves = []
         for line in lines:

@@ -6,6 +6,8 @@ Concurrency: the balance rows a call touches are locked together, in primary-key
 the same balances serialise and two multi-line calls cannot deadlock. Checks happen under the lock; the
 database's CHECK constraints (on hand ≥ 0, 0 ≤ reserved ≤ on hand) are the backstop.
 
+The balance rows themselves (locking, creating, saving, the low-stock notice) are in inventory/balances.py.
+
 Queries for a move whose balance rows exist: 3 whatever the number of lines (lock, one UPDATE, one
 INSERT of the ledger rows). A missing balance row costs two more, once.
 
@@ -21,17 +23,17 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Product, Warehouse
 
+from .balances import load_names, lock_balances, notify_if_low, save_balances
 from .models import (
     Direction,
     MoveKind,
     ReservationStatus,
-    StockBalance,
     StockLedgerEntry,
     StockReservation,
 )
@@ -106,77 +108,6 @@ class _Effect:
     wanted_out_reserved: int = 0  # units leaving reserved stock
 
 
-def _pairs_q(pairs):
-    """Exactly these (product, warehouse) pairs: one `product_id IN (…)` per warehouse (usually one), so
-    the condition does not grow with the number of lines."""
-    by_warehouse = defaultdict(set)
-    for product_id, warehouse_id in pairs:
-        by_warehouse[warehouse_id].add(product_id)
-    q = Q()
-    for warehouse_id, product_ids in sorted(by_warehouse.items()):
-        q |= Q(warehouse_id=warehouse_id, product_id__in=sorted(product_ids))
-    return q
-
-
-class _Balances(dict):
-    """{(product_id, warehouse_id): StockBalance}; `created` says whether missing rows were inserted."""
-
-    created = False
-
-
-def lock_balances(pairs, *, create_missing):
-    """Lock the balance rows of `pairs` in pk order → {(product_id, warehouse_id): StockBalance}.
-
-    Missing rows (create_missing) are inserted with ON CONFLICT DO NOTHING, sorted by key, then all rows
-    are locked again in pk order. A concurrent creator of the same row makes the INSERT wait for its
-    commit, and it cannot be waiting on us: a transaction inserts only after holding every existing row
-    it needs, and both insert in the same key order. The result's `created` is True when rows were
-    inserted."""
-    pairs = set(pairs)
-    if not pairs:
-        return _Balances()
-
-    def locked():
-        # The product's low-stock threshold comes along (checked after every move); product and
-        # warehouse names are loaded only for a refusal or a low-stock notice (_load_names).
-        qs = (StockBalance.objects.filter(_pairs_q(pairs))
-              .annotate(low_stock_threshold=F("product__low_stock_threshold"))
-              .order_by("pk").select_for_update(of=("self",)))
-        return _Balances(((b.product_id, b.warehouse_id), b) for b in qs)
-
-    balances = locked()
-    missing = pairs - balances.keys()
-    if missing and create_missing:
-        StockBalance.objects.bulk_create(
-            [StockBalance(product_id=p, warehouse_id=w) for p, w in sorted(missing)], ignore_conflicts=True
-        )
-        balances = locked()
-        balances.created = True
-    return balances
-
-
-def _save_balances(balances, fields):
-    """One UPDATE for the locked balances: a plain one for a single row; for several, one UPDATE … FROM
-    unnest(ids, values…) (bulk_update's CASE expression costs far more to build, and grows per row)."""
-    if len(balances) == 1:
-        (b,) = balances
-        StockBalance.objects.filter(pk=b.pk).update(**{f: getattr(b, f) for f in fields})
-    elif balances:
-        if connection.vendor != "postgresql":
-            StockBalance.objects.bulk_update(balances, fields)
-            return
-        table = connection.ops.quote_name(StockBalance._meta.db_table)
-        columns = [connection.ops.quote_name(StockBalance._meta.get_field(f).column) for f in fields]
-        assignments = ", ".join(f"{column} = v.{column}" for column in columns)
-        unnest = ", ".join(["%s::bigint[]"] + ["%s::integer[]"] * len(columns))
-        names = ", ".join(["id", *columns])
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} AS b SET {assignments} FROM unnest({unnest}) AS v({names}) WHERE b.id = v.id",
-                [[b.pk for b in balances], *([getattr(b, f) for b in balances] for f in fields)],
-            )
-
-
 def _names_for(shortfalls):
     """Fill SKU and warehouse names into shortfalls (error path only)."""
     skus = dict(Product.objects.filter(pk__in={s.product_id for s in shortfalls}).values_list("pk", "sku"))
@@ -228,15 +159,6 @@ def move_stock(*, moves: Sequence[StockMove], actor=None) -> list[StockLedgerEnt
     return rows
 
 
-def _load_names(balances):
-    """Attach product and warehouse to these balances (two queries whatever their number)."""
-    products = Product.objects.in_bulk({b.product_id for b in balances})
-    warehouses = Warehouse.objects.in_bulk({b.warehouse_id for b in balances})
-    for b in balances:
-        b.product = products[b.product_id]
-        b.warehouse = warehouses[b.warehouse_id]
-
-
 def _check_moves(moves, balances):
     """The refusal (InsufficientStock / InvalidMove) of `moves` against the locked balances, or None."""
     effects = _effects(moves)
@@ -250,7 +172,7 @@ def _check_moves(moves, balances):
             over_reserved.append((b, e))
     if not short and not over_reserved:
         return None
-    _load_names([b for b, _e in short + over_reserved])
+    load_names([b for b, _e in short + over_reserved])
     if over_reserved:
         b, e = over_reserved[0]
         return InvalidMove(
@@ -301,9 +223,9 @@ def _apply_moves(moves, balances, actor):
             created_at=now, **_source_fields(m.source),
         ))
     touched = [balances[key] for key in touched_keys]
-    _save_balances(touched, ["on_hand", "reserved"])
+    save_balances(touched, ["on_hand", "reserved"])
     StockLedgerEntry.objects.bulk_create(rows)
-    _notify_if_low(touched, before_available)
+    notify_if_low(touched, before_available)
     return rows
 
 
@@ -353,13 +275,13 @@ def _reserve(requests, balances, wanted, actor):
     before_available = {key: b.available for key, b in balances.items()}
     for key, quantity in wanted.items():
         balances[key].reserved += quantity
-    _save_balances(list(balances.values()), ["reserved"])
+    save_balances(list(balances.values()), ["reserved"])
     reservations = StockReservation.objects.bulk_create([
         StockReservation(product_id=r.product_id, warehouse_id=r.warehouse_id, quantity=r.quantity,
                          actor=actor, **_source_fields(r.source))
         for r in requests
     ])
-    _notify_if_low(list(balances.values()), before_available)
+    notify_if_low(list(balances.values()), before_available)
     return reservations
 
 
@@ -420,7 +342,7 @@ def release(*, sources: Iterable[models.Model], actor=None) -> int:
         balances = lock_balances({(r.product_id, r.warehouse_id) for r in reservations}, create_missing=False)
         for r in reservations:
             balances[(r.product_id, r.warehouse_id)].reserved -= r.quantity
-        _save_balances(list(balances.values()), ["reserved"])
+        save_balances(list(balances.values()), ["reserved"])
         StockReservation.objects.filter(pk__in=[r.pk for r in reservations]).update(
             status=ReservationStatus.RELEASED, closed_at=timezone.now()
         )
@@ -468,40 +390,3 @@ def consume(*, sources: Iterable[models.Model], actor=None, kind=MoveKind.DISPAT
     if refusal is not None:
         raise refusal
     return rows
-
-
-# ---- low stock -------------------------------------------------------------------------------------
-
-
-def _notify_if_low(balances, before_available):
-    """Tell warehouse staff when a balance's available quantity falls below its product's threshold
-    (only on the move that crosses it). The inbox rows are written in this transaction; delivery
-    happens on commit (notifications.services)."""
-    crossed = [
-        b for b in balances
-        if b.low_stock_threshold
-        and b.available < b.low_stock_threshold <= before_available.get((b.product_id, b.warehouse_id), 0)
-    ]
-    if not crossed:
-        return
-    _load_names(crossed)
-    from django.urls import NoReverseMatch, reverse
-
-    from notifications.services import notify_role
-
-    try:
-        list_url = reverse("inventory:balance_list")
-    except NoReverseMatch:
-        list_url = ""
-    for b in crossed:
-        notify_role(
-            "warehouse",
-            subject=_("Low stock: %(sku)s in %(warehouse)s (%(available)s available)") % {
-                "sku": b.product.sku, "warehouse": b.warehouse.name, "available": b.available},
-            body=_("%(product)s: %(available)s available in %(warehouse)s, below the threshold of "
-                   "%(threshold)s.") % {"product": b.product, "available": b.available,
-                                        "warehouse": b.warehouse.name,
-                                        "threshold": b.product.low_stock_threshold},
-            link=f"{list_url}?warehouse={b.warehouse_id}&low=1" if list_url else "",
-            event="inventory.low_stock",
-        )
