@@ -33,6 +33,7 @@ from shipments.entry import OutboundShipmentExists
 
 from . import notes, outbound, selectors, services
 from .models import USER_TRANSITIONS, Ticket, TicketState, TicketType
+from .ticket_data import TicketData
 
 router = Router(tags=["aftersales"])
 MAX_LIMIT = 200
@@ -224,7 +225,7 @@ def create_ticket(request, payload: TicketIn):
                     _("Line %(n)d: order line %(id)s is not a line of the order.") % {"n": number, "id": line.order_line})
             else:
                 lines.append((order_line, line.quantity))
-    data = services.TicketData(
+    data = TicketData(
         type=payload.type, order=order, handler=handler, reason=payload.reason, lines=lines,
         supplier=_get(Supplier, payload.supplier, "supplier", errors, _("supplier")),
         description=payload.description,

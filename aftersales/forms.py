@@ -15,7 +15,7 @@ from core.forms import BootstrapFormMixin, MoneyField, searchable
 from orders.models import Order, OrderLine
 
 from .models import NoteChannel, ReturnDestination, TicketReason, TicketType
-from .services import TicketData
+from .ticket_data import TicketData
 
 LINE_PREFIX = "line-"
 ORDER_CHOICES_LIMIT = 500

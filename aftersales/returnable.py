@@ -3,7 +3,7 @@ less the units on its other tickets that are not rejected and take goods back or
 and refund, exchange, reship — `GOODS_TYPES`). A return, exchange or reship never exceeds it; the services
 check it under the order's lock (at registration, on edit, at submit and at approval), so two tickets
 competing for the last units cannot both pass. Refund-only and compensation tickets move no goods: they
-are bounded by the ordered quantity and money alone (aftersales.services.validate_ticket_data)."""
+are bounded by the ordered quantity and money alone (aftersales.ticket_data.validate_ticket_data)."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import Sum

@@ -66,7 +66,8 @@ def seed(orders):
     from accounts.models import User
     from accounts.tokens import create_token
     from aftersales.models import TicketReason, TicketType
-    from aftersales.services import TicketData, register_ticket
+    from aftersales.services import register_ticket
+    from aftersales.ticket_data import TicketData
     from catalog.models import Carrier, Platform, Product, Store, Supplier, Warehouse
     from inventory.models import MoveKind
     from inventory.services import StockMove, move_stock

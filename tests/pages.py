@@ -6,7 +6,8 @@ detailed order (and its shipment and ticket) carries, for the detail pages."""
 from dataclasses import dataclass
 
 from aftersales.models import TicketReason, TicketType
-from aftersales.services import TicketData, register_ticket
+from aftersales.services import register_ticket
+from aftersales.ticket_data import TicketData
 from shipments.approval import approve_shipment, submit_shipment
 from shipments.dispatching import dispatch_shipment, start_picking
 from shipments.entry import LineInput, create_shipment

@@ -7,7 +7,8 @@ A return, exchange or reship needs units dispatched to the customer first (the r
 from decimal import Decimal
 
 from aftersales.models import GOODS_TYPES, ReturnDestination, TicketReason, TicketType
-from aftersales.services import TicketData, register_ticket
+from aftersales.services import register_ticket
+from aftersales.ticket_data import TicketData
 from shipments.approval import approve_shipment, submit_shipment
 from shipments.dispatching import dispatch_shipment
 from shipments.entry import LineInput, create_shipment

@@ -13,6 +13,7 @@ from django_fsm import TransitionNotAllowed
 from aftersales import services
 from aftersales.models import ReturnDestination, Ticket, TicketLine, TicketState, TicketType
 from aftersales.returnable import ReturnableExceeded, returnable_quantities
+from aftersales.ticket_data import TicketData
 from inventory.models import StockLedgerEntry
 from notifications.models import Notification
 from orders.models import AftersalesStatus, FulfilmentStatus, Order
@@ -110,7 +111,7 @@ def test_refund_only_on_an_unshipped_order_is_still_bounded_by_the_ordered_quant
 # ---- on edit, at submit and at approval -------------------------------------------------------------------
 
 def ticket_data(ticket, line, quantity, type=TicketType.RETURN_REFUND):
-    return services.TicketData(type=type, order=line.order, handler=ticket.handler, reason=ticket.reason,
+    return TicketData(type=type, order=line.order, handler=ticket.handler, reason=ticket.reason,
                                lines=[(line, quantity)], supplier=ticket.supplier,
                                return_destination=ReturnDestination.WAREHOUSE, return_warehouse=WarehouseFactory())
 

@@ -25,6 +25,7 @@ from aftersales.models import (
     TicketType,
 )
 from aftersales.services import Refund
+from aftersales.ticket_data import TicketData
 from core.append_only import AppendOnlyError
 from inventory.models import MoveKind, StockBalance, StockLedgerEntry
 from inventory.services import InvalidMove
@@ -189,7 +190,7 @@ def test_rejected_is_final(people):
 def test_registration_refuses_bad_input_and_writes_nothing(people):
     line = OrderLineFactory(quantity=2)
     other_line = OrderLineFactory()
-    data = services.TicketData(type=TicketType.RETURN_REFUND, order=line.order, handler=people.warehouse,
+    data = TicketData(type=TicketType.RETURN_REFUND, order=line.order, handler=people.warehouse,
                                reason="quality", lines=[(line, 3), (other_line, 1)],
                                compensate=True, manufacturer_amount=Decimal("-1"))
     with pytest.raises(ValidationError) as error:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.tokens import create_token
 from aftersales import assigning, services
 from aftersales.models import ReturnDestination, Ticket, TicketType
+from aftersales.ticket_data import TicketData
 from core.audit import record_event
 from core.models import TransitionLog
 from orders.models import AftersalesStatus
@@ -85,7 +86,7 @@ def edit_data(ticket, **changes):
               "lines": [(line.order_line, line.quantity)], "return_destination": ReturnDestination.WAREHOUSE,
               "return_warehouse": WarehouseFactory()}
     fields.update(changes)
-    return services.TicketData(**fields)
+    return TicketData(**fields)
 
 
 def test_editing_a_ticket_names_the_fields_it_changed(people):
