@@ -8,14 +8,22 @@ arguments its render function takes, its static <td> attributes — and each cel
 lookup and one call. The output is the same markup the library's template writes; exports still go
 through the library (core.tables.ConsignTable.export_rows)."""
 
-from django.template import Context
+import re
+
+import django_tables2 as tables
+from django.template import Context, Template
 from django.template.base import render_value_in_context
+from django.template.defaultfilters import date as date_filter
+from django.template.loader import get_template
 from django.templatetags.l10n import localize, unlocalize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 from django_tables2.utils import A, AttributeDict, signature
 
 _CELL_ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "table")
+# What django-tables2's DateColumn/DateTimeColumn render per cell (a template compiled per cell).
+_DATE_TEMPLATE = re.compile(r'\{\{ value\|date:"([^"]*)"\|default:default \}\}')
 
 
 def _has_callables(attrs):
@@ -35,6 +43,16 @@ class _PreparedColumn:
         args, catch_all = signature(bound_column.render)
         self.render_args = _CELL_ARGUMENTS if catch_all else tuple(args)
         self.render = bound_column.render
+        self.template = self.date_format = None
+        if isinstance(self.column, tables.TemplateColumn) and bound_column.render == self.column.render:
+            # A template column renders a template per cell, compiling it per cell when given as code:
+            # compile or load it once; a date column is only Django's `date` filter.
+            code = self.column.template_code
+            match = _DATE_TEMPLATE.fullmatch(code or "")
+            if match:
+                self.date_format = match.group(1)
+            else:
+                self.template = Template(code) if code else get_template(self.column.template_name)
         self.link = bound_column.link
         raw = {**table.attrs, **self.column.attrs}
         td_source = raw.get("td", raw.get("cell", {}))
@@ -54,10 +72,27 @@ class _PreparedColumn:
             return self.default
         available = {"value": value, "record": record, "column": self.column, "bound_column": self.bound_column,
                      "bound_row": row, "table": table}
-        content = self.render(**{name: available[name] for name in self.render_args})
+        if self.date_format is not None:
+            content = date_filter(template_localtime(value), self.date_format) or self.default
+        elif self.template is not None:
+            content = self.render_template(table, available)
+        else:
+            content = self.render(**{name: available[name] for name in self.render_args})
         if self.link:
             content = self.link(content, **available)
         return content
+
+    def render_template(self, table, available):
+        """TemplateColumn.render with the template compiled (or loaded) once for the table."""
+        parent = getattr(table, "context", None) or Context()
+        context = self.column.get_context_data(record=available["record"], table=table, value=available["value"],
+                                               bound_column=self.bound_column, bound_row=available["bound_row"])
+        request = getattr(table, "request", None)
+        with parent.update(context):
+            if self.column.template_code:
+                parent["request"] = request
+                return self.template.render(parent)
+            return self.template.render(parent.flatten(), request=request)
 
     def td_attrs(self, record, content):
         if self.td_static is not None:
