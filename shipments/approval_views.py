@@ -1,5 +1,5 @@
 """The approval queue: submitted shipments the approver did not enter (maker-checker), with filters;
-tick many and approve them at once (shipments.services.approve_shipments — all or nothing: one refusal,
+tick many and approve them at once (shipments.approval.approve_shipments — all or nothing: one refusal,
 such as a stock shortfall or a shipment changed meanwhile, approves none and says why). Thin."""
 
 import django_filters

@@ -94,7 +94,7 @@ def notify_cancelled(cancelled, *, actor, reason=""):
 
 
 def _tell_supplier(shipment, *, actor_id, reason):
-    """The supplier's contact, as approval asked them (`services._notify_supplier`): its active portal
+    """The supplier's contact, as approval asked them (`approval._notify_supplier`): its active portal
     users, or the salesperson who entered the drop-ship, to pass it on (contact shown)."""
     supplier = shipment.supplier
     details = _("Order %(order)s, recipient %(name)s.") % {"order": shipment.order.external_order_no,

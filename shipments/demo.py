@@ -1,4 +1,4 @@
-"""Demo shipments in several states, each taken there through shipments.services by the role that does
+"""Demo shipments in several states, each taken there through the shipments services by the role that does
 it (maker-checker: sales enters and submits, the approver approves, warehouse picks and dispatches a
 company dispatch, sales dispatches a drop-ship and records delivery/receipt). An order that already has
 a shipment is skipped, so a second run changes nothing."""

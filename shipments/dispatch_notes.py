@@ -4,7 +4,7 @@ prints the dispatch note, on demand or in a batch → `picking`).
 - The queue: approved and picking company dispatches (`warehouse_queue`), oldest approval first.
 - Printing: `print_dispatch_notes` (a batch) and `print_dispatch_note` (one note on demand), both a POST
   → a PdfJob rendered by the worker with progress (never rendered in the request). Both first move the approved
-  shipments among them to `picking` through `shipments.services.start_picking`, in one transaction;
+  shipments among them to `picking` through `shipments.dispatching.start_picking_many`, in one transaction;
   shipments already picking are printed again as they are. Only who may start picking (warehouse) may
   print.
 - The PDF document kind "dispatch_notes" (registered in ShipmentsConfig.ready() via `register`):
@@ -71,7 +71,7 @@ def _clean_layout(layout):
 
 
 def start_picking_for_print(*, shipment_ids, actor):
-    """Move the approved ones of `shipment_ids` to picking (shipments.services.start_picking_many, one
+    """Move the approved ones of `shipment_ids` to picking (shipments.dispatching.start_picking_many, one
     statement for them all) and return (printable ids in the given order, [(shipment number, reason)
     skipped]). Call inside a transaction: the rows are locked as they are read, so what is sorted out
     here is what gets moved."""

@@ -1,7 +1,7 @@
 """Shipments 发货单 (DESIGN.md, "Shipment"): drop-ship 厂家发货 and company dispatch 公司发货.
 
 The state is a protected django-fsm field; every transition is run by a function of
-`shipments.services` through `core.transitions.perform`, which checks the permission named after the
+the shipments services (entry, approval, dispatching, cancelling) through `core.transitions.perform`, which checks the permission named after the
 transition (`shipments.<transition>_shipment`). Two rules live in the permission checks themselves, so
 pages (buttons offered) and the API (403) see them too:
 - maker-checker: whoever entered a shipment may never approve or reject it;
@@ -201,7 +201,7 @@ class Shipment(models.Model):
             return self.carrier.tracking_url(self.tracking_number)
         return ""
 
-    # ---- transitions (run by shipments.services only; side effects live there) --------------------
+    # ---- transitions (run by the shipments services only; side effects live there) --------------------
     @transition(field=state, source=S.DRAFT, target=S.SUBMITTED, permission="shipments.submit_shipment",
                 custom={"label": _("Submit")})
     def submit(self, *, by=None, comment=""):

@@ -1,6 +1,7 @@
 """Exchange and reship tickets send goods out through the shipments service (purpose exchange / reship):
 the outbound shipment uses no open quantity and leaves the order's fulfilment status alone, and its
-dispatch resolves the ticket (aftersales' own post_transition receiver; shipments knows nothing of it)."""
+dispatch resolves the ticket (aftersales' receiver of shipments.signals.shipment_dispatched; shipments
+knows nothing of it)."""
 
 from decimal import Decimal
 

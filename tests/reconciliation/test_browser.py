@@ -3,7 +3,7 @@ after-sales deduction, submits it; the finance supervisor approves it; the suppl
 drops by the statement's total, and the drop-ship shipment's page and the after-sales ticket's page show
 reconciled with today's date (read through their supplier account entries).
 
-The drop-ship and the ticket are made through their services (shipments.services, aftersales.services),
+The drop-ship and the ticket are made through their services (shipments.approval/dispatching, aftersales.services),
 so the entries are the ones the app posts: goods per shipment line, freight on the shipment, the
 manufacturer compensation on the ticket."""
 
