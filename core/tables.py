@@ -74,15 +74,15 @@ def row_urls(table, viewname):
 
 
 class RowLinkColumn(tables.Column):
-    """The cell linked to the record's page (`viewname` taking the record's pk), its URL built from the
-    pattern reversed once per table instead of per row."""
+    """The cell linked to the record's page (`viewname` taking the record's pk, or the attribute `pk_from`
+    names, such as "order_id"), its URL built from the pattern reversed once per table instead of per row."""
 
-    def __init__(self, viewname, *args, **kwargs):
-        self.viewname = viewname
+    def __init__(self, viewname, *args, pk_from="pk", **kwargs):
+        self.viewname, self.pk_from = viewname, pk_from
         super().__init__(*args, **kwargs)
 
     def render(self, value, record, table):
-        return format_html('<a href="{}">{}</a>', row_urls(table, self.viewname)(record.pk), value)
+        return format_html('<a href="{}">{}</a>', row_urls(table, self.viewname)(getattr(record, self.pk_from)), value)
 
     def value(self, value):
         return value

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -22,7 +23,7 @@ from core.access import requires_permissions
 from core.filters import ConsignFilterSet
 from core.forms import BootstrapFormMixin, MoneyField, add_service_errors
 from core.pdf import render_html
-from core.tables import ConsignTable, MoneyColumn
+from core.tables import ConsignTable, MoneyColumn, RowLinkColumn, row_urls
 from core.views import ConsignListView
 
 from . import invoices
@@ -143,21 +144,21 @@ class InvoiceTable(ConsignTable):
     number = tables.Column(verbose_name=gettext_lazy("Invoice no."))
     kind = tables.Column(verbose_name=gettext_lazy("Type"))
     issued_on = tables.DateColumn(verbose_name=gettext_lazy("Invoice date"), format="Y-m-d")
-    order = tables.Column(verbose_name=gettext_lazy("Order no."), accessor="order__external_order_no",
-                          linkify=lambda record: record.order.get_absolute_url())
+    order = RowLinkColumn("orders:order_detail", pk_from="order_id", verbose_name=gettext_lazy("Order no."),
+                          accessor="order__external_order_no")
     store = tables.Column(verbose_name=gettext_lazy("Store"), accessor="order__store__name")
     amount = MoneyColumn(verbose_name=gettext_lazy("Amount"))
-    file = tables.TemplateColumn(
-        verbose_name=gettext_lazy("File"), orderable=False, exclude_from_export=True,
-        template_code='<a href="{% url \'orders:invoice_file\' record.pk %}">{% load i18n %}'
-                      '{% translate "Download" %}</a>',
-    )
+    file = tables.Column(verbose_name=gettext_lazy("File"), accessor="pk", orderable=False, exclude_from_export=True)
 
     class Meta(ConsignTable.Meta):
         model = Invoice
         fields = ("number", "kind", "issued_on", "order", "store", "amount", "file")
         order_by = ("-issued_on",)
         attrs = {**ConsignTable.Meta.attrs, "id": "invoice-table"}
+
+    def render_file(self, record):
+        """The download link; the URL pattern is reversed once per table, not per row."""
+        return format_html('<a href="{}">{}</a>', row_urls(self, "orders:invoice_file")(record.pk), _("Download"))
 
 
 class InvoiceFilter(ConsignFilterSet):

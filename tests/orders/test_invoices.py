@@ -402,6 +402,15 @@ def test_the_invoice_list_filters_by_type_and_searches_numbers(client, finance):
     assert "11112222" in by_search and commercial.number not in by_search
 
 
+@pytest.mark.django_db
+def test_each_invoice_row_links_its_order_and_its_file(client, finance):
+    vat = record(received_order(), finance, number="11113333")
+    client.force_login(finance)
+    html = client.get(reverse("orders:invoice_list")).content.decode()
+    assert f'<a href="{vat.order.get_absolute_url()}">{vat.order.external_order_no}</a>' in html
+    assert f'<a href="{reverse("orders:invoice_file", args=[vat.pk])}">Download</a>' in html
+
+
 # ---- the race (PostgreSQL) ------------------------------------------------------------------------
 
 THREADS = 12
