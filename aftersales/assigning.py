@@ -1,7 +1,6 @@
 """Assigning after-sales tickets to a handler (the list's bulk action): keyword-only arguments and the
 acting user, one transaction."""
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -34,8 +33,3 @@ def assign_tickets(tickets, *, handler, actor):
             notify(recipients=[handler], subject=_("%(count)d after-sales ticket(s) assigned to you")
                    % {"count": changed}, body=", ".join(n or "" for n in numbers[:20]), event="ticket_assigned")
     return changed
-
-
-def sales_handlers():
-    """The users a ticket may be handed to: active salespeople."""
-    return get_user_model().objects.filter(is_active=True, groups__name=Role.SALES).distinct().order_by("username")

@@ -6,8 +6,7 @@ from celery import shared_task
 
 from .pdf import PDF_SOFT_TIME_LIMIT, PDF_TIME_LIMIT, requeue_pdf_jobs, run_pdf_job
 
-__all__ = ["PDF_SOFT_TIME_LIMIT", "PDF_TIME_LIMIT", "delete_expired_idempotency_keys", "render_pdf_job",
-           "requeue_stalled_pdf_jobs"]
+__all__ = ["delete_expired_idempotency_keys", "render_pdf_job", "requeue_stalled_pdf_jobs"]
 
 
 @shared_task(

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, Sum, When, Window
+from django.db.models import Case, F, IntegerField, Sum, When
 
 from catalog.models import Product, Warehouse
 
@@ -35,13 +35,6 @@ def ledger(*, product=None, warehouse=None):
     if warehouse is not None:
         qs = qs.filter(warehouse=warehouse)
     return qs.annotate(signed_qty=SIGNED_QUANTITY).order_by("-id")
-
-
-def ledger_with_running_total(*, product, warehouse):
-    """A product's ledger in one warehouse with the running total computed by the database beside the
-    stored balance after (the two always agree; check_stock says so if they do not)."""
-    return (ledger(product=product, warehouse=warehouse)
-            .annotate(running_total=Window(Sum(SIGNED_QUANTITY), order_by=F("id").asc())))
 
 
 @dataclass(frozen=True)
@@ -114,10 +107,6 @@ def _differing_rows():
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [tuple(int(v) for v in row) for row in cursor.fetchall()]
-
-
-def low_stock_q():
-    return Q(on_hand__lt=F("reserved") + F("product__low_stock_threshold"))
 
 
 def ledger_for_source(document):

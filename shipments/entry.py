@@ -54,6 +54,8 @@ def _money(value, *, field, errors, label):
         if exc.code in ("max_digits", "max_decimal_places"):
             errors.setdefault(field, []).append(_("%(what)s has at most 2 decimal places and 10 digits.")
                                                 % {"what": label})
+        elif exc.code == "invalid":  # not a number at all (text, NaN, infinity)
+            errors.setdefault(field, []).append(_("%(what)s must be a number.") % {"what": label})
         else:
             errors.setdefault(field, []).append(_("%(what)s must be 0 or more.") % {"what": label})
         return None

@@ -1,7 +1,7 @@
 """Shipment pages: list, entry form (one form whose kind-specific part is swapped by htmx), the
 shipment page with its actions, and the action endpoint. Views are thin: every write is a service."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -204,13 +204,8 @@ def _line_inputs(data, lines, kind, row_errors):
             continue
         price = None
         if kind == ShipmentKind.DROP_SHIP:
-            raw_price = str(data.get(f"price_{line.pk}", "")).strip()
-            try:
-                price = Decimal(raw_price) if raw_price else None
-            except InvalidOperation:
-                row_errors.setdefault(line.pk, {}).setdefault("supplier_unit_price", []).append(
-                    _("%(sku)s: the supplier unit price must be a number.") % {"sku": line.product.sku})
-                continue
+            # read by the service with core.parsing.parse_money, which names a refused price on its line
+            price = str(data.get(f"price_{line.pk}", "")).strip() or None
         inputs.append(LineInput(order_line=line.pk, quantity=quantity, supplier_unit_price=price))
     return inputs
 
