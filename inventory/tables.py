@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import ConsignTable, NumberColumn
+from core.tables import ConsignTable, NumberColumn, row_urls
 
 from .models import Direction, GoodsReceipt, StockBalance, StockLedgerEntry, Stocktake, Transfer
 
@@ -74,7 +74,7 @@ class LedgerTable(ConsignTable):
 
 
 class DocumentTable(ConsignTable):
-    number = tables.Column(verbose_name=_("Number"), accessor="pk", linkify=lambda record: record.get_absolute_url())
+    number = tables.Column(verbose_name=_("Number"), accessor="pk")
     state = tables.Column(verbose_name=_("State"))
     created_at = tables.DateTimeColumn(verbose_name=_("Created"), format="Y-m-d H:i")
     posted_at = tables.DateTimeColumn(verbose_name=_("Posted"), format="Y-m-d H:i")
@@ -83,7 +83,9 @@ class DocumentTable(ConsignTable):
         order_by = ("-number",)
 
     def render_number(self, value, record):
-        return record.number
+        """The document no. linked to its page; the URL pattern is reversed once per table, not per row."""
+        return format_html('<a href="{}">{}</a>', row_urls(self, f"inventory:{record.url_prefix}_detail")(record.pk),
+                           record.number)
 
     def value_number(self, value, record):
         return record.number
