@@ -6,9 +6,8 @@ from django.contrib import admin
 from .models import IdempotencyKey, PdfJob, TransitionLog
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by services only: listed and opened (every field read-only), never added, changed or
-    deleted here."""
+class ReadOnlyMixin:
+    """No adding, changing or deleting in the admin (the view permission still lets it look)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -20,20 +19,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Rows written by services only: listed and opened (every field read-only), never added, changed or
+    deleted here."""
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
     """A document's lines under a ReadOnlyAdmin: shown, never added, changed or deleted."""
 
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TransitionLog)
