@@ -73,7 +73,7 @@ def sync_order_aftersales_status(order):
     with transaction.atomic():
         locked = Order.objects.select_for_update().only("pk", "aftersales_status").get(pk=order.pk)
         status = derive_aftersales_status(Ticket.objects.filter(order_id=order.pk).values_list("state", flat=True))
-        set_aftersales_status(locked, status)
+        set_aftersales_status(locked, status=status)
         order.aftersales_status = status
     return status
 

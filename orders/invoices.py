@@ -116,7 +116,7 @@ def _check_invoiceable(order, actor):
 
 
 def _finish(order, invoice, actor):
-    set_fulfilment_status(order, FulfilmentStatus.INVOICED, actor=actor,
+    set_fulfilment_status(order, status=FulfilmentStatus.INVOICED, actor=actor,
                           comment=_("Invoice %(invoice)s") % {"invoice": invoice})
 
 

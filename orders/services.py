@@ -368,7 +368,7 @@ def set_closed_short(order, *, actor, reason, closed_short, status):
                    status=status)
 
 
-def set_fulfilment_status(order, status, *, actor=None, comment=""):
+def set_fulfilment_status(order, *, status, actor=None, comment=""):
     """THE one writer of an order's derived fulfilment status (DESIGN.md, "Order").
 
     The shipments app calls this after each of its transitions with the status it derived from the
@@ -382,7 +382,7 @@ def set_fulfilment_status(order, status, *, actor=None, comment=""):
     return perform(order, "derive_fulfilment_status", actor=actor, comment=comment, status=status)
 
 
-def set_aftersales_status(order, status):
+def set_aftersales_status(order, *, status):
     """THE one writer of an order's after-sales status (DESIGN.md, "Order"): the aftersales app calls it
     with the status it derived from the order's tickets (none / in_progress / resolved). Written with a
     plain UPDATE of that one column, so it never races the fulfilment status's concurrent-transition

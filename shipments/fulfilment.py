@@ -21,7 +21,7 @@ def derive_order_status(order, *, actor=None, comment="", totals=None):
         return order
     if totals is None:
         totals = selectors.fulfilment_totals(order.pk)
-    return set_fulfilment_status(order, status_from_totals(totals), actor=actor, comment=comment)
+    return set_fulfilment_status(order, status=status_from_totals(totals), actor=actor, comment=comment)
 
 
 def status_from_totals(totals):

@@ -254,7 +254,7 @@ def test_a_retried_commercial_invoice_and_catalog_record_are_made_once(api_clien
     finance, _f = api_client("finance")
     order = OrderFactory()
     OrderLineFactory(order=order, quantity=2, unit_price=Decimal("25.00"))
-    set_fulfilment_status(order, FulfilmentStatus.RECEIVED)
+    set_fulfilment_status(order, status=FulfilmentStatus.RECEIVED)
     url = f"/api/v1/orders/{order.pk}/invoice"
 
     first = post(finance, url, {"kind": "commercial"}, key="inv-1")

@@ -26,7 +26,7 @@ def received_order():
     order = OrderFactory(external_order_no="TM-8801")
     OrderLineFactory(order=order, quantity=2, unit_price=Decimal("25.00"))
     OrderLineFactory(order=order, quantity=1, unit_price=Decimal("99.90"))
-    return set_fulfilment_status(order, FulfilmentStatus.RECEIVED)
+    return set_fulfilment_status(order, status=FulfilmentStatus.RECEIVED)
 
 
 def url(order, what="invoice"):

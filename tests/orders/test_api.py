@@ -137,7 +137,7 @@ def test_the_list_filters_and_pages_without_counting(api, sales):
     OrderFactory(store=store, external_order_no="OLD", ordered_at=now - timedelta(hours=30))
     OrderFactory(store=store, external_order_no="NEW", ordered_at=now - timedelta(hours=1))
     shipped = OrderFactory(external_order_no="SHIPPED", ordered_at=now - timedelta(hours=40))
-    set_fulfilment_status(shipped, "shipped")
+    set_fulfilment_status(shipped, status="shipped")
     reader = api(sales)
 
     def numbers(**params):

@@ -36,7 +36,7 @@ def received_order(**order_kwargs):
     order = OrderFactory(**order_kwargs)
     OrderLineFactory(order=order, quantity=2, unit_price=Decimal("25.00"))
     OrderLineFactory(order=order, quantity=1, unit_price=Decimal("99.90"))
-    return set_fulfilment_status(order, FulfilmentStatus.RECEIVED)
+    return set_fulfilment_status(order, status=FulfilmentStatus.RECEIVED)
 
 
 def e_invoice(name="24310000000012345678.pdf", content=PDF):
@@ -90,7 +90,7 @@ def test_finance_records_a_special_vat_invoice_and_the_order_is_complete(finance
 def test_only_a_received_order_can_be_invoiced(finance, status):
     order = OrderFactory()
     OrderLineFactory(order=order)
-    set_fulfilment_status(order, status)
+    set_fulfilment_status(order, status=status)
 
     with pytest.raises(ValidationError, match="Only a received order can be invoiced"):
         record(order, finance)

@@ -144,7 +144,7 @@ def test_sales_cancels_an_order_awaiting_shipment_and_the_timeline_says_why(sale
 
 def test_an_order_already_shipped_cannot_be_cancelled(sales):
     order = OrderFactory()
-    set_fulfilment_status(order, FulfilmentStatus.PARTIALLY_SHIPPED)
+    set_fulfilment_status(order, status=FulfilmentStatus.PARTIALLY_SHIPPED)
     order = Order.objects.get(pk=order.pk)
 
     with pytest.raises(TransitionNotAllowed):
@@ -169,13 +169,13 @@ def test_a_cancellation_needs_a_reason(sales):
 
 def test_the_derived_status_is_written_and_logged_by_one_function():
     order = OrderFactory()
-    set_fulfilment_status(order, FulfilmentStatus.SHIPPED, comment="shipment S-1 dispatched")
-    set_fulfilment_status(order, FulfilmentStatus.SHIPPED)  # unchanged: nothing written
+    set_fulfilment_status(order, status=FulfilmentStatus.SHIPPED, comment="shipment S-1 dispatched")
+    set_fulfilment_status(order, status=FulfilmentStatus.SHIPPED)  # unchanged: nothing written
 
     assert Order.objects.get(pk=order.pk).fulfilment_status == FulfilmentStatus.SHIPPED
     assert [(e.source, e.target) for e in timeline_for(order)] == [("awaiting_shipment", "shipped")]
     with pytest.raises(ValueError):
-        set_fulfilment_status(order, FulfilmentStatus.CANCELLED)
+        set_fulfilment_status(order, status=FulfilmentStatus.CANCELLED)
 
 
 def test_a_cancelled_order_is_final():
@@ -183,7 +183,7 @@ def test_a_cancelled_order_is_final():
     cancel_order(order, actor=_superuser(), reason="Duplicate")
     order = Order.objects.get(pk=order.pk)
     with pytest.raises(TransitionNotAllowed):
-        set_fulfilment_status(order, FulfilmentStatus.SHIPPED)
+        set_fulfilment_status(order, status=FulfilmentStatus.SHIPPED)
 
 
 def _superuser():

@@ -109,7 +109,7 @@ def test_the_list_filters_by_store_status_date_and_hours_waiting(sales_client):
     old = OrderFactory(store=store, external_order_no="OLD-1", ordered_at=now - timedelta(hours=50))
     fresh = OrderFactory(store=store, external_order_no="NEW-1", ordered_at=now - timedelta(hours=2))
     shipped = OrderFactory(external_order_no="SHIP-1", ordered_at=now - timedelta(hours=60))
-    set_fulfilment_status(shipped, FulfilmentStatus.SHIPPED)
+    set_fulfilment_status(shipped, status=FulfilmentStatus.SHIPPED)
     url = reverse("orders:order_list")
 
     def numbers(**params):
@@ -159,7 +159,7 @@ def test_sales_cancels_an_order_from_its_page(sales_client):
 
 def test_a_shipped_order_offers_no_cancel_and_refuses_one(sales_client):
     order = OrderFactory()
-    set_fulfilment_status(order, FulfilmentStatus.SHIPPED)
+    set_fulfilment_status(order, status=FulfilmentStatus.SHIPPED)
     assert sales_client.get(order.get_absolute_url()).context["may_cancel"] is False
 
     response = sales_client.post(reverse("shipments:order_cancel", args=[order.pk]), {"reason": "x"}, follow=True)
@@ -179,7 +179,7 @@ def test_the_sales_home_queue_lists_the_salespersons_orders_awaiting_shipment(sa
     mine = OrderFactory(store=StoreFactory(salesperson=sales_client.user), external_order_no="MINE-1")
     OrderFactory(external_order_no="OTHERS-1")
     shipped = OrderFactory(store=mine.store, external_order_no="GONE-1")
-    set_fulfilment_status(shipped, FulfilmentStatus.SHIPPED)
+    set_fulfilment_status(shipped, status=FulfilmentStatus.SHIPPED)
 
     response = sales_client.get(reverse("reports:home"))
     queue = next(q for q in response.context["queues"] if q.role == "sales")

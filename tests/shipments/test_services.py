@@ -398,7 +398,7 @@ def test_an_invoiced_order_takes_no_more_sale_shipments_but_an_exchange_still_go
 
     world = make_world(quantity=2)
     run_to(world, world.ship(quantities=[1]), S.RECEIVED)
-    set_fulfilment_status(Order.objects.get(pk=world.order.pk), FulfilmentStatus.INVOICED)
+    set_fulfilment_status(Order.objects.get(pk=world.order.pk), status=FulfilmentStatus.INVOICED)
     with pytest.raises(ValidationError) as exc:
         world.ship(quantities=[1])
     assert "order" in exc.value.message_dict
