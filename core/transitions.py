@@ -54,7 +54,7 @@ from django_fsm import (
 
 from .models import TransitionLog
 
-__all__ = ["TransitionLog", "perform", "perform_many", "timeline_for", "state_label", "transition_label"]
+__all__ = ["perform", "perform_many", "timeline_for", "state_label", "transition_label"]
 
 
 def _state_field(instance, meta):

@@ -16,7 +16,8 @@ from django_fsm import (
 )
 
 from core.append_only import AppendOnlyError
-from core.transitions import TransitionLog, perform, perform_many, timeline_for, transition_label
+from core.models import TransitionLog
+from core.transitions import perform, perform_many, timeline_for, transition_label
 
 
 class Ticket(models.Model):
