@@ -128,7 +128,7 @@ def _start_worker(*, db_url, broker_url, email_dir, log_path):
         "PYTHONUNBUFFERED": "1",
     }
     command = [
-        sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", "celery",
+        sys.executable, "-m", "celery", "-A", "tests.worker_app", "worker", "--pool=solo", "-Q", "celery",
         "--loglevel=INFO", "-n", hostname, "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]
     log_file = open(log_path, "w")  # noqa: SIM115 - closed when the worker stops
