@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
 
-from reports.home import QUEUES
 from accounts.roles import INTERNAL_ROLES, Role
+from reports.home import QUEUES
 from tests.browser.helpers import horizontal_overflow, login, logout, screenshot, wider_than_viewport
 
 pytestmark = pytest.mark.browser
