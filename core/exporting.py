@@ -9,8 +9,10 @@
 
     export_rows(["SKU", "Price"], [("A-1", Decimal("9.90"))], "xlsx", filename="products")
 
-Exports larger than `settings.EXPORT_MAX_ROWS` (default 100 000) should be built by a task with
-`write_csv` / `write_xlsx` into a file instead of in the request (ConsignListView refuses them)."""
+A list export of up to `settings.EXPORT_SYNC_MAX_ROWS` (default 10 000) rows is written in the request;
+a larger one becomes a background job (core/export_jobs.py) whose task writes the same rows with
+`write_csv` / `write_xlsx` into a file. Above `settings.EXPORT_MAX_ROWS` (default 1 000 000) ConsignListView
+refuses the export and asks for narrower filters."""
 
 import csv
 import datetime
@@ -47,7 +49,13 @@ XLSX_SPOOL_BYTES = 8 * 1024 * 1024
 
 
 def max_rows():
-    return int(getattr(settings, "EXPORT_MAX_ROWS", 100_000))
+    """The hard cap: an export of more rows is refused (narrow the filters)."""
+    return int(getattr(settings, "EXPORT_MAX_ROWS", 1_000_000))
+
+
+def sync_max_rows():
+    """The most rows written inside the request; more go to a background job."""
+    return int(getattr(settings, "EXPORT_SYNC_MAX_ROWS", 10_000))
 
 
 def neutralise(text):
@@ -150,8 +158,9 @@ def write_xlsx(columns, rows, fileobj, *, sheet_title=None):
     workbook.save(fileobj)
 
 
-def _filename(stem, fmt):
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+def filename_for(stem, fmt, at=None):
+    """`<stem>-<YYYYmmdd-HHMM>.<fmt>`, the local time `at` (default now)."""
+    stamp = timezone.localtime(at).strftime("%Y%m%d-%H%M")
     return f"{stem or 'export'}-{stamp}.{fmt}"
 
 
@@ -163,7 +172,7 @@ def export_rows(columns: Sequence, rows: Iterable[Sequence], fmt: str, *, filena
     unknown format."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {FORMATS}")
-    name = _filename(filename, fmt)
+    name = filename_for(filename, fmt)
     if fmt == "csv":
         response = StreamingHttpResponse(iter_csv(columns, rows), content_type=CONTENT_TYPES["csv"])
         response["Content-Disposition"] = _content_disposition(name)

@@ -1,11 +1,13 @@
-"""Pages of PDF jobs: the status page (polled by htmx every second while the job runs) and the
-download. Only the job's creator or a superuser may see either; anybody else gets 404."""
+"""Pages of background jobs (PDFs and large list exports): the status page (polled by htmx every second
+while the job runs) and the download. Only the job's creator or a superuser may see either; anybody else
+gets 404."""
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import DetailView
 
+from . import export_jobs
 from .access import Access, access
 from .models import PdfJob, PdfJobState
 from .pdf import document_label
@@ -30,15 +32,21 @@ class JobDetailView(DetailView):
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(kind_label=document_label(self.object.kind), **kwargs)
+        job = self.object
+        if export_jobs.is_export(job):
+            return super().get_context_data(kind_label=job.parameters.get("title", ""), is_export=True,
+                                            format_label=job.get_file_format_display(), **kwargs)
+        return super().get_context_data(kind_label=document_label(job.kind), is_export=False, **kwargs)
 
 
 @access(Access.INTERNAL)
 @xframe_options_sameorigin
 def job_download(request, pk):
-    """The job's PDF: a download, or with ?inline=1 shown in the job page's preview frame (same origin)."""
+    """The job's file: a download, or for a PDF with ?inline=1 shown in the job page's preview frame (same
+    origin). An export downloads as CSV or XLSX under the list's name."""
     job = get_object_or_404(jobs_visible_to(request.user), pk=pk)
     if job.state != PdfJobState.DONE or not job.file:
         raise Http404("The file of this job is not ready")
-    return FileResponse(job.file.open("rb"), as_attachment=not request.GET.get("inline"),
-                        filename=f"{job.kind}-{job.pk}.pdf", content_type="application/pdf")
+    inline = bool(request.GET.get("inline")) and not export_jobs.is_export(job)
+    return FileResponse(job.file.open("rb"), as_attachment=not inline,
+                        filename=export_jobs.download_name(job), content_type=export_jobs.content_type(job))

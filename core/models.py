@@ -53,17 +53,29 @@ class PdfJobState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class JobFormat(models.TextChoices):
+    """What a job's file is: a rendered PDF, or a list export (core/export_jobs.py)."""
+
+    PDF = "pdf", "PDF"
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+
+
 def pdf_job_upload_to(job, filename):
     return f"pdf-jobs/{job.created_at:%Y/%m}/{filename}"
 
 
 class PdfJob(models.Model):
-    """A PDF rendered in the background (a batch of dispatch notes, …), with its progress.
+    """A file made in the background, with its progress: a PDF (a batch of dispatch notes, …) or a large
+    list export (kind "export", CSV or XLSX: core/export_jobs.py).
 
     `kind` names a document builder registered with `core.pdf.register_document`; `parameters` is what
     the builder needs (ids, filters), JSON only. Only its creator (or a superuser) may see the file."""
 
     kind = models.CharField(_("kind"), max_length=50)
+    # "pdf" for rendered documents; "csv"/"xlsx" for list exports (kind "export", core/export_jobs.py):
+    # one job mechanism (one claim, one sweep, one job page) for every file made in the background.
+    file_format = models.CharField(_("format"), max_length=10, choices=JobFormat.choices, default=JobFormat.PDF)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     state = FSMField(_("state"), choices=PdfJobState.choices, default=PdfJobState.QUEUED, protected=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)

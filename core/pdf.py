@@ -21,7 +21,8 @@ then `request_pdf_job(kind="dispatch_notes", parameters={...}, actor=user)` writ
 the caller's transaction commits, queues the task `core.tasks.render_pdf_job` (a broker that is down is
 logged, never raised: the periodic sweep `core.tasks.requeue_pdf_jobs` queues it again); the task claims
 the row, so each job is rendered at most once. Its page `core:job_detail` shows progress and the download.
-When the job ends (done or failed), `pdf_job_finished` is sent with `job` inside the transaction
+Large list exports are jobs of this one mechanism too (kind "export", format csv/xlsx; core/export_jobs.py):
+the same row, claim, sweep, task and page. When the job ends (done or failed), `pdf_job_finished` is sent with `job` inside the transaction
 that ends it; notifications/receivers.py tells the requester through the inbox (core never imports
 the apps above it).
 """
@@ -30,6 +31,7 @@ import io
 import logging
 import mimetypes
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -279,7 +281,8 @@ PROGRESS_FIELDS = ["total_count", "done_count", "progress", "error", "finished_a
 
 
 def run_pdf_job(job_id):
-    """Render job `job_id` and store its file — at most once: the run first claims the row
+    """Make job `job_id`'s file (a registered document's PDF, or a list export: core/export_jobs.py) and
+    store it — at most once: the run first claims the row
     (`claim_pdf_job`); a duplicate message, a second sweep or a re-delivery finds it claimed or finished
     and does nothing. Failures end the job in `failed` with the error text (no retry)."""
     job = PdfJob.objects.filter(pk=job_id).first()
@@ -290,44 +293,63 @@ def run_pdf_job(job_id):
     if claim is None:
         logger.info("PDF job %s is %s and claimed by another run: not run again", job.pk, job.state)
         return job
-    job = PdfJob.objects.get(pk=job.pk)
+    job = PdfJob.objects.select_related("created_by").get(pk=job.pk)
     perform(job, "start", actor=None, update_fields=PROGRESS_FIELDS)
     try:
-        if job.kind not in _documents:
-            raise LookupError(f"No PDF document of kind {job.kind!r} is registered")
-        builder = _documents[job.kind][0]
-        groups = [(template_name, list(contexts)) for template_name, contexts in builder(job)]
-        total = sum(len(contexts) for _, contexts in groups)
-        if total == 0:
-            raise ValueError("The job has no documents to render")
-        PdfJob.objects.filter(pk=job.pk).update(total_count=total)
-        job.total_count = total
-        parts, offset = [], 0
-        for template_name, contexts in groups:
-            parts.append(
-                render_many(template_name, contexts, progress=partial(_record_progress, job.pk, offset, total))
-            )
-            offset += len(contexts)
-        data = merge_pdfs(parts)
-        del parts
-        with transaction.atomic():
+        with _job_file(job) as (name, content), transaction.atomic():
             if not PdfJob.objects.select_for_update().filter(pk=job.pk, claimed_at=claim).exists():
-                logger.warning("PDF job %s was taken over by another run; this run's file is dropped", job.pk)
+                logger.warning("Job %s was taken over by another run; this run's file is dropped", job.pk)
                 return PdfJob.objects.get(pk=job.pk)
             if job.file:
                 job.file.delete(save=False)
-            job.file.save(f"{job.kind}-{job.pk}.pdf", ContentFile(data), save=False)
+            job.file.save(name, content, save=False)
             perform(job, "finish", actor=None, finished_at=timezone.now(), update_fields=["file", *PROGRESS_FIELDS])
             pdf_job_finished.send(sender=PdfJob, job=job)
     except Exception as exc:
-        logger.exception("PDF job %s (%s) failed", job.pk, job.kind)
+        from .export_jobs import ExportRefused
+
+        logger.exception("Job %s (%s) failed", job.pk, job.kind)
+        # A refused export says why in the requester's words; anything else names the error.
+        error = str(exc) if isinstance(exc, ExportRefused) else f"{type(exc).__name__}: {exc}"
         job = PdfJob.objects.get(pk=job.pk)
         if job.state in (PdfJobState.QUEUED, PdfJobState.RUNNING) and job.claimed_at == claim:
             with transaction.atomic():
-                perform(job, "fail", actor=None, error=f"{type(exc).__name__}: {exc}",
+                perform(job, "fail", actor=None, error=error,
                         finished_at=timezone.now(), update_fields=PROGRESS_FIELDS)
                 pdf_job_finished.send(sender=PdfJob, job=job)
     return job
+
+
+def _job_file(job):
+    """The job's file as a context manager yielding (storage name, content): a list export's rows written
+    by core.export_jobs, or the registered document's PDF."""
+    from .export_jobs import export_file, is_export
+
+    if is_export(job):
+        return export_file(job)
+    return _rendered_pdf(job)
+
+
+@contextmanager
+def _rendered_pdf(job):
+    if job.kind not in _documents:
+        raise LookupError(f"No PDF document of kind {job.kind!r} is registered")
+    builder = _documents[job.kind][0]
+    groups = [(template_name, list(contexts)) for template_name, contexts in builder(job)]
+    total = sum(len(contexts) for _, contexts in groups)
+    if total == 0:
+        raise ValueError("The job has no documents to render")
+    PdfJob.objects.filter(pk=job.pk).update(total_count=total)
+    job.total_count = total
+    parts, offset = [], 0
+    for template_name, contexts in groups:
+        parts.append(
+            render_many(template_name, contexts, progress=partial(_record_progress, job.pk, offset, total))
+        )
+        offset += len(contexts)
+    data = merge_pdfs(parts)
+    del parts
+    yield f"{job.kind}-{job.pk}.pdf", ContentFile(data)
 
 
 def _record_progress(job_id, offset, total, done, _group_total):

@@ -10,7 +10,9 @@
         create_url_name = "catalog:product_create"   # "New" button, shown with catalog.add_product
 
 `?_export=csv` or `?_export=xlsx` on the same URL returns every filtered, sorted row (not one page),
-through core.exporting. The page uses LazyPaginator: no COUNT(*) on big tables."""
+through core.exporting: up to EXPORT_SYNC_MAX_ROWS in the request; more become a background job
+(core/export_jobs.py) whose task rebuilds this same view for the requester and writes the file; more than
+EXPORT_MAX_ROWS are refused. The page uses LazyPaginator: no COUNT(*) on big tables."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -26,7 +28,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.paginators import LazyPaginator
 
-from . import exporting
+from . import export_jobs, exporting
 from .forms import bound_to_columns
 from .parsing import parse_id
 
@@ -52,6 +54,7 @@ class ConsignListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
     create_permission = None  # default: <app>.add_<model>
     export_formats = exporting.FORMATS
     export_filename = None  # default: the model's plural name
+    export_job = None  # the PdfJob (kind "export") when core.export_jobs rebuilds this list in its task
 
     # ---- page --------------------------------------------------------------------------------------
     def get_table(self, **kwargs):
@@ -155,21 +158,44 @@ class ConsignListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
         return self.export(fmt)
 
     def export(self, fmt):
+        """The filtered, sorted rows as a file: in the response when few, else a background job (a
+        redirect to its page). In the job's task (`export_job` set) the rows themselves, for the task."""
         table = self.get_table_class()(data=self.object_list, **self.get_table_kwargs())
         self.configure_table(table)
         data = table.data.data
+        total = data.count() if hasattr(data, "query") else len(data)
         limit = exporting.max_rows()
-        if (data.count() if hasattr(data, "query") else len(data)) > limit:
+        if total > limit:
             return self.redirect_without_export(
                 _("That export has more than %(limit)s rows; narrow the filters.") % {"limit": limit}
             )
+        filename = self.export_filename or str(self.get_model()._meta.verbose_name_plural)
+        if self.export_job is None and total > exporting.sync_max_rows():
+            return self.export_in_background(fmt, filename)
         # A queryset is read in chunks, never cached whole (prefetch_related works with chunk_size).
         records = data.iterator(chunk_size=2000) if hasattr(data, "query") else iter(data)
-        filename = self.export_filename or str(self.get_model()._meta.verbose_name_plural)
+        if self.export_job is not None:
+            return export_jobs.ExportTable(table.export_headers(), table.export_rows(records), total, filename)
         return exporting.export_rows(table.export_headers(), table.export_rows(records), fmt,
                                      filename=filename)
 
+    def export_in_background(self, fmt, filename):
+        """Queue the export as a job (a row now, its task published once this request commits) and send the
+        requester to the job's page."""
+        query = self.request.GET.copy()
+        for name in (EXPORT_PARAM, "page"):
+            query.pop(name, None)
+        match = self.request.resolver_match
+        job = export_jobs.request_export_job(
+            actor=self.request.user, fmt=fmt, url_name=match.view_name, url_kwargs=match.kwargs,
+            query=query.urlencode(), title=str(self.get_title()), filename=filename,
+            language=getattr(self.request, "LANGUAGE_CODE", None),
+        )
+        return HttpResponseRedirect(reverse("core:job_detail", args=[job.pk]))
+
     def redirect_without_export(self, message):
+        if self.export_job is not None:  # in the export task: the job fails with this message
+            raise export_jobs.ExportRefused(message)
         messages.error(self.request, message)
         query = self.request.GET.copy()
         query.pop(EXPORT_PARAM, None)

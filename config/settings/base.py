@@ -163,6 +163,11 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 
+# List exports (core/exporting.py, core/export_jobs.py): up to EXPORT_SYNC_MAX_ROWS rows are written in the
+# request, more by a background job; more than EXPORT_MAX_ROWS are refused (narrow the filters).
+EXPORT_SYNC_MAX_ROWS = int(env("EXPORT_SYNC_MAX_ROWS", "10000"))
+EXPORT_MAX_ROWS = int(env("EXPORT_MAX_ROWS", "1000000"))
+
 # E-mail
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
