@@ -30,6 +30,8 @@ class EntryOut(Schema):
     statement: int | None = Field(None, alias="statement_id")
     reconciled_on: date | None
     created_at: datetime
+    updated_at: datetime = Field(..., description="Last change: posted, put on or taken off a statement, or "
+                                                  "reconciled (compare with updated_since)")
 
     @staticmethod
     def resolve_source_type(obj):
@@ -61,7 +63,8 @@ def list_entries(request, filters: Query[EntryFilters], page: Query[PageIn]):
         qs = qs.filter(entry_date__lte=filters.date_to)
     if filters.reconciled is not None:
         qs = qs.filter(reconciled_on__isnull=not filters.reconciled)
-    return paginate(request, qs, page, changed="created_at")  # append-only: posted at
+    # Posted, put on or taken off a statement, or reconciled since then (the database keeps updated_at).
+    return paginate(request, qs, page)
 
 
 class SupplierAccountOut(Schema):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Supplier
 from core.append_only import AppendOnlyModel
+from core.updated_at import updated_at_field
 
 
 class EntryKind(models.TextChoices):
@@ -33,6 +34,9 @@ NEGATIVE_KINDS = (EntryKind.MANUFACTURER_COMPENSATION, EntryKind.CHARGE_BACK)
 class SupplierAccountEntry(AppendOnlyModel):
     """供应商往来明细: one money event; amount > 0 the seller owes the supplier, < 0 the reverse."""
 
+    # Only the reconciliation service writes these two (reconciliation/statements.py); `updated_at` follows them:
+    # the database sets it on every UPDATE of the row (core/updated_at.py), so an entry put on or taken off a
+    # statement, or reconciled, is listed again by the API's `updated_since`, whichever code wrote it.
     mutable_fields = frozenset({"statement", "reconciled_on"})
 
     supplier = models.ForeignKey(Supplier, verbose_name=_("supplier"), on_delete=models.PROTECT,
@@ -51,6 +55,7 @@ class SupplierAccountEntry(AppendOnlyModel):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("posted by"), on_delete=models.PROTECT,
                               null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
+    updated_at = updated_at_field()
 
     class Meta:
         verbose_name = _("supplier account entry")

@@ -39,6 +39,8 @@ class OpenEntryOut(Schema):
     amount: Decimal
     description: str
     entry_date: date
+    updated_at: datetime = Field(..., description="Last change: posted or taken off a statement (compare with "
+                                                  "updated_since)")
 
 
 class Subtotal(Schema):
@@ -174,9 +176,9 @@ def open_entries(request, query: Query[OpenEntriesQuery], page: Query[PageIn]):
                                kinds=list(query.kinds)),
         date_from=query.date_from, date_to=query.date_to, q=query.q)
     if page.updated_since is not None:  # the totals cover the same rows as the pages
-        qs = qs.filter(created_at__gte=page.updated_since)
+        qs = qs.filter(updated_at__gte=page.updated_since)  # posted, or taken off a statement, since then
     totals = selectors.entry_totals(qs)
-    return {**paginate(request, qs.order_by("entry_date", "id"), page, changed="created_at"), "count": totals["count"],
+    return {**paginate(request, qs.order_by("entry_date", "id"), page), "count": totals["count"],
             "total": totals["amount"], "subtotals": selectors.subtotals_by_kind(qs)}
 
 
