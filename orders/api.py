@@ -117,7 +117,9 @@ class OrderFilters(Schema):
     external_order_no: str | None = None
 
 
-def _detail(order_id):
+def order_out(order_id):
+    """The order an answer returns (OrderOut): its detail and its lines with their open quantity; 404 when
+    there is none. The order actions mounted under /orders by shipments (closing_api) answer with it too."""
     try:
         order = selectors.order_detail(order_id)
     except Order.DoesNotExist:
@@ -154,7 +156,7 @@ def post_order(request, payload: OrderIn):
         )
     except ValidationError as exc:
         return invalid(exc.message_dict)
-    return Status(201 if created else 200, _detail(order.pk))
+    return Status(201 if created else 200, order_out(order.pk))
 
 
 @router.get("", response=page_of(OrderRow))
@@ -286,6 +288,6 @@ def post_orders_in_bulk(request, payload: BulkOrdersIn):
 def get_order(request, order_id: int):
     """One order with its lines and their open quantities."""
     require_permissions(request, "orders.view_order")
-    return _detail(order_id)
+    return order_out(order_id)
 
 

@@ -20,8 +20,7 @@ from pydantic import ConfigDict
 
 from core.api import Input, error_messages, invalid, require_permissions
 from core.idempotency import idempotent
-from orders import selectors as order_selectors
-from orders.api import ErrorOut, OrderOut
+from orders.api import ErrorOut, OrderOut, order_out
 from orders.models import FulfilmentStatus, Order
 
 from .cancelling import cancel_order
@@ -36,12 +35,6 @@ class CloseShortIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(..., max_length=300, description="Why the rest will never ship (required)")
-
-
-def _order_out(order_id):
-    order = order_selectors.order_detail(order_id)
-    order.lines_out = order_selectors.lines_with_open_quantity(order)
-    return order
 
 
 @router.post("/{order_id}/close-short", response={200: OrderOut, 400: ErrorOut, 409: ErrorOut},
@@ -60,7 +53,7 @@ def close_short(request, order_id: int, payload: CloseShortIn):
             close_order_short(order, actor=request.user, reason=payload.reason)
         except ValidationError as exc:
             return invalid(error_messages(exc))
-    return Status(200, _order_out(order_id))
+    return Status(200, order_out(order_id))
 
 
 class CancelIn(Input):
@@ -83,4 +76,4 @@ def cancel(request, order_id: int, payload: CancelIn | None = None):
             cancel_order(order, actor=request.user, reason=payload.reason if payload else "")
         except ValidationError as exc:
             return invalid(error_messages(exc))
-    return Status(200, _order_out(order_id))
+    return Status(200, order_out(order_id))
