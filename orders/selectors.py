@@ -69,12 +69,19 @@ def lines_with_open_quantity(order):
                                                      "delivered", "received"])  # not rejected or cancelled
         .order_by().values("pk").annotate(n=Sum("shipment_lines__quantity")).values("n")
     )
-    lines = list(
+    return with_open_quantity(
         OrderLine.objects.filter(order_id=order.pk).select_related("product")
         .annotate(held=Coalesce(Subquery(held, output_field=IntegerField()), Value(0))).order_by("id")
     )
+
+
+def with_open_quantity(lines):
+    """The order lines (annotated `held`) as a list, each given `open_quantity`: its remaining units
+    (ordered − closed-short) less the held ones, never below 0. The one place that sum is made: both
+    `lines_with_open_quantity` and `shipments.selectors.order_lines_with_open_quantity` end here."""
+    lines = list(lines)
     for line in lines:
-        line.open_quantity = max(line.quantity - line.closed_short_quantity - line.held, 0)
+        line.open_quantity = max(line.remaining_quantity - line.held, 0)
     return lines
 
 

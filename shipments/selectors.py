@@ -8,6 +8,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquer
 from django.db.models.functions import Coalesce
 
 from orders.models import OrderLine
+from orders.selectors import with_open_quantity
 
 from .models import (
     AWAITING_APPROVAL,
@@ -37,12 +38,9 @@ def order_lines_with_open_quantity(order_id, *, exclude_shipment=None):
     """The order's lines (product included), each annotated `held` and `open_quantity` (ordered −
     closed-short − held), in line order."""
     held = Coalesce(held_units_subquery(exclude_shipment=exclude_shipment), Value(0))
-    lines = (OrderLine.objects.filter(order_id=order_id).select_related("product", "product__default_supplier")
-             .annotate(held=held).order_by("id"))
-    lines = list(lines)
-    for line in lines:
-        line.open_quantity = max(line.quantity - line.closed_short_quantity - line.held, 0)
-    return lines
+    return with_open_quantity(
+        OrderLine.objects.filter(order_id=order_id).select_related("product", "product__default_supplier")
+        .annotate(held=held).order_by("id"))
 
 
 def lines_with_open_quantity(order):
