@@ -292,6 +292,14 @@ def live_ticket_refusal():
              "closed or rejected.")
 
 
+def cancel_refusal(order):
+    """Why `order` cannot be cancelled although it awaits shipment (a sentence), or "": an after-sales
+    ticket is live. (Once something is dispatched, the `cancel` transition itself refuses.)"""
+    if order.has_live_aftersales_ticket and order.fulfilment_status == FulfilmentStatus.AWAITING_SHIPMENT:
+        return live_ticket_refusal()
+    return ""
+
+
 def clean_cancel_reason(reason):
     """The reason an order is cancelled, normalised; ValidationError({"reason": …}) when it is missing."""
     reason = _clean_text(reason)
@@ -310,8 +318,9 @@ def set_cancelled(order, *, actor, reason):
     (read from its after-sales status, which aftersales writes under this same order lock),
     PermissionDenied without the permission, ValidationError without a reason."""
     reason = clean_cancel_reason(reason)
-    if order.has_live_aftersales_ticket and order.fulfilment_status == FulfilmentStatus.AWAITING_SHIPMENT:
-        raise TransitionNotAllowed(live_ticket_refusal(), object=order)
+    refusal = cancel_refusal(order)
+    if refusal:
+        raise TransitionNotAllowed(refusal, object=order)
     order.cancel_reason = reason
     return perform(order, "cancel", actor=actor, comment=reason, update_fields=["cancel_reason"])
 

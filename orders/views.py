@@ -100,9 +100,7 @@ class OrderDetailView(PermissionRequiredMixin, TemplateView):
             lines=selectors.lines_with_open_quantity(order),
             shipments=shipments_of_order(order) if user.has_perm("shipments.view_shipment") else [],
             may_cancel=can_proceed(order.cancel) and has_transition_perm(order.cancel, user),
-            cancel_withheld=(services.live_ticket_refusal() if order.has_live_aftersales_ticket
-                             and order.fulfilment_status == FulfilmentStatus.AWAITING_SHIPMENT
-                             and user.has_perm("orders.cancel_order") else ""),
+            cancel_withheld=services.cancel_refusal(order) if user.has_perm("orders.cancel_order") else "",
             cancel_form=kwargs.pop("cancel_form", None) or CancelOrderForm(),
             **self.close_short_context(order, user),
             **kwargs,
