@@ -4,9 +4,8 @@ then is caught and logged — the request that committed never fails because of 
 publishes again the rows left behind. The task claims its row with a conditional UPDATE, so the work is
 done at most once per row however often its message arrives.
 
-This is the mechanism notifications.services.queue_delivery / redeliver_pending use for the inbox's
-e-mails, here for core's own queued rows (PDF jobs, core.pdf); core sits below notifications and cannot
-import it."""
+The one mechanism for every queued row: core's own (PDF jobs and list exports, core.pdf) and the apps'
+above it (the inbox's e-mails, notifications.services.queue_delivery)."""
 
 import logging
 from functools import partial
@@ -16,14 +15,18 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def publish(task, *args):
+ROW_STAYS = "the row stays queued and the periodic sweep will queue it again"
+
+
+def publish(task, *args, left_behind=ROW_STAYS):
     """Send `task(*args)` to the broker now. Never raises: on a broker error (kombu's OperationalError,
-    redis and socket errors …) it logs a warning and returns False; the row stays queued for the sweep."""
+    redis and socket errors …) it logs a warning — ending with `left_behind`, what becomes of the rows —
+    and returns False; the rows stay queued for the sweep."""
     try:
-        task.apply_async(args=args)
+        task.delay(*args)
     except Exception as exc:  # noqa: BLE001 - whatever the broker raises, the committed request stands
-        logger.warning("Could not queue %s%r (%s: %s); the row stays queued and the periodic sweep will "
-                       "queue it again.", getattr(task, "name", task), args, type(exc).__name__, exc)
+        logger.warning("Could not queue %s%r (%s: %s); %s.", getattr(task, "name", task), args,
+                       type(exc).__name__, exc, left_behind)
         return False
     return True
 

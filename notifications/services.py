@@ -4,7 +4,6 @@
 roll back together) and queues their e-mail delivery once that transaction commits. A broker that is
 down never fails the event: the rows stay pending and `redeliver_pending` queues them again later."""
 
-import functools
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -12,9 +11,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
+
+from core.queueing import publish, publish_on_commit
 
 from .models import DeliveryStatus, Notification
 
@@ -117,7 +118,7 @@ def notify_role_many(role, messages, *, event=""):
         row._state.db = connection.alias
         created.append(row)
     if created:
-        transaction.on_commit(functools.partial(queue_delivery, [row.pk for row in created]))
+        publish_on_commit(queue_delivery, [row.pk for row in created])
     return created
 
 
@@ -135,7 +136,7 @@ def _insert(rows):
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)
-    transaction.on_commit(functools.partial(queue_delivery, [row.pk for row in created]))
+    publish_on_commit(queue_delivery, [row.pk for row in created])
     return created
 
 
@@ -145,22 +146,16 @@ DELIVERY_BATCH = 50
 
 
 def queue_delivery(notification_ids):
-    """Publish one delivery task per batch of rows (DELIVERY_BATCH). Never raises: if the broker is
-    unreachable the rows stay pending for the periodic sweep, and the event that created them has
-    already committed. Returns how many rows were queued."""
+    """Publish one delivery task per batch of rows (DELIVERY_BATCH) with core.queueing.publish. Never
+    raises: if the broker is unreachable the rows stay pending for the periodic sweep, and the event that
+    created them has already committed. Returns how many rows were queued."""
     from .tasks import deliver_notifications
 
     notification_ids = list(notification_ids)
     for start in range(0, len(notification_ids), DELIVERY_BATCH):
-        try:
-            deliver_notifications.delay(notification_ids[start:start + DELIVERY_BATCH])
-        except Exception as exc:  # kombu.exceptions.OperationalError, redis errors, socket errors …
-            left = len(notification_ids) - start
-            logger.warning(
-                "Could not queue %d notification(s) for delivery (%s: %s); they stay pending and the "
-                "periodic sweep will deliver them.", left, type(exc).__name__, exc,
-            )
-            return start
+        if not publish(deliver_notifications, notification_ids[start:start + DELIVERY_BATCH],
+                       left_behind="they stay pending and the periodic sweep will deliver them"):
+            return start  # the broker is down: the rest stay pending as well
     return len(notification_ids)
 
 
