@@ -71,6 +71,11 @@ def _local_naive(value):
     return value.replace(tzinfo=None)
 
 
+def text_of(markup):
+    """The text that a piece of HTML shows: tags stripped, entities read, whitespace collapsed."""
+    return " ".join(html.unescape(strip_tags(str(markup))).split())
+
+
 def cell_value(value):
     """Normalise one value for a spreadsheet: numbers, dates and booleans stay typed; anything else
     becomes neutralised text; None stays empty."""
@@ -85,7 +90,7 @@ def cell_value(value):
     if isinstance(value, Promise):
         value = str(value)
     if isinstance(value, SafeData):  # markup made for a page (a link, a badge): its text, never the tags
-        value = " ".join(html.unescape(strip_tags(str(value))).split())
+        value = text_of(value)
     return neutralise(force_str(value))
 
 

@@ -14,15 +14,14 @@ For exports a column gives its typed value (numbers, dates, booleans stay number
 define `value_<column>(self, value, record)` on the table to export something else than the cell,
 and `exclude_from_export=True` on a column that has no place in a spreadsheet (buttons)."""
 
-import html
-
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html, strip_tags
+from django.utils.html import format_html
 from django.utils.safestring import SafeData
 from django.utils.translation import gettext_lazy as _
 from django_tables2.rows import BoundRow
 
+from .exporting import text_of
 from .table_rows import rows_html
 
 EXPORT_CHUNK_SIZE = 2000
@@ -32,7 +31,7 @@ def plain(value):
     """`value` without markup: HTML made for the page (a SafeString, a rendered template) becomes the text it
     shows; other values are returned as they are (text typed by a person is data, not markup)."""
     if isinstance(value, SafeData) or (isinstance(value, str) and "<" in value and "href=" in value):
-        return " ".join(html.unescape(strip_tags(str(value))).split())
+        return text_of(value)
     return value
 
 
