@@ -62,8 +62,6 @@ def _text(value):
 Money = money_of(MONEY_MAX_DIGITS)
 """An amount: at most 2 decimal places (1.005 is refused, not rounded) and 10 digits before the point."""
 
-NonNegativeMoney = Annotated[Money, Field(ge=0)]
-
 Quantity = Annotated[int, BeforeValidator(_whole), Field(ge=1, le=INT32_MAX, description="A whole number above 0")]
 """A quantity of units: a JSON integer from 1 to 2 147 483 647 (1.5, "2" and 2**31 are refused)."""
 
