@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db import transaction
 from django.http import Http404, HttpRequest, QueryDict
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
@@ -30,7 +29,6 @@ from django_htmx.middleware import HtmxDetails
 
 from . import exporting
 from .models import JobFormat, PdfJob, PdfJobState
-from .queueing import publish_on_commit
 
 EXPORT_KIND = "export"
 PROGRESS_EVERY = 1000  # rows between two progress updates of the job row
@@ -53,7 +51,7 @@ class ExportTable:
 def request_export_job(*, actor, fmt, url_name, url_kwargs, query, title, filename, language=None):
     """Write the export job row for `actor` in the caller's transaction and publish its task on commit (a
     broker that is down is logged, never raised; the periodic sweep publishes the row later)."""
-    from .pdf import queue_pdf_jobs
+    from .pdf import queue_new_job
 
     if fmt not in exporting.FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
@@ -65,10 +63,7 @@ def request_export_job(*, actor, fmt, url_name, url_kwargs, query, title, filena
         "filename": filename,
         "language": language or settings.LANGUAGE_CODE,
     }
-    with transaction.atomic():
-        job = PdfJob.objects.create(kind=EXPORT_KIND, file_format=fmt, parameters=parameters, created_by=actor)
-        publish_on_commit(queue_pdf_jobs, [job.pk])
-    return job
+    return queue_new_job(kind=EXPORT_KIND, file_format=fmt, parameters=parameters, created_by=actor)
 
 
 def is_export(job):

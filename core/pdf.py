@@ -211,8 +211,14 @@ def request_pdf_job(*, kind, parameters=None, actor):
     and `requeue_pdf_jobs` (the periodic sweep) publishes it again."""
     if kind not in _documents:
         raise ValueError(f"No PDF document of kind {kind!r} is registered")
+    return queue_new_job(kind=kind, parameters=parameters or {}, created_by=actor)
+
+
+def queue_new_job(**fields):
+    """Write a job row (`fields`) in the caller's transaction and publish its task once that transaction
+    commits: every job, a PDF (`request_pdf_job`) or a list export (core.export_jobs), is queued here."""
     with transaction.atomic():
-        job = PdfJob.objects.create(kind=kind, parameters=parameters or {}, created_by=actor)
+        job = PdfJob.objects.create(**fields)
         publish_on_commit(queue_pdf_jobs, [job.pk])
     return job
 
