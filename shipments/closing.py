@@ -45,10 +45,12 @@ def close_order_short(order, *, actor, reason):
         cancel_undispatched_shipments(order, actor=actor, purposes=[ShipmentPurpose.SALE],
                                       comment=_("Order closed short: %(reason)s") % {"reason": reason})
 
-        dispatched = selectors.dispatched_units_by_order_line(order.pk)
-        ordered = dict(OrderLine.objects.filter(order_id=order.pk).order_by("id").values_list("id", "quantity"))
-        closed_short = {line_id: quantity - dispatched.get(line_id, 0) for line_id, quantity in ordered.items()}
-        totals = [(remaining - closed, *moved) for closed, (remaining, *moved)
-                  in zip(closed_short.values(), selectors.fulfilment_totals(order.pk), strict=True)]
+        # fulfilment_totals already counts each line's dispatched units (line order = id order): what was
+        # not dispatched is closed short, and what remains — the dispatched units — makes the status.
+        ordered = OrderLine.objects.filter(order_id=order.pk).order_by("id").values_list("id", "quantity")
+        totals = selectors.fulfilment_totals(order.pk)
+        closed_short = {line_id: quantity - dispatched
+                        for (line_id, quantity), (_remaining, dispatched, *_moved) in zip(ordered, totals, strict=True)}
+        totals = [(dispatched, dispatched, *moved) for _remaining, dispatched, *moved in totals]
         return set_closed_short(order, actor=actor, reason=reason, closed_short=closed_short,
                                 status=status_from_totals(totals))
