@@ -139,13 +139,7 @@ def post_order(request, payload: OrderIn):
     skus = {line.sku.strip() for line in payload.lines}
     products = {p.sku: p for p in Product.objects.filter(sku__in=skus)}
     errors = {}
-    lines = []
-    for number, line in enumerate(payload.lines, start=1):
-        product = products.get(line.sku.strip())
-        if product is None:
-            errors.setdefault("lines", []).append(
-                _("Line %(n)d: no product has SKU '%(sku)s'.") % {"n": number, "sku": line.sku})
-        lines.append(LineData(product=product, quantity=line.quantity, unit_price=line.unit_price))
+    lines = _line_data(payload.lines, products, errors)
     if errors:
         return invalid(errors)
     try:
@@ -231,6 +225,19 @@ class BulkOrdersOut(Schema):
     results: list[BulkOrderResult]
 
 
+def _line_data(lines, products, errors):
+    """The posted lines as LineData, their SKUs looked up in `products` {sku: Product}; an unknown SKU is
+    added to `errors["lines"]`, naming the line (1-based), and leaves the line without a product."""
+    found = []
+    for number, line in enumerate(lines, start=1):
+        product = products.get(line.sku.strip())
+        if product is None:
+            errors.setdefault("lines", []).append(
+                _("Line %(n)d: no product has SKU '%(sku)s'.") % {"n": number, "sku": line.sku})
+        found.append(LineData(product=product, quantity=line.quantity, unit_price=line.unit_price))
+    return found
+
+
 def _intake_batch(orders):
     """[(store, OrderData)] and {index: field errors} for the orders the schema refused and the stores and
     SKUs that do not exist."""
@@ -248,13 +255,7 @@ def _intake_batch(orders):
         store = stores.get(order.store)
         if store is None:
             problems["store"] = [_("No store has id %(id)s.") % {"id": order.store}]
-        lines = []
-        for number, line in enumerate(order.lines, start=1):
-            product = products.get(line.sku.strip())
-            if product is None:
-                problems.setdefault("lines", []).append(
-                    _("Line %(n)d: no product has SKU '%(sku)s'.") % {"n": number, "sku": line.sku})
-            lines.append(LineData(product=product, quantity=line.quantity, unit_price=line.unit_price))
+        lines = _line_data(order.lines, products, problems)
         batch.append((store, OrderData(
             external_order_no=order.external_order_no, recipient_name=order.recipient_name,
             recipient_phone=order.recipient_phone, recipient_address=order.recipient_address,
