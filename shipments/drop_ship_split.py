@@ -3,7 +3,7 @@
 The lines of an order may come from several manufacturers: a drop-ship of them all would send every
 line to one supplier (the entry form used to take the first line's). `supplier_groups` says which
 supplier ships which of the lines — each product's default supplier —, and `create_drop_ships_by_supplier`
-enters one drop-ship per supplier through `services.create_shipment`, all or nothing."""
+enters one drop-ship per supplier through `entry.create_shipment`, all or nothing."""
 
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -37,7 +37,7 @@ def _line_id(line):
 
 
 def supplier_groups(order, lines):
-    """The lines (services.LineInput) of `order` grouped by the default supplier of their product, in the
+    """The lines (entry.LineInput) of `order` grouped by the default supplier of their product, in the
     order each supplier first appears. A line that is not one of the order's goes with the first group
     (create_shipment refuses it there, naming it)."""
     ids = [_line_id(line) for line in lines]

@@ -72,8 +72,8 @@ def create_shipment(order, *, kind, lines, actor, purpose=ShipmentPurpose.SALE, 
                     warehouse=None, freight=Decimal("0"), entry_date=None):
     """Enter a shipment (state draft) against `order`; entered by `actor`. Returns the shipment.
 
-    Sale lines never exceed their order line's open quantity (ordered − units on the line's sale
-    shipments that are not rejected or cancelled, drafts included); the check runs under a lock on the
+    Sale lines never exceed their order line's open quantity (ordered − closed-short − units on the line's
+    sale shipments that are not rejected or cancelled, drafts included); the check runs under a lock on the
     order row, so of two people entering shipments for the same last units one is refused. Exchange and
     reship shipments are made only by their after-sales ticket's service (aftersales.outbound), which
     passes `ticket_ref` (the ticket's id) and the ticket's own lines: they skip the open-quantity check; a

@@ -1,7 +1,9 @@
 """Reads of shipments shared by the pages, the API, the order page and the home queue.
 
-The open quantity of an order line lives here (not in orders/): it is defined by shipments. The order
-page reads it through `lines_with_open_quantity` (a page may read a higher layer's selectors)."""
+The open quantity of an order line: the shipment services read it here (`order_lines_with_open_quantity`,
+held units by `HOLDING_UNITS`); the order page and the orders API read `orders.selectors.lines_with_open_quantity`
+(the orders API may not import shipments), which names the same states; both end in
+`orders.selectors.with_open_quantity`."""
 
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value
@@ -41,11 +43,6 @@ def order_lines_with_open_quantity(order_id, *, exclude_shipment=None):
     return with_open_quantity(
         OrderLine.objects.filter(order_id=order_id).select_related("product", "product__default_supplier")
         .annotate(held=held).order_by("id"))
-
-
-def lines_with_open_quantity(order):
-    """Drop-in for the order page and the orders API: the order's lines with `open_quantity`."""
-    return order_lines_with_open_quantity(order.pk)
 
 
 def dispatched_units_by_order_line(order_id):
