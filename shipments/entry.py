@@ -15,6 +15,7 @@ from core.transitions import perform_many
 from orders.models import FulfilmentStatus, Order
 
 from . import selectors
+from .fulfilment import FINAL_ORDER_STATUSES
 from .models import S, Shipment, ShipmentKind, ShipmentLine, ShipmentPurpose
 
 MAX_LINES = 500
@@ -114,7 +115,7 @@ def create_shipment(order, *, kind, lines, actor, purpose=ShipmentPurpose.SALE, 
 
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
-        closed = (FulfilmentStatus.CANCELLED, FulfilmentStatus.INVOICED) if purpose == ShipmentPurpose.SALE \
+        closed = FINAL_ORDER_STATUSES if purpose == ShipmentPurpose.SALE \
             else (FulfilmentStatus.CANCELLED,)  # an exchange or reship may follow an invoiced order
         if order.fulfilment_status in closed:
             raise ValidationError({"order": [_("Order %(o)s is %(s)s; it takes no more shipments.")
