@@ -28,9 +28,8 @@ from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from . import exporting
-from .models import JobFormat, PdfJob, PdfJobState
+from .models import EXPORT_KIND, JobFormat, PdfJob, PdfJobState
 
-EXPORT_KIND = "export"
 PROGRESS_EVERY = 1000  # rows between two progress updates of the job row
 
 

@@ -61,6 +61,10 @@ class JobFormat(models.TextChoices):
     XLSX = "xlsx", "XLSX"
 
 
+# The kind of a list export's job (core/export_jobs.py): a CSV or XLSX file, where every other kind is a PDF.
+EXPORT_KIND = "export"
+
+
 def pdf_job_upload_to(job, filename):
     return f"pdf-jobs/{job.created_at:%Y/%m}/{filename}"
 
@@ -112,6 +116,12 @@ class PdfJob(models.Model):
             models.CheckConstraint(
                 condition=models.Q(done_count__lte=models.F("total_count")),
                 name="core_pdfjob_done_lte_total",
+            ),
+            # A list export is a CSV or an XLSX file; every other job is a PDF (its format follows its kind).
+            models.CheckConstraint(
+                condition=(models.Q(kind=EXPORT_KIND) & ~models.Q(file_format=JobFormat.PDF))
+                | (~models.Q(kind=EXPORT_KIND) & models.Q(file_format=JobFormat.PDF)),
+                name="core_pdfjob_format_follows_kind",
             ),
         ]
 
