@@ -4,7 +4,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.export_jobs import EXPORT_KIND
+from core.export_jobs import is_export
 from core.models import PdfJobState
 from core.pdf import document_label, pdf_job_finished
 
@@ -14,7 +14,7 @@ from .services import notify
 @receiver(pdf_job_finished, dispatch_uid="notifications.pdf_job_finished")
 def tell_requester_pdf_finished(sender, job, **kwargs):
     """The requester hears that the PDF or export is ready (or failed), with a link to the job page."""
-    if job.kind == EXPORT_KIND:
+    if is_export(job):
         label = job.parameters.get("title") or job.kind
         if job.state == PdfJobState.DONE:
             subject = _("Your export is ready: %(kind)s #%(pk)s") % {"kind": label, "pk": job.pk}
