@@ -29,7 +29,6 @@ from django_tables2 import SingleTableMixin
 from django_tables2.paginators import LazyPaginator
 
 from . import export_jobs, exporting
-from .forms import bound_to_columns
 from .parsing import parse_id
 
 EXPORT_PARAM = "_export"
@@ -69,14 +68,6 @@ class ConsignListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
         except (PageNotAnInteger, EmptyPage):
             table.paginate(paginator_class=self.paginator_class, page=1, per_page=per_page)
         return table
-
-    def get_filterset(self, filterset_class):
-        """The filter set, its number fields bounded to their columns (core.forms.bound_to_columns): a filter
-        value out of range is a filter error above an empty list, whatever base the filter set has."""
-        filterset = super().get_filterset(filterset_class)
-        for field in filterset.form.fields.values():
-            bound_to_columns(field)
-        return filterset
 
     def configure_table(self, table):
         """Sorting from the request (only the table's orderable columns) and a stable order."""
