@@ -14,10 +14,11 @@ The person cancelling is not told of their own act.
 Every row is written by `notifications.services.notify` in the caller's transaction, so a cancellation
 that rolls back tells nobody, and one that commits cannot lose its notices."""
 
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role
+from accounts.selectors import users_in_role
 from core.models import PdfJob, TransitionLog
 from notifications.services import notify
 
@@ -49,8 +50,7 @@ def _printed_by(shipments):
 
 
 def _warehouse_staff():
-    return set(get_user_model().objects.filter(groups__name="warehouse", is_active=True)
-               .values_list("pk", flat=True).distinct())
+    return set(users_in_role(Role.WAREHOUSE).values_list("pk", flat=True))
 
 
 def _reason_line(reason):
