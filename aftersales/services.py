@@ -50,10 +50,6 @@ from .ticket_data import (
     validate_ticket_data,
 )
 
-CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal("9999999999.99")
-
-
 # ---- the order's after-sales status --------------------------------------------------------------------
 
 def derive_aftersales_status(states):
@@ -144,10 +140,13 @@ def _locked(ticket, *, also_order=None):
 
 
 def _check_own_lines_returnable(ticket):
-    """Submit and approval check the ticket's lines against the returnable quantity again (the order row
-    is locked by `_locked`): goods dispatched or taken by other tickets since registration count."""
-    lines = [(line.order_line, line.quantity) for line in ticket.lines.select_related("order_line__product")]
-    check_returnable(ticket.type, ticket.order_id, lines, ticket=ticket)
+    """Submit, approval and the outbound shipment check the ticket's lines against the returnable quantity
+    again (the order row is locked by `_locked`): goods dispatched or taken by other tickets since
+    registration count. Returns the ticket's lines (with their order lines and products)."""
+    ticket_lines = list(ticket.lines.select_related("order_line__product"))
+    check_returnable(ticket.type, ticket.order_id, [(line.order_line, line.quantity) for line in ticket_lines],
+                     ticket=ticket)
+    return ticket_lines
 
 
 def submit_ticket(ticket, *, actor, comment=""):
