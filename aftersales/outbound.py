@@ -15,8 +15,12 @@ from core.transitions import perform
 from notifications.services import notify
 
 from .models import DONE_STATES, TicketState, TicketType
-from .returnable import check_returnable
-from .services import _locked, _post_supplier_entries, sync_order_aftersales_status
+from .services import (
+    _check_own_lines_returnable,
+    _locked,
+    _post_supplier_entries,
+    sync_order_aftersales_status,
+)
 
 
 def resolve_by_dispatch(ticket, *, shipment, actor=None):
@@ -80,9 +84,7 @@ def create_outbound_shipment(ticket, *, kind, actor, supplier=None, warehouse=No
                                            % {"no": ticket, "state": ticket.get_state_display()})
             raise PermissionDenied(_("You may not enter the outbound shipment of this ticket."))
         purpose = ShipmentPurpose.EXCHANGE if ticket.type == TicketType.EXCHANGE else ShipmentPurpose.RESHIP
-        ticket_lines = list(ticket.lines.select_related("order_line__product"))
-        check_returnable(ticket.type, ticket.order, [(line.order_line, line.quantity) for line in ticket_lines],
-                         ticket=ticket)
+        ticket_lines = _check_own_lines_returnable(ticket)
         lines = [LineInput(order_line=line.order_line, quantity=line.quantity) for line in ticket_lines]
         shipment = create_shipment(order=ticket.order, kind=kind, lines=lines, actor=actor, purpose=purpose,
                                    ticket_ref=ticket.pk, supplier=supplier, warehouse=warehouse, freight=freight)
