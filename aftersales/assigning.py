@@ -5,11 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
 from core.audit import record_events
 from notifications.services import notify
 
 from .models import OPEN_STATES, Ticket
+from .ticket_data import may_handle_tickets
 
 
 def assign_tickets(tickets, *, handler, actor):
@@ -18,7 +18,7 @@ def assign_tickets(tickets, *, handler, actor):
     tickets changed."""
     if actor is None or not actor.has_perm("aftersales.assign_ticket"):
         raise PermissionDenied(_("You may not assign after-sales tickets."))
-    if handler is None or not handler.is_active or not (handler.has_role(Role.SALES) or handler.is_superuser):
+    if handler is None or not may_handle_tickets(handler):
         raise ValidationError({"handler": [_("The handler must be an active salesperson.")]})
     ids = [t.pk if isinstance(t, Ticket) else int(t) for t in tickets]
     if not ids:

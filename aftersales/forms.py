@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from accounts.selectors import salespeople
 from catalog.models import Carrier, Supplier, Warehouse
 from core.forms import BootstrapFormMixin, MoneyField, searchable
 from orders.models import Order, OrderLine
@@ -19,10 +19,6 @@ from .ticket_data import TicketData
 
 LINE_PREFIX = "line-"
 ORDER_CHOICES_LIMIT = 500
-
-
-def sales_users():
-    return get_user_model().objects.filter(is_active=True, groups__name=Role.SALES).distinct().order_by("username")
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -71,7 +67,7 @@ class TicketForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, current_order=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["handler"].queryset = sales_users()
+        self.fields["handler"].queryset = salespeople()
         self.fields["supplier"].queryset = Supplier.objects.filter(is_active=True).order_by("name")
         self.fields["return_carrier"].queryset = Carrier.objects.filter(is_active=True).order_by("name")
         self.fields["return_warehouse"].queryset = Warehouse.objects.filter(is_active=True).order_by("name")
@@ -196,7 +192,7 @@ class AssignForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["handler"].queryset = sales_users()
+        self.fields["handler"].queryset = salespeople()
 
 
 class OutboundShipmentForm(BootstrapFormMixin, forms.Form):

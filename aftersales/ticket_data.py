@@ -36,6 +36,11 @@ class TicketData:
     seller_amount: Decimal = Decimal("0")
 
 
+def may_handle_tickets(user):
+    """Who may be a ticket's handler: an active salesperson (or a superuser)."""
+    return user.is_active and (user.has_role(Role.SALES) or user.is_superuser)
+
+
 def money_or_error(value, field, errors, *, required=False):
     if value in (None, ""):
         if required:
@@ -64,7 +69,7 @@ def validate_ticket_data(data, *, ticket=None):
         errors["order"] = [_("Pick the order.")]
     if data.handler is None:
         errors["handler"] = [_("Pick a handler.")]
-    elif not (data.handler.is_active and (data.handler.has_role(Role.SALES) or data.handler.is_superuser)):
+    elif not may_handle_tickets(data.handler):
         errors["handler"] = [_("The handler must be an active salesperson.")]
     data.description = str(data.description or "").strip()
     data.return_tracking_no = " ".join(str(data.return_tracking_no or "").split())[:64]
