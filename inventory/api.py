@@ -12,15 +12,15 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from catalog.models import Supplier, Warehouse
-from core.api import ErrorOut, Input, PageIn, page_of, paginate, require_permissions
+from core.api import ErrorOut, Input, PageIn, invalid, page_of, paginate, require_permissions
 from core.api_types import Money, Quantity
 from core.idempotency import idempotent
 
 from . import documents, selectors
 from .documents import ReceiptLineData
+from .documents_api import post_draft
 from .documents_api import router as documents_router
 from .models import GoodsReceipt, MoveKind, StockLedgerEntry
-from .services import StockError
 
 router = Router(tags=["stock"])
 router.add_router("", documents_router)  # stocktakes and transfers (inventory/documents_api.py)
@@ -175,10 +175,6 @@ class ReceiptRow(Schema):
     updated_at: datetime = Field(..., description="Last change (compare with updated_since)")
 
 
-def _invalid(errors):
-    return Status(400, {"detail": _("The request has invalid values."), "errors": errors})
-
-
 @router.get("/receipts", response=page_of(ReceiptRow))
 def list_receipts(request, page: Query[PageIn]):
     """Goods receipts, newest first."""
@@ -207,7 +203,7 @@ def post_receipt(request, payload: ReceiptIn):
     if warehouse is None:
         errors["warehouse"] = [_("No warehouse has id %(id)s.") % {"id": payload.warehouse}]
     if errors:
-        return _invalid(errors)
+        return invalid(errors)
     try:
         receipt = documents.create_goods_receipt(
             supplier=supplier, warehouse=warehouse, note=payload.note, actor=request.user,
@@ -215,7 +211,7 @@ def post_receipt(request, payload: ReceiptIn):
         if payload.post:
             documents.post_goods_receipt(receipt, actor=request.user)
     except ValidationError as exc:
-        return _invalid({"lines": exc.messages})
+        return invalid({"lines": exc.messages})
     return Status(201, GoodsReceipt.objects.get(pk=receipt.pk))
 
 
@@ -224,11 +220,6 @@ def post_receipt(request, payload: ReceiptIn):
 def post_existing_receipt(request, receipt_id: int):
     """Post a draft receipt: in rows and supplier account entries. 409 if already posted."""
     require_permissions(request, "inventory.post_goodsreceipt")
-    receipt = get_object_or_404(GoodsReceipt, pk=receipt_id)
-    try:
-        documents.post_goods_receipt(receipt, actor=request.user)
-    except StockError as exc:
-        return Status(409, {"detail": str(exc)})
-    return GoodsReceipt.objects.get(pk=receipt.pk)
+    return post_draft(GoodsReceipt, receipt_id, documents.post_goods_receipt, actor=request.user)
 
 

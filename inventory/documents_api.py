@@ -137,6 +137,17 @@ def _create_and_maybe_post(create, post, do_post):
     return document, None
 
 
+def post_draft(model, document_id, post, *, actor):
+    """Post a draft document (receipt, stocktake, transfer) through its service `post`: the fresh document,
+    or 409 when it is already posted or the stock refuses it."""
+    document = get_object_or_404(model, pk=document_id)
+    try:
+        post(document, actor=actor)
+    except StockError as exc:
+        return Status(409, {"detail": str(exc)})
+    return model.objects.get(pk=document.pk)
+
+
 @router.post("/stocktakes", response={201: StocktakeOut, 400: ErrorOut, 409: ErrorOut})
 @idempotent
 def post_stocktake(request, payload: StocktakeIn):
@@ -161,12 +172,7 @@ def post_stocktake(request, payload: StocktakeIn):
 def post_existing_stocktake(request, stocktake_id: int):
     """Post a draft stocktake. 409 if already posted or a count is below the reserved quantity."""
     require_permissions(request, "inventory.post_stocktake")
-    stocktake = get_object_or_404(Stocktake, pk=stocktake_id)
-    try:
-        documents.post_stocktake(stocktake, actor=request.user)
-    except StockError as exc:
-        return Status(409, {"detail": str(exc)})
-    return Stocktake.objects.get(pk=stocktake.pk)
+    return post_draft(Stocktake, stocktake_id, documents.post_stocktake, actor=request.user)
 
 
 @router.get("/stocktakes/{stocktake_id}", response=StocktakeOut)
@@ -202,12 +208,7 @@ def post_transfer(request, payload: TransferIn):
 def post_existing_transfer(request, transfer_id: int):
     """Post a draft transfer. 409 if already posted or the source lacks available stock."""
     require_permissions(request, "inventory.post_transfer")
-    transfer = get_object_or_404(Transfer, pk=transfer_id)
-    try:
-        documents.post_transfer(transfer, actor=request.user)
-    except StockError as exc:
-        return Status(409, {"detail": str(exc)})
-    return Transfer.objects.get(pk=transfer.pk)
+    return post_draft(Transfer, transfer_id, documents.post_transfer, actor=request.user)
 
 
 @router.get("/transfers/{transfer_id}", response=TransferOut)
