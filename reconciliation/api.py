@@ -11,9 +11,9 @@ from core.api import PageIn, page_of, paginate, require_permissions
 
 from . import selectors
 from .models import EntryKind, Statement, SupplierAccountEntry
+from .services import CENT
 
 router = Router(tags=["supplier account"])
-CENT = Decimal("0.01")
 
 
 class EntryOut(Schema):

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from catalog.models import Supplier
-from core.api import ErrorOut, Input, PageIn, PageOut, page_of, paginate, require_permissions
+from core.api import ErrorOut, Input, PageIn, PageOut, invalid, page_of, paginate, require_permissions
 from core.api_types import money_of
 from core.idempotency import idempotent
 
@@ -209,8 +209,7 @@ def create_statement(request, payload: StatementIn):
     require_permissions(request, VIEW, "reconciliation.build_statement")
     supplier = Supplier.objects.filter(pk=payload.supplier).first()
     if supplier is None:
-        return Status(400, {"detail": _("The request has invalid values."),
-                            "errors": {"supplier": [_("No supplier has id %(id)s.") % {"id": payload.supplier}]}})
+        return invalid({"supplier": [_("No supplier has id %(id)s.") % {"id": payload.supplier}]})
     try:
         statement = statements.build_statement(
             supplier=supplier, period_from=payload.period_from, period_to=payload.period_to,
