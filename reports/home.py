@@ -32,45 +32,20 @@ class WorkQueue:
     link_query: str = ""  # a filter of the full list ("?state=…"), after the URL of `link_name`
 
 
-def _rows(documents, describe):
-    return [QueueRow(describe(doc), doc.get_absolute_url()) for doc in documents]
-
-
-def _orders_awaiting_shipment(user):
-
-    return _rows(orders_awaiting_shipment_for(user),
-                 lambda o: f"{o.external_order_no} · {o.store} · {o.recipient_name}")
+def _order_text(o):
+    return f"{o.external_order_no} · {o.store} · {o.recipient_name}"
 
 
 def _shipment_text(s):
     return f"{s.number} · {s.order.external_order_no} · {s.entered_by}"
 
 
-def _shipments_awaiting_approval(user):
-    """Submitted shipments the user may approve: never their own entries (maker-checker)."""
-
-    return _rows(shipments_awaiting_approval_for(user), _shipment_text)
-
-
-def _shipments_awaiting_dispatch(user, limit=10):
-
-    return _rows(shipments_awaiting_dispatch()[:limit],
-                 lambda s: f"{s.number} · {s.order.external_order_no} · {s.warehouse} · {s.get_state_display()}")
+def _dispatch_text(s):
+    return f"{s.number} · {s.order.external_order_no} · {s.warehouse} · {s.get_state_display()}"
 
 
 def _statement_text(s):
     return f"{s.number} · {s.supplier} · {s.total} · {s.get_state_display()}"
-
-
-def _statements_in_progress(user):
-
-    return _rows(statements_in_progress(), _statement_text)
-
-
-def _statements_to_approve(user):
-    """Submitted statements the supervisor may approve: never those they built (maker-checker)."""
-
-    return _rows(statements_awaiting_approval(user), _statement_text)
 
 
 def _ticket_text(ticket):
@@ -79,53 +54,39 @@ def _ticket_text(ticket):
             f"{ticket.get_state_display()} · {ticket.age_days}d{overdue}")
 
 
-def _my_open_tickets(user):
-    """The handler's open after-sales tickets, oldest first, overdue ones marked."""
-
-    return _rows(open_tickets_for_handler(user), _ticket_text)
-
-
-def _tickets_to_approve(user):
-    """Submitted after-sales tickets the approver may decide: never those they registered."""
-
-    return _rows(tickets_awaiting_approval(user), _ticket_text)
-
-
-def _returns_to_receive(user):
-
-    return _rows(returns_awaiting_receipt(), _ticket_text)
-
-
-# (role, title, empty text, rows for the user, URL name of the full list [+ "?filter"]) — in card order.
+# (role, title, empty text, the user's documents, how a row reads, URL name of the full list [+ "?filter"]) —
+# in card order. Queues of approvals never show the user's own documents (maker-checker); the handler's
+# tickets are oldest first, overdue ones marked.
 QUEUES = [
     (Role.SALES, _("Orders awaiting shipment"), _("No order is waiting for a shipment."),
-     _orders_awaiting_shipment, "orders:order_list"),
+     orders_awaiting_shipment_for, _order_text, "orders:order_list"),
     (Role.SALES, _("My open after-sales tickets"), _("No open after-sales ticket."),
-     _my_open_tickets, "aftersales:ticket_list"),
+     open_tickets_for_handler, _ticket_text, "aftersales:ticket_list"),
     (Role.APPROVER, _("Waiting for your approval"), _("Nothing is waiting for approval."),
-     _shipments_awaiting_approval, "shipments:approval_queue"),
+     shipments_awaiting_approval_for, _shipment_text, "shipments:approval_queue"),
     (Role.APPROVER, _("After-sales tickets to approve"), _("No after-sales ticket is waiting for approval."),
-     _tickets_to_approve, "aftersales:ticket_list"),
+     tickets_awaiting_approval, _ticket_text, "aftersales:ticket_list"),
     (Role.WAREHOUSE, _("Dispatch queue"), _("No approved company dispatch is waiting."),
-     _shipments_awaiting_dispatch, "shipments:queue"),
+     lambda user: shipments_awaiting_dispatch()[:10], _dispatch_text, "shipments:queue"),
     (Role.WAREHOUSE, _("Returns to receive"), _("No return is expected."),
-     _returns_to_receive, "aftersales:ticket_list?state=awaiting_return"),
+     lambda user: returns_awaiting_receipt(), _ticket_text, "aftersales:ticket_list?state=awaiting_return"),
     (Role.FINANCE, _("Statements in progress"), _("No statement is in progress."),
-     _statements_in_progress, "reconciliation:statement_list"),
+     lambda user: statements_in_progress(), _statement_text, "reconciliation:statement_list"),
     (Role.FINANCE_SUPERVISOR, _("Statements to approve"), _("No statement is waiting for approval."),
-     _statements_to_approve, "reconciliation:statement_list"),
-    (Role.MANAGER, _("Reports"), _("Dashboards arrive with the reports issue."), None, None),
+     statements_awaiting_approval, _statement_text, "reconciliation:statement_list"),
+    (Role.MANAGER, _("Reports"), _("Dashboards arrive with the reports issue."), None, None, None),
 ]
 
 
 def work_queues_for(user):
     cards = {}
-    for role, title, empty_text, rows_for, link_name in QUEUES:
+    for role, title, empty_text, documents_for, describe, link_name in QUEUES:
         if not (user.is_superuser or user.has_role(role)):
             continue
         link_name, _sep, query = (link_name or "").partition("?")
+        rows = [QueueRow(describe(doc), doc.get_absolute_url()) for doc in documents_for(user)] if documents_for else []
         queue = WorkQueue(role=role, title=title, empty_text=empty_text, link_name=link_name or None,
-                          link_query=f"?{query}" if query else "", rows=rows_for(user) if rows_for else [])
+                          link_query=f"?{query}" if query else "", rows=rows)
         if role in cards:
             cards[role].more.append(queue)
         else:
