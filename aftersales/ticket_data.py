@@ -1,7 +1,7 @@
 """What a ticket form or the API hands to register/update a ticket (TicketData), its validation and
 normalisation (every field's refusal named, nothing written), and the fields an edit may change."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -136,22 +136,12 @@ def validate_ticket_data(data, *, ticket=None):
 
 
 def apply_ticket_data(ticket, data):
-    ticket.type = data.type
-    ticket.order = data.order
+    """Copy every field of `data` but its lines onto the ticket; the store follows the order, the total
+    is the two compensation amounts."""
+    for f in fields(TicketData):
+        if f.name != "lines":
+            setattr(ticket, f.name, getattr(data, f.name))
     ticket.store_id = data.order.store_id
-    ticket.handler = data.handler
-    ticket.supplier = data.supplier
-    ticket.reason = data.reason
-    ticket.description = data.description
-    ticket.return_carrier = data.return_carrier
-    ticket.return_tracking_no = data.return_tracking_no
-    ticket.return_destination = data.return_destination
-    ticket.return_warehouse = data.return_warehouse
-    ticket.charge_back = data.charge_back
-    ticket.charge_back_amount = data.charge_back_amount
-    ticket.compensate = data.compensate
-    ticket.manufacturer_amount = data.manufacturer_amount
-    ticket.seller_amount = data.seller_amount
     ticket.total_amount = data.manufacturer_amount + data.seller_amount
 
 
