@@ -1,8 +1,33 @@
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from core.access import Access
 
 from .home import work_queues_for
+
+# (URL name, title, permission) of every dashboard, in menu order; one whose page is not there yet is left out.
+DASHBOARDS = [
+    ("reports:shipping", _("Shipping statistics"), "reports.view_shipping_dashboard"),
+    ("reports:monitoring", _("Dispatch monitoring"), "reports.view_monitoring_dashboard"),
+    ("reports:aftersales", _("After-sales analysis"), "reports.view_aftersales_dashboard"),
+    ("reports:inventory", _("Inventory analysis"), "reports.view_inventory_dashboard"),
+    ("reports:reconciliation", _("Reconciliation"), "reports.view_reconciliation_dashboard"),
+    ("reports:scorecard", _("Supplier scorecard"), "reports.view_scorecard_dashboard"),
+]
+
+
+def dashboards_for(user):
+    """[(title, url)] of the dashboards the user may open."""
+    links = []
+    for url_name, title, permission in DASHBOARDS:
+        if not user.has_perm(permission):
+            continue
+        try:
+            links.append((title, reverse(url_name)))
+        except NoReverseMatch:
+            continue
+    return links
 
 
 class HomeView(TemplateView):
@@ -13,3 +38,13 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(queues=work_queues_for(self.request.user), **kwargs)
+
+
+class ReportsIndexView(TemplateView):
+    """The dashboards the user may open (and, with saved views, the views they may see)."""
+
+    access = Access.INTERNAL
+    template_name = "reports/index.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(dashboards=dashboards_for(self.request.user), **kwargs)

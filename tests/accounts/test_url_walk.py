@@ -7,7 +7,7 @@ Who: anonymous, a user holding just one role (each of accounts.roles.Role), and 
 A row is either
 - a set of who may open the page (or `Opens(who, status, why)` when their answer is not 200, e.g.
   `post_only(who)`: 405). Those get 200; everybody else gets the middleware's answer:
-  anonymous → redirect to the login page, a supplier login → redirect to the supplier home,
+  anonymous → redirect to the login page, a supplier login → redirect to the supplier portal's home,
   any other logged-in user → 403;
 - or a dict {who: status} spelling out every visitor, for pages whose normal answer is not 200
   (redirecting views: the root, the login page once logged in; logout only accepts POST).
@@ -91,7 +91,7 @@ EXPECTED = {
     "accounts:login": {ANONYMOUS: 200, **dict.fromkeys(LOGGED_IN, 302)},  # logged in: on to home
     "accounts:logout": everyone(405),  # POST only (Django 5): a link cannot log anybody out
     "reports:home": INTERNAL,
-    "accounts:supplier_home": {SUPPLIER},  # the placeholder portal: staff and the superuser get 403
+    "reports:index": INTERNAL,  # lists the dashboards (and saved views) the visitor may open
     "accounts:api_tokens": INTERNAL,  # each user's own API tokens
     "accounts:api_token_revoke": post_only(INTERNAL),
     # Django's language switcher: exempt from the access middleware; a GET just redirects back.
@@ -180,6 +180,11 @@ EXPECTED = {
        for action in ("submit", "void", "confirm", "pay", "remove_entries")},
     **{f"reconciliation:statement_{action}": post_only(roles(Role.FINANCE_SUPERVISOR))
        for action in ("approve", "reject")},
+    # the supplier portal: supplier logins (the walk's is tied to a supplier); internal users holding
+    # portal.view_as_supplier get 403 until they choose a supplier to view as (tests/portal)
+    "portal:home": {SUPPLIER},
+    "portal:dropship_list": {SUPPLIER},
+    "portal:view_as": Opens(roles(Role.FINANCE, Role.MANAGER), 302, "remembers the supplier, then the portal"),
 }
 
 
@@ -255,6 +260,7 @@ ARGS = {
     "aftersales:ticket_shipment": a_ticket,
     "aftersales:ticket_action": lambda user: {**a_ticket(user), "name": "submit"},
     "aftersales:attachment": an_attachment,
+    "portal:view_as": lambda user: {"supplier_pk": SupplierFactory().pk},
 }
 
 SKIPPED_PREFIXES = ("admin/", "api/", "static/")
@@ -290,7 +296,7 @@ def expected_status(rule, who):
     if who == ANONYMOUS:
         return 302, reverse(settings.LOGIN_URL)
     if who == SUPPLIER:
-        return 302, reverse("accounts:supplier_home")
+        return 302, reverse("portal:home")
     return 403, None
 
 
@@ -326,6 +332,8 @@ def visitor_client(client, make_user):
             user = make_user(username="root", is_superuser=True, is_staff=True)
         else:
             user = make_user(who, username=f"just-{who}")
+            if who == SUPPLIER:
+                SupplierFactory().portal_users.add(user)  # a supplier login is tied to its supplier
         client.force_login(user)
         return client, user
 
