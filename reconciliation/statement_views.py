@@ -306,11 +306,15 @@ class SupplierBalanceView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         supplier = get_object_or_404(Supplier, pk=self.kwargs["pk"])
         months = selectors.supplier_balance_by_month(supplier)
+        # static/js/charts.js draws it (ECharts): stacked bars, a month per category
         chart = {
-            "labels": [m["month"].strftime("%Y-%m") for m in months],
-            "reconciled": [str(m["reconciled"]) for m in months],
-            "remaining": [str(m["remaining"]) for m in months],
-            "names": {"reconciled": _("Reconciled"), "remaining": _("Remaining")},
+            "type": "bar", "stack": True, "theme": "default",
+            "categories": [m["month"].strftime("%Y-%m") for m in months],
+            "urls": [],
+            "series": [
+                {"name": _("Reconciled"), "data": [float(m["reconciled"]) for m in months], "color": "#198754"},
+                {"name": _("Remaining"), "data": [float(m["remaining"]) for m in months], "color": "#ffc107"},
+            ],
         }
         from .models import StatementPayment
 

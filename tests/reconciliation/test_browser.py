@@ -92,6 +92,7 @@ def test_finance_builds_the_supervisor_approves_and_the_remaining_amount_drops(p
     expect(page.locator('#latest-entries [data-reconciled="yes"]').first).to_have_attribute(
         "data-reconciled-on", today.isoformat())
     expect(page.locator("#balance-chart")).to_be_visible()
+    expect(page.locator("#balance-chart canvas")).not_to_have_count(0)  # drawn by ECharts (static/js/charts.js)
     assert not page.js_errors, page.js_errors
     screenshot(page, "reconciliation-supplier-balance")
     logout(page)

@@ -167,7 +167,7 @@ def test_the_balance_page_shows_reconciled_and_remaining_per_month(client, finan
     assert page.context["amounts"]["reconciled"] == Decimal("312.50")
     assert page.context["amounts"]["remaining"] == MIXED_TOTAL - Decimal("312.50")
     html = page.content.decode()
-    assert "chart.umd.min.js" in html and 'id="balance-data"' in html and statement.number in html
+    assert "echarts.min.js" in html and 'id="balance-data"' in html and statement.number in html
     assert 'data-reconciled="yes"' in html and 'data-reconciled="no"' in html
 
 
