@@ -6,8 +6,20 @@ from django.utils.translation import gettext_lazy as _
 from .roles import INTERNAL_ROLES, Role
 
 
+class Language(models.TextChoices):
+    """The languages a person may read Consign in (settings.LANGUAGES)."""
+
+    ENGLISH = "en", _("English")
+    SIMPLIFIED_CHINESE = "zh-hans", _("Simplified Chinese")
+
+
 class User(AbstractUser):
     """A person who logs in. Roles are Django groups (accounts/roles.py); one person may hold several."""
+
+    # Their pages, their notifications (inbox and e-mail) and the PDFs they ask for are in this language
+    # (accounts.middleware activates it; the language switcher saves it).
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices,
+                                default=settings.LANGUAGE_CODE)
 
     class Meta:
         verbose_name = _("user")

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from accounts.language_views import set_language
 from config.api import api
 from core.access import Access
 from core.api_contract import api_fallback
@@ -13,7 +14,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_fallback, name="api_fallback"),  # the other trailing slash of an API path, else the JSON 404
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switcher, which also saves a logged-in user's choice (accounts.User.language).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("", include("accounts.urls")),
     path("", include("reports.urls")),  # home/: every role's work queues (a top floor)
     path("catalog/", include("catalog.urls")),
@@ -24,6 +26,7 @@ urlpatterns = [
     path("supplier-accounts/", include("reconciliation.urls")),
     path("inbox/", include("notifications.urls")),
     path("after-sales/", include("aftersales.urls")),
+    path("portal/", include("portal.urls")),  # the supplier portal (a top floor)
 ]
 
 if settings.DEBUG:

@@ -46,7 +46,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.dispatch import Signal
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils._os import safe_join
 from pypdf import PdfWriter
 from weasyprint import HTML
@@ -336,10 +336,22 @@ def _job_file(job):
     return _rendered_pdf(job)
 
 
+def job_language(job):
+    """The language a job's file is written in: the one its requester reads Consign in (their preference
+    when the job runs), else the one asked for in its parameters, else the site's."""
+    language = getattr(job.created_by, "language", "") if job.created_by_id else ""
+    return language or (job.parameters or {}).get("language") or settings.LANGUAGE_CODE
+
+
 @contextmanager
 def _rendered_pdf(job):
     if job.kind not in _documents:
         raise LookupError(f"No PDF document of kind {job.kind!r} is registered")
+    with translation.override(job_language(job)):
+        yield from _rendered_pdf_in_language(job)
+
+
+def _rendered_pdf_in_language(job):
     builder = _documents[job.kind][0]
     groups = [(template_name, list(contexts)) for template_name, contexts in builder(job)]
     total = sum(len(contexts) for _, contexts in groups)

@@ -8,3 +8,6 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401  (connects the signal receivers)
+        from .messages import discover
+
+        discover()  # every app's messages.py registers its notification messages

@@ -28,8 +28,9 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
         verbose_name=_("recipient"),
     )
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("message"), blank=True)
+    # The text is rendered in the reader's language when shown or mailed (notifications/messages.py).
+    message = models.CharField(_("message"), max_length=100)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=500, blank=True)
     event = models.CharField(_("event"), max_length=100, blank=True, db_index=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
@@ -67,6 +68,20 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+    def render(self, language=None):
+        """(subject, body) in `language` (default: the active one)."""
+        from .messages import render
+
+        return render(self.message, self.params, language)
+
+    @property
+    def subject(self):
+        return self.render()[0]
+
+    @property
+    def body(self):
+        return self.render()[1]
 
     @property
     def is_read(self):

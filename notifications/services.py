@@ -11,12 +11,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 
 from core.queueing import publish, publish_on_commit
 
+from .messages import LITERAL, Message, jsonable
+from .messages import get as get_message
 from .models import DeliveryStatus, Notification
 
 logger = logging.getLogger(__name__)
@@ -36,100 +37,64 @@ def _user_ids(recipients):
     return ids
 
 
-def notify(*, recipients, subject, body="", link="", event=""):
-    """One inbox row per distinct active recipient (users or user ids); e-mail queued on commit.
+def _stored(message, params, *, subject=None, body=""):
+    """(key, JSON params) of what a row stores: a declared Message (or its key) with its parameters.
+    `subject`/`body` are the old frozen-text call, kept only while callers move to messages."""
+    if message is None:
+        if subject is None:
+            raise TypeError("notify() needs a message (notifications.messages.Message)")
+        return LITERAL.key, {"subject": str(subject)[:200], "body": str(body)}
+    key = message.key if isinstance(message, Message) else str(message)
+    if get_message(key) is None:
+        raise ValueError(f"Unknown notification message {key!r}")
+    return key, jsonable(dict(params or {}))
 
-    Returns the created notifications."""
+
+def notify(*, recipients, message=None, params=None, link="", event="", subject=None, body=""):
+    """One inbox row per distinct active recipient (users or user ids) holding `message` (a
+    notifications.messages.Message) and its `params`, rendered in each recipient's language when read or
+    mailed; e-mail queued on commit. Returns the created notifications."""
     ids = set(_user_ids(recipients))
     if not ids:
         return []
+    key, params = _stored(message, params, subject=subject, body=body)
     active = get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk")
-    return _write(active.values_list("pk", flat=True), subject=subject, body=body, link=link, event=event)
+    now = timezone.now()
+    link, event = str(link)[:500], str(event)[:100]
+    return _insert([Notification(recipient_id=user_id, message=key, params=params, link=link, event=event,
+                                 created_at=now) for user_id in active.values_list("pk", flat=True)])
 
 
-def notify_role(role, *, subject, body="", link="", event=""):
+def notify_role(role, *, message=None, params=None, link="", event="", subject=None, body=""):
     """notify() every active user holding `role` (a Django group name): `notify_role_many` with one
     message."""
-    return notify_role_many(role, [RoleMessage(subject, body, link)], event=event)
+    return notify_role_many(role, [RoleMessage(message, params, link, subject=subject, body=body)], event=event)
 
 
 @dataclass(frozen=True)
 class RoleMessage:
-    subject: str
-    body: str = ""
+    message: object = None
+    params: dict | None = None
     link: str = ""
+    subject: str | None = None  # the old frozen-text call, while callers move to messages
+    body: str = ""
 
 
 def notify_role_many(role, messages, *, event=""):
     """Every message to every active user holding `role` — a bulk action's events (approving a page of
-    shipments tells the warehouse of each one, as approving them one by one would), written together
-    and queued for delivery on commit in DELIVERY_BATCH-sized tasks. Returns the rows, message by
-    message, recipients by id.
-
-    Where the database returns rows from an INSERT (PostgreSQL, SQLite ≥ 3.35) the holders are found
-    and all the rows written by one INSERT … SELECT … RETURNING (one round trip, not a SELECT then an
-    INSERT); otherwise one query finds them and one bulk insert writes them."""
-    messages = [RoleMessage(str(m.subject)[:200], str(m.body), str(m.link)[:500]) for m in messages]
-    event = str(event)[:100]
-    if not messages:
+    shipments tells the warehouse of each one, as approving them one by one would): one query finds the
+    holders, one bulk insert writes the rows, queued for delivery on commit in DELIVERY_BATCH-sized tasks.
+    Returns the rows, message by message, recipients by id."""
+    stored = [(*_stored(m.message, m.params, subject=m.subject, body=m.body), str(m.link)[:500]) for m in messages]
+    if not stored:
         return []
+    event = str(event)[:100]
     now = timezone.now()
-    if not connection.features.can_return_columns_from_insert:
-        users = list(get_user_model().objects.filter(groups__name=str(role), is_active=True)
-                     .order_by("pk").values_list("pk", flat=True).distinct())
-        return _insert([Notification(recipient_id=user_id, subject=m.subject, body=m.body, link=m.link, event=event,
-                                     created_at=now) for m in messages for user_id in users])
-    user_model = get_user_model()
-    memberships = user_model.groups.through
-    group_model = user_model.groups.field.related_model
-    qn = connection.ops.quote_name
-    user_column = memberships._meta.get_field(user_model._meta.model_name).column
-    group_column = memberships._meta.get_field(group_model._meta.model_name).column
-    table = Notification._meta.db_table
-    values = ", ".join(["(%s, %s, %s, %s)"] * len(messages))
-    sql = (
-        f"WITH m (position, subject, body, link) AS (VALUES {values}) "
-        f"INSERT INTO {qn(table)} ({qn('recipient_id')}, {qn('subject')}, {qn('body')}, {qn('link')}, "
-        f"{qn('event')}, {qn('created_at')}, {qn('delivery_status')}, {qn('delivery_attempts')}, "
-        f"{qn('last_error')}) "
-        f"SELECT h.id, m.subject, m.body, m.link, %s, %s, %s, 0, '' "
-        f"FROM (SELECT DISTINCT u.{qn('id')} AS id FROM {qn(user_model._meta.db_table)} u "
-        f"INNER JOIN {qn(memberships._meta.db_table)} r ON r.{qn(user_column)} = u.{qn('id')} "
-        f"INNER JOIN {qn(group_model._meta.db_table)} g ON g.{qn('id')} = r.{qn(group_column)} "
-        f"WHERE g.{qn('name')} = %s AND u.{qn('is_active')}) h CROSS JOIN m "
-        f"ORDER BY m.position, h.id RETURNING {qn('id')}, {qn('recipient_id')}"
-    )
-    params = []
-    for position, m in enumerate(messages):
-        params += [position, m.subject, m.body, m.link]
-    params += [event, connection.ops.adapt_datetimefield_value(now), str(DeliveryStatus.PENDING), str(role)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        returned = sorted(cursor.fetchall())
-    # One row per (message, holder), numbered in the INSERT's order (message, then holder): ids ascend
-    # with it, so the i-th row by id belongs to message i // holders.
-    holders = len(returned) // len(messages)
-    created = []
-    for i, (pk, recipient_id) in enumerate(returned):
-        m = messages[i // holders]
-        row = Notification(pk=pk, recipient_id=recipient_id, subject=m.subject, body=m.body, link=m.link, event=event,
-                           created_at=now)
-        row._state.adding = False
-        row._state.db = connection.alias
-        created.append(row)
-    if created:
-        publish_on_commit(queue_delivery, [row.pk for row in created])
-    return created
-
-
-def _write(user_ids, *, subject, body="", link="", event=""):
-    """Insert one row per (active, distinct) user id; queue their delivery on commit as one batch."""
-    now = timezone.now()
-    subject, body, link, event = str(subject)[:200], str(body), str(link)[:500], str(event)[:100]
-    return _insert([
-        Notification(recipient_id=user_id, subject=subject, body=body, link=link, event=event, created_at=now)
-        for user_id in user_ids
-    ])
+    holders = list(get_user_model().objects.filter(groups__name=str(role), is_active=True)
+                   .order_by("pk").values_list("pk", flat=True).distinct())
+    return _insert([Notification(recipient_id=user_id, message=key, params=params, link=link, event=event,
+                                 created_at=now)
+                    for key, params, link in stored for user_id in holders])
 
 
 def _insert(rows):
@@ -191,11 +156,12 @@ def deliver(notification_id):
     if not address:
         mine.update(delivery_status=DeliveryStatus.NO_ADDRESS, claimed_at=None)
         return DeliveryStatus.NO_ADDRESS
-    body = row.body
+    # In the recipient's language, whoever caused the event and whatever this worker's language is.
+    subject, body = row.render(getattr(row.recipient, "language", "") or settings.LANGUAGE_CODE)
     if row.link:
         body = f"{body}\n\n{_absolute(row.link)}".strip()
     try:
-        send_mail(row.subject, body, None, [address], fail_silently=False)
+        send_mail(" ".join(subject.split())[:200], body, None, [address], fail_silently=False)
     except Exception as exc:
         status = DeliveryStatus.FAILED if row.delivery_attempts >= MAX_ATTEMPTS else DeliveryStatus.PENDING
         mine.update(delivery_status=status, claimed_at=None, last_error=f"{type(exc).__name__}: {exc}"[:2000])

@@ -18,6 +18,7 @@ from core.parsing import CLOCK_SKEW, parse_money
 from core.transitions import perform
 from notifications.services import notify
 
+from .messages import NEW_ORDER, ORDERS_IMPORTED
 from .models import AftersalesStatus, FulfilmentStatus, Order, OrderLine, OrderSource
 
 MAX_LINES = 500
@@ -125,9 +126,9 @@ def _check_may_add(actor):
 
 def _notify_salesperson(order):
     notify(
-        recipients=[order.store.salesperson_id],
-        subject=_("New order %(no)s from %(store)s") % {"no": order.external_order_no, "store": order.store},
-        body=_("%(name)s, %(address)s") % {"name": order.recipient_name, "address": order.recipient_address},
+        recipients=[order.store.salesperson_id], message=NEW_ORDER,
+        params={"no": order.external_order_no, "store": str(order.store), "name": order.recipient_name,
+                "address": order.recipient_address},
         link=order.get_absolute_url(),
         event="order_created",
     )
@@ -218,15 +219,14 @@ def create_orders_in_bulk(*, store, orders, actor, source=OrderSource.IMPORT):
         )
         result.created = created
         first = created[0]
-        notify(
-            recipients=[store.salesperson_id],
-            subject=_("%(count)d new orders imported for %(store)s") % {"count": len(created), "store": store}
-            if len(created) > 1 else
-            _("New order %(no)s from %(store)s") % {"no": first.external_order_no, "store": store},
-            body=", ".join(o.external_order_no for o in created[:20]) + (" …" if len(created) > 20 else ""),
-            link=first.get_absolute_url() if len(created) == 1 else "",
-            event="order_created",
-        )
+        if len(created) > 1:
+            notify(recipients=[store.salesperson_id], message=ORDERS_IMPORTED, event="order_created",
+                   params={"count": len(created), "store": str(store), "numbers": ", ".join(
+                       o.external_order_no for o in created[:20]) + (" …" if len(created) > 20 else "")})
+        else:
+            notify(recipients=[store.salesperson_id], message=NEW_ORDER, link=first.get_absolute_url(),
+                   params={"no": first.external_order_no, "store": str(store), "name": first.recipient_name,
+                           "address": first.recipient_address}, event="order_created")
     return result
 
 

@@ -92,7 +92,13 @@ EXPECTED = {
     "accounts:logout": everyone(405),  # POST only (Django 5): a link cannot log anybody out
     "reports:home": INTERNAL,
     "reports:index": INTERNAL,  # lists the dashboards (and saved views) the visitor may open
+    # dashboards (reports/grants.py): managers; finance and its supervisor also read the supplier scorecard
+    "reports:shipping": roles(Role.MANAGER),
+    "reports:aftersales": roles(Role.MANAGER),
+    "reports:scorecard": roles(Role.MANAGER, Role.FINANCE, Role.FINANCE_SUPERVISOR),
     "accounts:api_tokens": INTERNAL,  # each user's own API tokens
+    # each person's own profile (their language): staff and supplier users alike; anonymous → login
+    "accounts:profile": {ANONYMOUS: 302, **dict.fromkeys(LOGGED_IN, 200)},
     "accounts:api_token_revoke": post_only(INTERNAL),
     # Django's language switcher: exempt from the access middleware; a GET just redirects back.
     "set_language": everyone(302),
