@@ -7,7 +7,7 @@ from .models import Carrier, Product, Store, Supplier, Warehouse
 @admin.register(Store)
 class StoreAdmin(admin.ModelAdmin):
     form = StoreForm
-    list_display = ("name", "platform", "salesperson", "is_active")
+    list_display = ("name", "platform", "salesperson", "promised_dispatch_hours", "is_active")
     list_filter = ("platform", "is_active")
     search_fields = ("name", "salesperson__username", "salesperson__first_name", "salesperson__last_name")
     list_select_related = ("salesperson",)

@@ -21,7 +21,7 @@ class StoreOut(ModelSchema):
 
     class Meta:
         model = Store
-        fields = ["id", "name", "platform", "salesperson", "is_active", "updated_at"]
+        fields = ["id", "name", "platform", "salesperson", "promised_dispatch_hours", "is_active", "updated_at"]
 
 
 class SupplierOut(ModelSchema):
@@ -65,6 +65,7 @@ class StoreIn(Input):
     name: str | None = None
     platform: Platform | None = None
     salesperson: int | None = None
+    promised_dispatch_hours: Count | None = None
     is_active: bool | None = None
 
 

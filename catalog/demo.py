@@ -6,11 +6,11 @@ from decimal import Decimal
 from .models import Carrier, Platform, Product, Store, Supplier, Warehouse
 
 STORES = [
-    # key, name, platform
-    ("tmall", "天猫旗舰店 Tmall Flagship", Platform.TMALL),
-    ("jd", "京东自营店 JD Store", Platform.JD),
-    ("douyin", "抖音小店 Douyin Shop", Platform.DOUYIN),
-    ("shopify", "Shopify Global", Platform.SHOPIFY),
+    # key, name, platform, promised dispatch hours (the platform's rule)
+    ("tmall", "天猫旗舰店 Tmall Flagship", Platform.TMALL, 48),
+    ("jd", "京东自营店 JD Store", Platform.JD, 24),
+    ("douyin", "抖音小店 Douyin Shop", Platform.DOUYIN, 48),
+    ("shopify", "Shopify Global", Platform.SHOPIFY, 72),
 ]
 SUPPLIERS = [
     ("hz-textile", "杭州丝绸制造厂 Hangzhou Silk Works", "张伟", 48),
@@ -49,8 +49,9 @@ def seed(context):
     users = context["users"]
     context["stores"] = {
         key: _get_or_create(context, Store, "stores", name=name,
-                            defaults={"platform": platform, "salesperson": users["sales"]})
-        for key, name, platform in STORES
+                            defaults={"platform": platform, "salesperson": users["sales"],
+                                      "promised_dispatch_hours": hours})
+        for key, name, platform, hours in STORES
     }
     suppliers = context["suppliers"] = {
         code: _get_or_create(context, Supplier, "suppliers", code=code, defaults={

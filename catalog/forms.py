@@ -13,12 +13,22 @@ from core.forms import BootstrapFormMixin, MoneyField, searchable
 from .models import Carrier, Product, Store, Supplier, Warehouse
 
 TRACKING_PLACEHOLDER = "{tracking_number}"
+MAX_PROMISED_HOURS = 24 * 90
+
+
+def _promised_hours(form):
+    """A store's or supplier's promised dispatch hours: at least 1 (the widget and the database say so),
+    at most 90 days."""
+    hours = form.cleaned_data["promised_dispatch_hours"]
+    if hours is not None and hours > MAX_PROMISED_HOURS:
+        raise forms.ValidationError(_("At most 2160 hours (90 days)."))
+    return hours
 
 
 class StoreForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Store
-        fields = ["name", "platform", "salesperson", "is_active"]
+        fields = ["name", "platform", "salesperson", "promised_dispatch_hours", "is_active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,9 +40,17 @@ class StoreForm(BootstrapFormMixin, forms.ModelForm):
             "Pick a user in the sales group; that user is told of this store's new orders."
         )
         searchable(salesperson.widget)
+        hours = self.fields["promised_dispatch_hours"]
+        hours.widget.attrs["min"] = 1
+        # Left out (an API call or an older client), a store keeps its hours; a new one gets the default.
+        hours.required = False
 
     def clean_name(self):
         return self.cleaned_data["name"].strip()
+
+    def clean_promised_dispatch_hours(self):
+        hours = _promised_hours(self)
+        return self.instance.promised_dispatch_hours if hours is None else hours
 
 
 class SupplierForm(BootstrapFormMixin, forms.ModelForm):
@@ -56,11 +74,7 @@ class SupplierForm(BootstrapFormMixin, forms.ModelForm):
     def clean_code(self):
         return self.cleaned_data["code"].strip().lower()
 
-    def clean_promised_dispatch_hours(self):
-        hours = self.cleaned_data["promised_dispatch_hours"]
-        if hours is not None and hours > 24 * 90:
-            raise forms.ValidationError(_("At most 2160 hours (90 days)."))
-        return hours
+    clean_promised_dispatch_hours = _promised_hours
 
 
 class ProductForm(BootstrapFormMixin, forms.ModelForm):

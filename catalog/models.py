@@ -19,13 +19,18 @@ class Platform(models.TextChoices):
 
 
 class Store(models.Model):
-    """A sales channel 店铺: orders come from it; its salesperson hears of each new order."""
+    """A sales channel 店铺: orders come from it; its salesperson hears of each new order. Its orders
+    must be dispatched within `promised_dispatch_hours` (the platform's rule)."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
     salesperson = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("responsible salesperson"), on_delete=models.PROTECT,
         related_name="stores",
+    )
+    promised_dispatch_hours = models.PositiveIntegerField(
+        _("promised dispatch hours"), default=48, validators=[MinValueValidator(1)],
+        help_text=_("The platform's rule: hours after an order is placed by which it must be dispatched."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = updated_at_field()
@@ -34,6 +39,10 @@ class Store(models.Model):
         verbose_name = _("store")
         verbose_name_plural = _("stores")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(promised_dispatch_hours__gte=1),
+                                   name="store_promised_hours_positive"),
+        ]
 
     def __str__(self):
         return self.name

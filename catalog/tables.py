@@ -12,11 +12,12 @@ EXAMPLE_TRACKING_NUMBER = "SF1234567890"
 class StoreTable(ConsignTable):
     name = EditLinkColumn()
     salesperson = tables.Column(order_by=("salesperson__username",))
+    promised_dispatch_hours = NumberColumn(verbose_name=_("Promised dispatch (h)"))
     is_active = tables.BooleanColumn()
 
     class Meta(ConsignTable.Meta):
         model = Store
-        fields = ("name", "platform", "salesperson", "is_active")
+        fields = ("name", "platform", "salesperson", "promised_dispatch_hours", "is_active")
         order_by = ("name",)
 
 

@@ -89,6 +89,18 @@ def test_patch_changes_only_the_named_fields(api_client, supplier):
     assert bad.status_code == 400 and "list_price" in bad.json()["errors"]
 
 
+def test_a_stores_promised_dispatch_hours_are_read_and_patched(api_client):
+    store = StoreFactory()
+    client, _user = api_client("manager")
+    url = f"/api/v1/catalog/stores/{store.pk}/"
+    assert client.get(url).json()["promised_dispatch_hours"] == 48
+    assert patch(client, url, {"promised_dispatch_hours": 24}).json()["promised_dispatch_hours"] == 24
+    assert Store.objects.get(pk=store.pk).promised_dispatch_hours == 24
+    assert patch(client, url, {"promised_dispatch_hours": 0}).status_code == 400
+    assert patch(client, url, {"promised_dispatch_hours": 5000}).status_code == 400
+    assert Store.objects.get(pk=store.pk).promised_dispatch_hours == 24
+
+
 def test_unknown_ids_are_404(api_client):
     client, _user = api_client("manager")
     response = client.get(f"{PRODUCTS}999999/")

@@ -31,6 +31,31 @@ def test_store_name_is_unique(make_user):
     assert "name" in form.errors
 
 
+def test_store_promised_hours_default_bounds_and_kept_when_left_out(make_user):
+    seller = make_user("sales")
+    data = {"name": "京东 B", "platform": "jd", "salesperson": seller.pk}
+    for bad in (0, -1, 2161, "abc"):
+        form = StoreForm(data={**data, "promised_dispatch_hours": bad})
+        assert not form.is_valid()
+        assert "promised_dispatch_hours" in form.errors
+    store = StoreForm(data=data).save()
+    assert store.promised_dispatch_hours == 48  # the platform default when none is given
+    store = StoreForm(data={**data, "promised_dispatch_hours": 24}, instance=store).save()
+    assert store.promised_dispatch_hours == 24
+    store = StoreForm(data=data, instance=store).save()
+    assert store.promised_dispatch_hours == 24  # left out: kept
+
+
+def test_store_promised_hours_checked_by_the_database():
+    from django.db import IntegrityError, transaction
+
+    from catalog.models import Store
+
+    store = StoreFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Store.objects.filter(pk=store.pk).update(promised_dispatch_hours=0)
+
+
 def test_supplier_promised_hours_default_and_bounds():
     data = {"name": "宁波 Ningbo", "code": "NB-Home", "kind": "manufacturer", "promised_dispatch_hours": 0}
     form = SupplierForm(data=data)
