@@ -1,6 +1,5 @@
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
-from django.views.generic import TemplateView
 
 from core.access import Access
 
@@ -15,16 +14,9 @@ class LogoutView(auth_views.LogoutView):
     access = Access.PUBLIC
 
 
-class SupplierHomeView(TemplateView):
-    """Placeholder until the supplier portal: a supplier login sees this and nothing internal."""
-
-    access = Access.SUPPLIER
-    template_name = "accounts/supplier_home.html"
-
-
 def root(request):
     if request.user.is_authenticated and request.user.is_supplier_user:
-        return redirect("accounts:supplier_home")
+        return redirect("portal:home")  # by name: accounts imports no domain app
     return redirect("reports:home")  # the home gathers every role's queues: a top floor
 
 

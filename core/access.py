@@ -4,7 +4,8 @@ A view declares its audience in one of three ways:
 - `permission_required` (Django's PermissionRequiredMixin, or the `requires_permissions` decorator):
   internal users holding those permissions;
 - `access = Access.INTERNAL`: any internal user (home page, inbox, profile);
-- `access = Access.SUPPLIER`: supplier logins only (their portal); `access = Access.PUBLIC`: anyone.
+- `access = Access.SUPPLIER`: supplier logins (their portal), and internal users holding the permissions
+  the view also declares, if any; `access = Access.PUBLIC`: anyone.
 A supplier login is refused every page not marked for suppliers. The admin and the token API guard
 themselves and are left alone here."""
 
@@ -45,7 +46,11 @@ def user_may_open(user, view_func):
     if not user.is_authenticated:
         return False
     if access == Access.SUPPLIER:
-        return user.is_supplier_user
+        # An internal user opens a supplier page only through the permissions it declares (the portal's
+        # read-only "view as a supplier"); none declared, none may.
+        if user.is_supplier_user:
+            return True
+        return bool(perms) and user.is_internal and user.has_perms(perms)
     if not user.is_internal:
         return False
     if perms:  # declared permissions always count, also on a page marked INTERNAL
@@ -73,7 +78,7 @@ class RoleAccessMiddleware:
             return None
         if user.is_supplier_user and access != Access.SUPPLIER:
             # An outside login never sees anything internal; send it to its own corner.
-            return redirect("accounts:supplier_home")
+            return redirect("portal:home")  # by name: core imports no domain app
         raise PermissionDenied
 
 

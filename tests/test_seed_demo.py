@@ -68,7 +68,7 @@ def test_every_demo_login_logs_in_and_lands_on_its_home_page(seeded, client, use
     response = client.post(reverse("accounts:login"), {"username": username, "password": "demo"}, follow=True)
 
     assert response.status_code == 200
-    expected = "accounts:supplier_home" if username == "supplier" else "reports:home"
+    expected = "portal:home" if username == "supplier" else "reports:home"
     assert response.redirect_chain[-1][0] == reverse(expected)
 
 

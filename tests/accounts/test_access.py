@@ -133,7 +133,7 @@ def test_a_supplier_is_sent_to_its_own_corner_from_every_internal_page(client, m
     client.force_login(make_user(Role.SUPPLIER))
     response = client.get(reverse(url_name))
     assert response.status_code == 302
-    assert response.url == reverse("accounts:supplier_home")
+    assert response.url == reverse("portal:home")
 
 
 def test_a_supplier_granted_a_permission_by_mistake_still_sees_nothing_internal(client, make_user):
@@ -143,7 +143,7 @@ def test_a_supplier_granted_a_permission_by_mistake_still_sees_nothing_internal(
     assert supplier.has_perm("catalog.view_store")
 
     client.force_login(supplier)
-    assert client.get(reverse("store_list_like")).url == reverse("accounts:supplier_home")
+    assert client.get(reverse("store_list_like")).url == reverse("portal:home")
 
 
 def test_a_supplier_page_opens_only_for_suppliers(client, make_user, superuser):
@@ -252,6 +252,6 @@ def test_uploaded_files_are_not_exempt_from_the_access_rules(client, make_user):
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
     client.force_login(make_user(Role.SUPPLIER))
-    assert client.get("/media/invoices/2026/inv-1.pdf").url == reverse("accounts:supplier_home")
+    assert client.get("/media/invoices/2026/inv-1.pdf").url == reverse("portal:home")
     client.force_login(make_user(Role.FINANCE))
     assert client.get("/media/invoices/2026/inv-1.pdf").content == b"ok"

@@ -16,12 +16,12 @@ def test_sales_logs_in_and_lands_on_home_with_their_queue(client, make_user):
     assert b'data-role="finance"' not in response.content
 
 
-def test_supplier_login_sees_placeholder_and_nothing_internal(client, make_user):
+def test_supplier_login_sees_the_portal_and_nothing_internal(client, make_user):
     client.force_login(make_user("supplier"))
-    assert client.get(reverse("reports:home")).url == reverse("accounts:supplier_home")
-    page = client.get(reverse("accounts:supplier_home"))
+    assert client.get(reverse("reports:home")).url == reverse("portal:home")
+    page = client.get(reverse("portal:home"))
     assert page.status_code == 200
-    assert b"supplier-placeholder" in page.content
+    assert b"portal-home" in page.content
 
 
 def test_anonymous_is_sent_to_login(client):

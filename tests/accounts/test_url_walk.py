@@ -96,6 +96,8 @@ EXPECTED = {
     "reports:shipping": roles(Role.MANAGER),
     "reports:aftersales": roles(Role.MANAGER),
     "reports:scorecard": roles(Role.MANAGER, Role.FINANCE, Role.FINANCE_SUPERVISOR),
+    "reports:inventory": roles(Role.WAREHOUSE, Role.MANAGER),
+    "reports:reconciliation": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     "accounts:api_tokens": INTERNAL,  # each user's own API tokens
     # each person's own profile (their language): staff and supplier users alike; anonymous → login
     "accounts:profile": {ANONYMOUS: 302, **dict.fromkeys(LOGGED_IN, 200)},
@@ -143,6 +145,7 @@ EXPECTED = {
     # inventory: balances for those who decide dispatches; ledger and documents for warehouse and managers
     "inventory:balance_list": roles(Role.WAREHOUSE, Role.MANAGER, Role.SALES, Role.APPROVER),
     "inventory:product_ledger": roles(Role.WAREHOUSE, Role.MANAGER),
+    "inventory:ledger_list": roles(Role.WAREHOUSE, Role.MANAGER),
     **{f"inventory:{doc}_{page}": roles(Role.WAREHOUSE, Role.MANAGER)
        for doc in ("receipt", "stocktake", "transfer") for page in ("list", "detail")},
     **{f"inventory:{doc}_create": roles(Role.WAREHOUSE) for doc in ("receipt", "stocktake", "transfer")},
@@ -175,6 +178,7 @@ EXPECTED = {
     # reconciliation: supplier accounts are read by finance, its supervisor and managers
     "reconciliation:account_list": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     "reconciliation:supplier_entries": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
+    "reconciliation:entry_list": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     "reconciliation:supplier_balance": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     # statements: finance builds, submits, voids, records confirmation and payments; its supervisor
     # approves / rejects; managers read
@@ -191,7 +195,21 @@ EXPECTED = {
     "portal:home": {SUPPLIER},
     "portal:dropship_list": {SUPPLIER},
     "portal:view_as": Opens(roles(Role.FINANCE, Role.MANAGER), 302, "remembers the supplier, then the portal"),
+    # finance answers a disputed statement's lines and writes on its thread (reconciliation.answer_dispute)
+    **{f"reconciliation:{action}": post_only(roles(Role.FINANCE))
+       for action in ("dispute_adjust", "dispute_explain", "statement_message")},
+    # the supplier's statements in its portal (its own approved statement; PDF rendered on the spot)
+    **{f"portal:{page}": {SUPPLIER} for page in ("statement_list", "statement_detail", "statement_pdf", "balance")},
+    **{f"portal:statement_{action}": post_only({SUPPLIER}) for action in ("confirm", "dispute", "message")},
 }
+
+
+def own_approved_statement(user):
+    """An approved statement of the visitor's supplier (of some supplier for anybody else)."""
+    from catalog.models import Supplier
+
+    supplier = (Supplier.objects.filter(portal_users=user).first() if user.is_authenticated else None)
+    return empty_statement(supplier=supplier or SupplierFactory(), state="approved")
 
 
 def own_pdf_job(user):
@@ -267,6 +285,11 @@ ARGS = {
     "aftersales:ticket_action": lambda user: {**a_ticket(user), "name": "submit"},
     "aftersales:attachment": an_attachment,
     "portal:view_as": lambda user: {"supplier_pk": SupplierFactory().pk},
+    **{f"reconciliation:{action}": lambda user: {"pk": empty_statement().pk, "line": 1}
+       for action in ("dispute_adjust", "dispute_explain")},
+    "reconciliation:statement_message": a(empty_statement),
+    **{f"portal:statement_{page}": lambda user: {"pk": own_approved_statement(user).pk}
+       for page in ("detail", "pdf", "confirm", "dispute", "message")},
 }
 
 SKIPPED_PREFIXES = ("admin/", "api/", "static/")

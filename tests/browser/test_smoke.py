@@ -33,7 +33,7 @@ def test_each_internal_role_logs_in_sees_its_work_queue_and_logs_out(page, make_
     expect(page).to_have_url(ends_with(reverse("reports:home")))
     expect(page.locator(f'.work-queue[data-role="{role}"]')).to_be_visible()
     expect(page.locator(".work-queue")).to_have_count(1)  # only that role's queue
-    expect(page.locator("#supplier-placeholder")).to_have_count(0)
+    expect(page.locator("#portal-home")).to_have_count(0)
     assert page.evaluate("getComputedStyle(document.querySelector('nav.navbar')).display") == "flex", \
         "Bootstrap's CSS did not load (is whitenoise serving /static/ from the finders?)"
     logout(page)
@@ -41,19 +41,19 @@ def test_each_internal_role_logs_in_sees_its_work_queue_and_logs_out(page, make_
     assert not page.js_errors
 
 
-def test_supplier_logs_in_to_the_placeholder_and_sees_nothing_internal(page, make_user):
+def test_supplier_logs_in_to_the_portal_and_sees_nothing_internal(page, make_user):
     make_user(Role.SUPPLIER, username="acme-supplier")
 
     login(page, "acme-supplier")
 
-    expect(page).to_have_url(ends_with(reverse("accounts:supplier_home")))
-    expect(page.locator("#supplier-placeholder")).to_be_visible()
-    expect(page.locator("#mainnav .navbar-nav .nav-link")).to_have_count(0)  # no internal menu
+    expect(page).to_have_url(ends_with(reverse("portal:home")))
+    expect(page.locator("#portal-home")).to_be_visible()
+    expect(page.locator("#mainnav")).to_have_count(0)  # no internal menu: the portal has its own
     expect(page.locator(".work-queue")).to_have_count(0)
 
     # Typing an internal address sends it back to its own corner.
     page.goto(reverse("reports:home"))
-    expect(page.locator("#supplier-placeholder")).to_be_visible()
+    expect(page.locator("#portal-home")).to_be_visible()
     logout(page)
 
 

@@ -321,7 +321,7 @@ def test_supplier_login_never_sees_master_data(client, make_user):
     client.force_login(make_user("supplier"))
     response = client.get(reverse("catalog:product_list"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:supplier_home")
+    assert response["Location"] == reverse("portal:home")
 
 
 def test_anonymous_is_sent_to_login(client):

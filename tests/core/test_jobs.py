@@ -195,4 +195,4 @@ class TestJobPage:
         job = PdfJobFactory()
         client.force_login(make_user("supplier"))
         response = client.get(reverse("core:job_detail", args=[job.pk]))
-        assert response.status_code == 302 and response.url == reverse("accounts:supplier_home")
+        assert response.status_code == 302 and response.url == reverse("portal:home")

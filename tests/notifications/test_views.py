@@ -115,8 +115,8 @@ def test_a_supplier_login_has_no_inbox_and_no_badge(client, make_user):
 
     response = client.get(reverse("notifications:inbox"))
     assert response.status_code == 302
-    assert response.url == reverse("accounts:supplier_home")
-    assert b"inbox-badge" not in client.get(reverse("accounts:supplier_home")).content
+    assert response.url == reverse("portal:home")
+    assert b"inbox-badge" not in client.get(reverse("portal:home")).content
 
 
 def test_the_inbox_is_in_the_menu(client, lina):

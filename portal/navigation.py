@@ -1,0 +1,11 @@
+"""The portal's own menu: (label, URL name). Kept apart from accounts.navigation, which is the internal
+site's menu; a supplier user never sees that one."""
+
+from django.utils.translation import gettext_lazy as _
+
+PORTAL_MENU = [
+    (_("Home"), "portal:home"),
+    (_("Drop-ships"), "portal:dropship_list"),
+    (_("Statements"), "portal:statement_list"),
+    (_("Balance"), "portal:balance"),
+]
