@@ -7,6 +7,9 @@ one job mechanism: core/pdf.py claims, runs and sweeps it; core/jobs.py shows it
 transaction and publishes its task once that transaction commits. The row stores what the list was — its
 URL name and kwargs, its query string, the format, the language and the requester — never a queryset.
 
+Report dashboards export their tables the same way (reports/exports.py): any view class with an
+`export_job` attribute can be rebuilt by the task and then returns an ExportTable.
+
 The task (core.pdf.run_pdf_job → `export_file`) rebuilds that list through its own view class for the
 requester, as a request would: the requester's access to the page and its permissions are checked again,
 the view's filters, its queryset and its table decide the rows and columns, so the file holds exactly what
@@ -103,7 +106,6 @@ def rebuild_table(job):
     """The export's rows as its requester sees the list now, through the list's own view class. Raises
     ExportRefused when the requester may no longer open the list or the list refuses the export."""
     from .access import user_may_open
-    from .views import ConsignListView
 
     parameters = job.parameters
     try:
@@ -113,7 +115,9 @@ def rebuild_table(job):
         raise ExportRefused(_("This list no longer exists.")) from exc
     view_class = getattr(match.func, "view_class", None)
     user = job.created_by
-    if view_class is None or not issubclass(view_class, ConsignListView):
+    # Any view that can be rebuilt for a job: a list page (core.views.ConsignListView) or a report
+    # dashboard's table; such a view takes `export_job` and then returns an ExportTable.
+    if view_class is None or not hasattr(view_class, "export_job"):
         raise ExportRefused(_("This list no longer exists."))
     if not user.is_active or not user_may_open(user, match.func):
         raise ExportRefused(_("You may no longer open this list."))

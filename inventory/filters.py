@@ -1,8 +1,9 @@
 import django_filters
+from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Supplier, Warehouse
+from catalog.models import Product, Supplier, Warehouse
 from core.filters import ConsignFilterSet
 
 from .models import (
@@ -15,6 +16,7 @@ from .models import (
     Stocktake,
     Transfer,
 )
+from .selectors import AGE_BUCKETS, in_age_bucket, ledger_dates_q
 
 
 class BalanceFilter(ConsignFilterSet):
@@ -24,10 +26,16 @@ class BalanceFilter(ConsignFilterSet):
                                                 queryset=Supplier.objects.order_by("name"))
     low = django_filters.BooleanFilter(label=_("Low stock only"), method="filter_low",
                                        widget=django_filters.widgets.BooleanWidget)
+    # Stock age (days since the last in-movement), as the inventory analysis dashboard buckets it.
+    age = django_filters.ChoiceFilter(label=_("Stock age (days)"), method="filter_age",
+                                      choices=[(name, name) for name, _low, _high in AGE_BUCKETS])
 
     class Meta:
         model = StockBalance
-        fields = ["q", "warehouse", "supplier", "low"]
+        fields = ["q", "warehouse", "supplier", "low", "age"]
+
+    def filter_age(self, queryset, name, value):
+        return in_age_bucket(queryset, value) if value else queryset
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -51,6 +59,26 @@ class LedgerFilter(ConsignFilterSet):
     class Meta:
         model = StockLedgerEntry
         fields = ["warehouse", "kind", "direction"]
+
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class MovementFilter(LedgerFilter):
+    """Every product's ledger rows (the stock movements list): also by product, its supplier and local date."""
+
+    product = django_filters.ModelChoiceFilter(label=_("Product"), queryset=Product.objects.order_by("sku"))
+    supplier = django_filters.ModelChoiceFilter(label=_("Supplier"), field_name="product__default_supplier",
+                                                queryset=Supplier.objects.order_by("name"))
+    date_from = django_filters.DateFilter(label=_("From"), method="filter_dates", widget=DATE)
+    date_to = django_filters.DateFilter(label=_("To"), method="filter_dates", widget=DATE)
+
+    class Meta:
+        model = StockLedgerEntry
+        fields = ["warehouse", "product", "supplier", "kind", "direction", "date_from", "date_to"]
+
+    def filter_dates(self, queryset, name, value):
+        return queryset.filter(ledger_dates_q(**{name: value})) if value else queryset
 
 
 def document_filter(model, warehouse_fields):

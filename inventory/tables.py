@@ -73,6 +73,23 @@ class LedgerTable(ConsignTable):
         return "" if record.actor is None else record.actor.get_username()
 
 
+class MovementTable(LedgerTable):
+    """The stock movements of every product (LedgerTable with the product first)."""
+
+    sku = tables.Column(verbose_name=_("SKU"), accessor="product__sku", order_by=("product__sku",))
+    product = tables.Column(verbose_name=_("Product"), accessor="product__name", orderable=False)
+
+    class Meta(LedgerTable.Meta):
+        fields = ("created_at", "sku", "product", "warehouse", "kind", "signed_qty", "balance_after", "source",
+                  "actor", "reason")
+        sequence = fields
+        attrs = {**ConsignTable.Meta.attrs, "id": "movement-table"}
+
+    def render_sku(self, value, record):
+        url = reverse("inventory:product_ledger", args=[record.product_id]) + f"?warehouse={record.warehouse_id}"
+        return format_html('<a href="{}">{}</a>', url, value)
+
+
 class DocumentTable(ConsignTable):
     number = tables.Column(verbose_name=_("Number"), accessor="pk")
     state = tables.Column(verbose_name=_("State"))

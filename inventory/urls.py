@@ -6,6 +6,7 @@ app_name = "inventory"
 
 urlpatterns = [
     path("", views.BalanceListView.as_view(), name="balance_list"),
+    path("ledger/", views.LedgerListView.as_view(), name="ledger_list"),
     path("products/<int:pk>/ledger/", views.ProductLedgerView.as_view(), name="product_ledger"),
     path("receipts/", views.GoodsReceiptListView.as_view(), name="receipt_list"),
     path("receipts/new/", views.GoodsReceiptCreateView.as_view(), name="receipt_create"),

@@ -18,7 +18,14 @@ from core.transitions import timeline_for
 from core.views import ConsignListView
 
 from . import documents, selectors
-from .filters import BalanceFilter, GoodsReceiptFilter, LedgerFilter, StocktakeFilter, TransferFilter
+from .filters import (
+    BalanceFilter,
+    GoodsReceiptFilter,
+    LedgerFilter,
+    MovementFilter,
+    StocktakeFilter,
+    TransferFilter,
+)
 from .forms import (
     CountLineFormSet,
     GoodsReceiptForm,
@@ -30,7 +37,14 @@ from .forms import (
 from .importing import StocktakeCountImporter
 from .models import GoodsReceipt, StockBalance, StockLedgerEntry, Stocktake, Transfer
 from .services import StockError
-from .tables import BalanceTable, GoodsReceiptTable, LedgerTable, StocktakeTable, TransferTable
+from .tables import (
+    BalanceTable,
+    GoodsReceiptTable,
+    LedgerTable,
+    MovementTable,
+    StocktakeTable,
+    TransferTable,
+)
 
 
 class BalanceListView(ConsignListView):
@@ -72,6 +86,21 @@ class ProductLedgerView(ConsignListView):
         context["product"] = self.product
         context["balances"] = selectors.balances().filter(product=self.product)
         return context
+
+
+class LedgerListView(ConsignListView):
+    """Every product's stock ledger rows 出入库流水, newest first: the movements behind the inventory analysis
+    dashboard's figures (by warehouse, product, supplier, kind, direction and date)."""
+
+    permission_required = "inventory.view_stockledgerentry"
+    model = StockLedgerEntry
+    table_class = MovementTable
+    filterset_class = MovementFilter
+    title = gettext_lazy("Stock movements")
+    export_filename = "stock-movements"
+
+    def get_queryset(self):
+        return selectors.ledger().prefetch_related("source")
 
 
 # ---- documents --------------------------------------------------------------------------------------

@@ -1,8 +1,22 @@
 """Reads of the supplier account shared by pages, the API and (later) statements and reports."""
 
+from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When, Window
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce
 
 from catalog.models import Supplier
@@ -205,3 +219,124 @@ def supplier_account_summaries():
     return supplier_accounts().annotate(
         paid=Coalesce(Subquery(paid, output_field=DecimalField(max_digits=14, decimal_places=2)), ZERO),
     ).order_by("name", "pk")
+
+
+# ---- the reconciliation dashboard 对账 (reports read these; every figure is an aggregate in the database) ----
+
+# Ageing of unreconciled entries: days from the entry date to today.
+AGEING_BUCKETS = (("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))
+
+
+def ageing_bucket_dates(bucket, today):
+    """(date_from, date_to) of the entry dates that fall in `bucket` on `today` (date_from None: no limit)."""
+    for name, low, high in AGEING_BUCKETS:
+        if name == bucket:
+            return (today - timedelta(days=high) if high is not None else None), today - timedelta(days=low)
+    raise ValueError(f"unknown ageing bucket {bucket!r}")
+
+
+def _ageing_bucket(today):
+    whens = [When(entry_date__gte=today - timedelta(days=high), then=Value(name))
+             for name, _low, high in AGEING_BUCKETS if high is not None]
+    return Case(*whens, default=Value(AGEING_BUCKETS[-1][0]), output_field=CharField())
+
+
+def _entries(*, supplier=None, date_from=None, date_to=None):
+    qs = SupplierAccountEntry.objects.order_by()
+    if supplier is not None:
+        qs = qs.filter(supplier=supplier)
+    if date_from is not None:
+        qs = qs.filter(entry_date__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(entry_date__lte=date_to)
+    return qs
+
+
+def reconciled_by_supplier(*, supplier=None, date_from=None, date_to=None):
+    """[{supplier_id, supplier__name, entries, total, reconciled, remaining}] per supplier with entries dated
+    in the period. One grouped query."""
+    return list(_entries(supplier=supplier, date_from=date_from, date_to=date_to)
+                .values("supplier_id", "supplier__name")
+                .annotate(entries=Count("id"), total=Sum("amount"),
+                          reconciled=Coalesce(Sum("amount", filter=Q(reconciled_on__isnull=False)), ZERO),
+                          remaining=Coalesce(Sum("amount", filter=Q(reconciled_on__isnull=True)), ZERO))
+                .order_by("supplier__name", "supplier_id"))
+
+
+def unreconciled_ageing(*, today, supplier=None, date_from=None, date_to=None):
+    """Unreconciled entries by age (days from their entry date to `today`):
+    ([{bucket, entries, amount}] every bucket in order, [{supplier_id, supplier__name, bucket, entries, amount}]).
+    Two grouped queries."""
+    qs = (_entries(supplier=supplier, date_from=date_from, date_to=date_to).filter(reconciled_on__isnull=True)
+          .annotate(bucket=_ageing_bucket(today)))
+    found = {r["bucket"]: r for r in qs.values("bucket").annotate(entries=Count("id"), amount=Sum("amount"))}
+    totals = [{"bucket": name, "entries": found.get(name, {}).get("entries", 0),
+               "amount": found.get(name, {}).get("amount") or Decimal("0.00")} for name, _l, _h in AGEING_BUCKETS]
+    per_supplier = list(qs.values("supplier_id", "supplier__name", "bucket")
+                        .annotate(entries=Count("id"), amount=Sum("amount"))
+                        .order_by("supplier__name", "supplier_id", "bucket"))
+    return totals, per_supplier
+
+
+def statements_awaiting(*, supplier=None):
+    """Statements waiting for someone: submitted (for the finance supervisor's approval) and approved (for the
+    supplier's confirmation), oldest first, with their supplier."""
+    from .models import Statement, StatementState
+
+    qs = Statement.objects.filter(state__in=[StatementState.SUBMITTED, StatementState.APPROVED])
+    if supplier is not None:
+        qs = qs.filter(supplier=supplier)
+    return qs.select_related("supplier").order_by("state", "submitted_at", "id")
+
+
+def statements_awaiting_by_state(*, supplier=None):
+    """[{state, statements, total}] of statements_awaiting (submitted first). One grouped query."""
+    from .models import StatementState
+
+    found = {r["state"]: r for r in statements_awaiting(supplier=supplier).order_by().values("state")
+             .annotate(statements=Count("id"), total=Sum("total"))}
+    return [{"state": state.value, "label": state.label, "statements": found.get(state.value, {}).get("statements", 0),
+             "total": found.get(state.value, {}).get("total") or Decimal("0.00")}
+            for state in (StatementState.SUBMITTED, StatementState.APPROVED)]
+
+
+SIGNED_PAYMENT = Case(When(direction=PaymentDirection.FROM_SUPPLIER, then=-F("amount")), default=F("amount"),
+                      output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def _payments(*, supplier=None, date_from=None, date_to=None):
+    qs = StatementPayment.objects.order_by()
+    if supplier is not None:
+        qs = qs.filter(statement__supplier=supplier)
+    if date_from is not None:
+        qs = qs.filter(paid_on__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(paid_on__lte=date_to)
+    return qs
+
+
+def payments_by_month(*, supplier=None, date_from=None, date_to=None):
+    """[{month (first day), payments, to_supplier, from_supplier, net}] oldest first. One grouped query."""
+    from django.db.models.functions import TruncMonth
+
+    rows = (_payments(supplier=supplier, date_from=date_from, date_to=date_to)
+            .annotate(month=TruncMonth("paid_on")).values("month")
+            .annotate(payments=Count("id"),
+                      to_supplier=Coalesce(Sum("amount", filter=Q(direction=PaymentDirection.TO_SUPPLIER)), ZERO),
+                      from_supplier=Coalesce(Sum("amount", filter=Q(direction=PaymentDirection.FROM_SUPPLIER)), ZERO),
+                      net=Sum(SIGNED_PAYMENT))
+            .order_by("month"))
+    return list(rows)
+
+
+def payments_by_supplier(*, supplier=None, date_from=None, date_to=None):
+    """[{supplier_id, supplier__name, payments, to_supplier, from_supplier, net}]. One grouped query."""
+    return list(_payments(supplier=supplier, date_from=date_from, date_to=date_to)
+                .values(supplier_id=F("statement__supplier_id"), supplier__name=F("statement__supplier__name"))
+                .annotate(payments=Count("id"),
+                          to_supplier=Coalesce(Sum("amount", filter=Q(direction=PaymentDirection.TO_SUPPLIER)),
+                                               ZERO),
+                          from_supplier=Coalesce(Sum("amount", filter=Q(direction=PaymentDirection.FROM_SUPPLIER)),
+                                                 ZERO),
+                          net=Sum(SIGNED_PAYMENT))
+                .order_by("supplier__name", "supplier_id"))

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Supplier
 from core.filters import ConsignFilterSet
 
-from .models import Statement, StatementState
+from .models import Statement, StatementPayment, StatementState
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -16,10 +16,18 @@ class StatementFilter(ConsignFilterSet):
     state = django_filters.ChoiceFilter(label=_("State"), choices=StatementState.choices)
     period_from = django_filters.DateFilter(label=_("Period from"), method="filter_period_from", widget=DATE)
     period_to = django_filters.DateFilter(label=_("Period to"), method="filter_period_to", widget=DATE)
+    # Statements with a payment dated in the range (the reconciliation dashboard's payments link here).
+    paid_from = django_filters.DateFilter(label=_("Paid from"), method="filter_paid", widget=DATE)
+    paid_to = django_filters.DateFilter(label=_("Paid to"), method="filter_paid", widget=DATE)
 
     class Meta:
         model = Statement
-        fields = ["supplier", "state", "period_from", "period_to"]
+        fields = ["supplier", "state", "period_from", "period_to", "paid_from", "paid_to"]
+
+    def filter_paid(self, queryset, name, value):
+        lookup = "gte" if name == "paid_from" else "lte"
+        return queryset.filter(pk__in=StatementPayment.objects.filter(**{f"paid_on__{lookup}": value})
+                               .values("statement_id"))
 
     def filter_period_from(self, queryset, name, value):
         """Statements whose period reaches into the chosen range."""

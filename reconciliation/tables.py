@@ -41,3 +41,25 @@ class EntryTable(ConsignTable):
         # Date order only: the running balance reads top to bottom.
         fields = ("entry_date", "kind", "description", "amount", "running_balance", "statement", "reconciled_on")
         attrs = {**ConsignTable.Meta.attrs, "id": "entry-table"}
+
+
+class EntryListTable(ConsignTable):
+    """Entries of every supplier, newest first."""
+
+    entry_date = tables.DateColumn(verbose_name=_("Date"), format="Y-m-d")
+    supplier = tables.Column(verbose_name=_("Supplier"), accessor="supplier__name", order_by=("supplier__name",))
+    kind = tables.Column(verbose_name=_("Kind"))
+    description = tables.Column(verbose_name=_("Description"), orderable=False)
+    amount = MoneyColumn(verbose_name=_("Amount"))
+    statement = tables.Column(verbose_name=_("Statement"), orderable=False)
+    reconciled_on = tables.DateColumn(verbose_name=_("Reconciled on"), format="Y-m-d")
+
+    class Meta(ConsignTable.Meta):
+        model = SupplierAccountEntry
+        fields = ("entry_date", "supplier", "kind", "description", "amount", "statement", "reconciled_on")
+        order_by = ("-entry_date",)
+        attrs = {**ConsignTable.Meta.attrs, "id": "entry-list-table"}
+
+    def render_supplier(self, value, record):
+        return format_html('<a href="{}">{}</a>', reverse("reconciliation:supplier_entries",
+                                                          args=[record.supplier_id]), value)

@@ -7,6 +7,7 @@ app_name = "reconciliation"
 
 urlpatterns = [
     path("accounts/", views.SupplierAccountListView.as_view(), name="account_list"),
+    path("entries/", views.EntryListView.as_view(), name="entry_list"),
     path("accounts/<int:pk>/", views.SupplierEntriesView.as_view(), name="supplier_entries"),
     path("accounts/<int:pk>/balance/", st.SupplierBalanceView.as_view(), name="supplier_balance"),
     path("statements/", st.StatementListView.as_view(), name="statement_list"),

@@ -8,9 +8,9 @@ from catalog.models import Supplier
 from core.views import ConsignListView
 
 from . import selectors
-from .filters import AccountFilter, EntryDateFilter
+from .filters import AccountFilter, EntryDateFilter, EntryFilter
 from .models import SupplierAccountEntry
-from .tables import EntryTable, SupplierAccountTable
+from .tables import EntryListTable, EntryTable, SupplierAccountTable
 
 
 class SupplierAccountListView(ConsignListView):
@@ -61,3 +61,21 @@ class SupplierEntriesView(ConsignListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(supplier=self.supplier, **kwargs)
+
+
+class EntryListView(ConsignListView):
+    """Every supplier's account entries, newest first, by supplier, kind, reconciliation and date: the entries
+    behind the reconciliation dashboard's figures."""
+
+    permission_required = "reconciliation.view_supplieraccountentry"
+    model = SupplierAccountEntry
+    table_class = EntryListTable
+    filterset_class = EntryFilter
+    title = gettext_lazy("Supplier account entries")
+    export_filename = "supplier-entries"
+
+    def get_queryset(self):
+        return SupplierAccountEntry.objects.select_related("supplier", "statement").order_by("-entry_date", "-id")
+
+    def get_change_permission(self):
+        return "reconciliation.change_supplieraccountentry"  # nobody: entries are never edited

@@ -146,6 +146,7 @@ EXPECTED = {
     "inventory:balance_list": roles(Role.WAREHOUSE, Role.MANAGER, Role.SALES, Role.APPROVER),
     "inventory:product_ledger": roles(Role.WAREHOUSE, Role.MANAGER),
     "inventory:ledger_list": roles(Role.WAREHOUSE, Role.MANAGER),
+    "inventory:ledger_list": roles(Role.WAREHOUSE, Role.MANAGER),
     **{f"inventory:{doc}_{page}": roles(Role.WAREHOUSE, Role.MANAGER)
        for doc in ("receipt", "stocktake", "transfer") for page in ("list", "detail")},
     **{f"inventory:{doc}_create": roles(Role.WAREHOUSE) for doc in ("receipt", "stocktake", "transfer")},
@@ -178,6 +179,7 @@ EXPECTED = {
     # reconciliation: supplier accounts are read by finance, its supervisor and managers
     "reconciliation:account_list": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     "reconciliation:supplier_entries": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
+    "reconciliation:entry_list": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     "reconciliation:entry_list": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     "reconciliation:supplier_balance": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     # statements: finance builds, submits, voids, records confirmation and payments; its supervisor
