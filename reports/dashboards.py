@@ -4,10 +4,13 @@ chart cards a subclass builds from them (`get_charts`). A dashboard declares its
 
 from django.views.generic import TemplateView
 
+from .exports import DashboardExportMixin
 from .filters import DashboardFilterForm
 
 
-class DashboardView(TemplateView):
+class DashboardView(DashboardExportMixin, TemplateView):
+    """`?_export=csv|xlsx&table=<chart id>` answers one of its tables as a file (reports/exports.py)."""
+
     template_name = "reports/dashboard_base.html"
     title = ""
     filter_fields = DashboardFilterForm.FIELDS
@@ -23,4 +26,4 @@ class DashboardView(TemplateView):
         form = self.get_form()
         filters = form.filters()
         return super().get_context_data(title=self.title, form=form, filters=filters,
-                                        charts=self.get_charts(filters), **kwargs)
+                                        charts=self.add_export_links(self.get_charts(filters)), **kwargs)

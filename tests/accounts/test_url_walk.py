@@ -92,6 +92,8 @@ EXPECTED = {
     "accounts:logout": everyone(405),  # POST only (Django 5): a link cannot log anybody out
     "reports:home": INTERNAL,
     "reports:index": INTERNAL,  # lists the dashboards (and saved views) the visitor may open
+    "reports:inventory": roles(Role.WAREHOUSE, Role.MANAGER),
+    "reports:reconciliation": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     # dashboards (reports/grants.py): managers; finance and its supervisor also read the supplier scorecard
     "reports:shipping": roles(Role.MANAGER),
     "reports:aftersales": roles(Role.MANAGER),
