@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from core.audit import record_events
 from notifications.services import notify
 
+from .messages import MANY_ASSIGNED
 from .models import OPEN_STATES, Ticket
 from .ticket_data import may_handle_tickets
 
@@ -30,6 +31,6 @@ def assign_tickets(tickets, *, handler, actor):
         record_events(locked, event="assign", actor=actor, comment=lambda t: f"{t.handler or '—'} → {handler}")
         numbers = [t.number for t in locked]
         if changed:
-            notify(recipients=[handler], subject=_("%(count)d after-sales ticket(s) assigned to you")
-                   % {"count": changed}, body=", ".join(n or "" for n in numbers[:20]), event="ticket_assigned")
+            notify(recipients=[handler], message=MANY_ASSIGNED, event="ticket_assigned",
+                   params={"count": changed, "numbers": ", ".join(n or "" for n in numbers[:20])})
     return changed

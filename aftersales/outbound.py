@@ -14,6 +14,7 @@ from django_fsm import TransitionNotAllowed, can_proceed
 from core.transitions import perform
 from notifications.services import notify
 
+from .messages import RESOLVED_BY_DISPATCH
 from .models import DONE_STATES, TicketState, TicketType
 from .services import (
     _check_own_lines_returnable,
@@ -34,8 +35,8 @@ def resolve_by_dispatch(ticket, *, shipment, actor=None):
                 comment=_("Shipment %(no)s dispatched") % {"no": shipment}, update_fields=["resolved_at"])
         _post_supplier_entries(ticket, actor)
         sync_order_aftersales_status(ticket.order)
-        notify(recipients=[ticket.handler_id], subject=_("After-sales ticket %(no)s resolved: shipment dispatched")
-               % {"no": ticket}, link=ticket.get_absolute_url(), event="ticket_resolved")
+        notify(recipients=[ticket.handler_id], message=RESOLVED_BY_DISPATCH, params={"no": str(ticket)},
+               link=ticket.get_absolute_url(), event="ticket_resolved")
     return ticket
 
 

@@ -31,6 +31,7 @@ from orders.services import set_aftersales_status
 from reconciliation.models import EntryKind, SupplierAccountEntry
 from reconciliation.services import EntryDraft, post_supplier_entries
 
+from . import messages
 from .models import (
     OPEN_STATES,
     REFUND_TYPES,
@@ -39,6 +40,7 @@ from .models import (
     Ticket,
     TicketLine,
     TicketState,
+    TicketType,
 )
 from .returnable import check_returnable
 from .ticket_data import (
@@ -92,8 +94,8 @@ def register_ticket(*, data: TicketData, actor, notes=""):
         TicketLine.objects.bulk_create(TicketLine(ticket=ticket, order_line=line, quantity=quantity)
                                        for line, quantity in data.lines)
         if data.handler.pk != actor.pk:
-            notify(recipients=[data.handler], subject=_("After-sales ticket %(no)s assigned to you")
-                   % {"no": ticket.number}, link=ticket.get_absolute_url(), event="ticket_assigned")
+            notify(recipients=[data.handler], message=messages.ASSIGNED, params={"no": ticket.number},
+                   link=ticket.get_absolute_url(), event="ticket_assigned")
         sync_order_aftersales_status(ticket.order)
     return ticket
 
@@ -155,8 +157,9 @@ def submit_ticket(ticket, *, actor, comment=""):
         ticket = _locked(ticket)
         perform(ticket, "submit", actor=actor, comment=comment)
         _check_own_lines_returnable(ticket)
-        notify_role(Role.APPROVER, subject=_("After-sales ticket %(no)s waits for approval") % {"no": ticket},
-                    body=f"{ticket.get_type_display()} · {ticket.order.external_order_no}",
+        notify_role(Role.APPROVER, message=messages.SUBMITTED,
+                    params={"no": str(ticket), "type": TicketType(ticket.type).label,
+                            "order": ticket.order.external_order_no},
                     link=ticket.get_absolute_url(), event="ticket_submitted")
     return ticket
 
@@ -173,8 +176,9 @@ def approve_ticket(ticket, *, actor, comment=""):
         _check_not_registrant(ticket, actor)
         perform(ticket, "approve", actor=actor, comment=comment, update_fields=["approved_by"])
         _check_own_lines_returnable(ticket)
-        notify(recipients=[ticket.handler_id], subject=_("After-sales ticket %(no)s approved") % {"no": ticket},
-               body=comment, link=ticket.get_absolute_url(), event="ticket_approved")
+        notify(recipients=[ticket.handler_id], message=messages.APPROVED,
+               params={"no": str(ticket), "comment": comment}, link=ticket.get_absolute_url(),
+               event="ticket_approved")
         if ticket.type in RETURN_TYPES:
             _expect_return(ticket, actor)
     return ticket
@@ -185,15 +189,13 @@ def _expect_return(ticket, actor):
     warehouse staff when they come to a warehouse, the handler when they go back to the manufacturer."""
     perform(ticket, "expect_return", actor=actor)
     if ticket.return_destination == ReturnDestination.WAREHOUSE:
-        notify_role(Role.WAREHOUSE, subject=_("Return of after-sales ticket %(no)s expected in %(warehouse)s")
-                    % {"no": ticket, "warehouse": ticket.return_warehouse},
-                    body=_("Order %(order)s. Confirm the return received when the goods arrive.")
-                    % {"order": ticket.order.external_order_no},
+        notify_role(Role.WAREHOUSE, message=messages.RETURN_EXPECTED,
+                    params={"no": str(ticket), "warehouse": str(ticket.return_warehouse),
+                            "order": ticket.order.external_order_no},
                     link=ticket.get_absolute_url(), event="ticket_awaiting_return")
     else:
-        notify(recipients=[ticket.handler_id],
-               subject=_("After-sales ticket %(no)s: confirm the return once the manufacturer has the goods")
-               % {"no": ticket}, link=ticket.get_absolute_url(), event="ticket_awaiting_return")
+        notify(recipients=[ticket.handler_id], message=messages.RETURN_TO_MANUFACTURER, params={"no": str(ticket)},
+               link=ticket.get_absolute_url(), event="ticket_awaiting_return")
 
 
 def reject_ticket(ticket, *, actor, reason):
@@ -205,8 +207,8 @@ def reject_ticket(ticket, *, actor, reason):
         ticket = _locked(ticket)
         _check_not_registrant(ticket, actor)
         perform(ticket, "reject", actor=actor, comment=reason, update_fields=["reject_reason"])
-        notify(recipients=[ticket.handler_id], subject=_("After-sales ticket %(no)s rejected") % {"no": ticket},
-               body=reason, link=ticket.get_absolute_url(), event="ticket_rejected")
+        notify(recipients=[ticket.handler_id], message=messages.REJECTED, params={"no": str(ticket), "reason": reason},
+               link=ticket.get_absolute_url(), event="ticket_rejected")
         sync_order_aftersales_status(ticket.order)
     return ticket
 
@@ -234,8 +236,8 @@ def confirm_return_received(ticket, *, actor, comment=""):
                           reason=_("Return of after-sales ticket %(no)s") % {"no": ticket})
                 for line in lines
             ], actor=actor)
-        notify(recipients=[ticket.handler_id], subject=_("Return of after-sales ticket %(no)s received")
-               % {"no": ticket}, link=ticket.get_absolute_url(), event="ticket_return_received")
+        notify(recipients=[ticket.handler_id], message=messages.RETURN_RECEIVED, params={"no": str(ticket)},
+               link=ticket.get_absolute_url(), event="ticket_return_received")
     return ticket
 
 

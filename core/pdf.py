@@ -192,9 +192,13 @@ def register_document(kind, builder, *, label=None):
     _documents[kind] = (builder, label or kind)
 
 
-def document_label(kind):
+def document_label(kind, *, lazy=False):
+    """The registered label of `kind` (in the active language; `lazy`: the lazy text itself, for a caller
+    that stores it to render later in someone else's language)."""
     entry = _documents.get(kind)
-    return str(entry[1]) if entry else kind
+    if entry is None:
+        return kind
+    return entry[1] if lazy else str(entry[1])
 
 
 def unregister_document(kind):

@@ -6,7 +6,6 @@ from collections import defaultdict
 
 from django.db import connection
 from django.db.models import F, Q
-from django.utils.translation import gettext as _
 
 from catalog.models import Product, Warehouse
 
@@ -109,19 +108,17 @@ def notify_if_low(balances, before_available):
 
     from notifications.services import notify_role
 
+    from .messages import LOW_STOCK
+
     try:
         list_url = reverse("inventory:balance_list")
     except NoReverseMatch:
         list_url = ""
     for b in crossed:
         notify_role(
-            "warehouse",
-            subject=_("Low stock: %(sku)s in %(warehouse)s (%(available)s available)") % {
-                "sku": b.product.sku, "warehouse": b.warehouse.name, "available": b.available},
-            body=_("%(product)s: %(available)s available in %(warehouse)s, below the threshold of "
-                   "%(threshold)s.") % {"product": b.product, "available": b.available,
-                                        "warehouse": b.warehouse.name,
-                                        "threshold": b.product.low_stock_threshold},
+            "warehouse", message=LOW_STOCK,
+            params={"sku": b.product.sku, "warehouse": b.warehouse.name, "available": b.available,
+                    "product": str(b.product), "threshold": b.product.low_stock_threshold},
             link=f"{list_url}?warehouse={b.warehouse_id}&low=1" if list_url else "",
             event="inventory.low_stock",
         )

@@ -2,7 +2,6 @@
 
 from celery import shared_task
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from .selectors import stock_differences
 
@@ -15,12 +14,13 @@ def check_stock_task():
     if differences:
         from notifications.services import notify_role
 
+        from .messages import STOCK_CHECK_FAILED
+
         lines = [str(d) for d in differences]
         with transaction.atomic():
             notify_role(
-                "manager",
-                subject=_("Stock check: %(count)s balance(s) disagree with the ledger") % {"count": len(lines)},
-                body="\n".join(lines[:200]) + ("\n…" if len(lines) > 200 else ""),
-                event="inventory.stock_check_failed",
+                "manager", message=STOCK_CHECK_FAILED, event="inventory.stock_check_failed",
+                params={"count": len(lines),
+                        "differences": "\n".join(lines[:200]) + ("\n…" if len(lines) > 200 else "")},
             )
     return len(differences)

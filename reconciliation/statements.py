@@ -26,6 +26,7 @@ from accounts.roles import Role
 from core.audit import record_event
 from core.transitions import perform
 
+from . import messages
 from .models import (
     EntryKind,
     PaymentDirection,
@@ -239,9 +240,9 @@ def submit_statement(statement, *, actor, comment="") -> Statement:
         if changed is None:
             perform(statement, "submit", actor=actor, comment=comment, at=timezone.now(),
                     update_fields=["submitted_by", "submitted_at", "rejection_reason"])
-            notify_role(Role.FINANCE_SUPERVISOR,
-                        subject=_("Statement %(statement)s of %(supplier)s (%(total)s) awaits your approval")
-                        % {"statement": statement, "supplier": statement.supplier, "total": statement.total},
+            notify_role(Role.FINANCE_SUPERVISOR, message=messages.STATEMENT_SUBMITTED,
+                        params={"statement": str(statement), "supplier": str(statement.supplier),
+                                "total": str(statement.total)},
                         link=statement.get_absolute_url(), event="statement_submitted")
     if changed is not None:
         statement.__dict__.update(entry_count=locked.entry_count, total=locked.total)
@@ -279,10 +280,13 @@ def approve_statement(statement, *, actor, comment="", on_date=None) -> Statemen
         settled = total == 0
         if settled:
             perform(statement, "settle", actor=actor, comment=_("Total zero: settled at approval"))
-        subject = (_("Statement %(statement)s was approved and settled (its total is zero)") if settled
-                   else _("Statement %(statement)s was approved"))
-        notify(recipients=[statement.created_by_id], subject=subject % {"statement": statement},
-               link=statement.get_absolute_url(), event="statement_approved")
+        notify(recipients=[statement.created_by_id],
+               message=messages.STATEMENT_SETTLED if settled else messages.STATEMENT_APPROVED,
+               params={"statement": str(statement)}, link=statement.get_absolute_url(), event="statement_approved")
+        if not settled:  # the supplier confirms or disputes it in the portal
+            from .disputes import notify_awaiting_confirmation
+
+            notify_awaiting_confirmation(statement)
     return statement
 
 
@@ -295,9 +299,9 @@ def reject_statement(statement, *, reason, actor) -> Statement:
     _maker_checker(statement, actor, _("reject"))
     with transaction.atomic():
         perform(statement, "reject", actor=actor, comment=reason.strip(), update_fields=["rejection_reason"])
-        notify(recipients=[statement.created_by_id],
-               subject=_("Statement %(statement)s was rejected") % {"statement": statement},
-               body=reason.strip(), link=statement.get_absolute_url(), event="statement_rejected")
+        notify(recipients=[statement.created_by_id], message=messages.STATEMENT_REJECTED,
+               params={"statement": str(statement), "reason": reason.strip()},
+               link=statement.get_absolute_url(), event="statement_rejected")
     return statement
 
 

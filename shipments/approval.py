@@ -13,7 +13,7 @@ from core.transitions import perform, perform_many
 from inventory.services import InsufficientStock, ReservationRequest, reserve
 from notifications.services import RoleMessage, notify, notify_role_many
 
-from . import selectors
+from . import messages, selectors
 from .entry import line_label
 from .fulfilment import finish_transition
 from .locking import group_lines, lines_of, lock_shipment, lock_shipments
@@ -31,22 +31,18 @@ def _notify_supplier(shipment, lines):
     """Approval of a drop-ship tells the supplier's contact: portal users get the notification (inbox +
     e-mail); without one, the salesperson who entered it is told to pass it on (contact shown)."""
     supplier = shipment.supplier
-    summary = ", ".join(f"{line.order_line.product.sku} × {line.quantity}" for line in lines[:20])
     order = shipment.order
-    body = _("Order %(order)s: %(lines)s. Ship to %(name)s, %(phone)s, %(address)s.") % {
-        "order": order.external_order_no, "lines": summary, "name": order.recipient_name,
-        "phone": order.recipient_phone, "address": order.recipient_address}
+    params = {"no": shipment.number, "order": order.external_order_no, "name": order.recipient_name,
+              "phone": order.recipient_phone, "address": order.recipient_address,
+              "lines": ", ".join(f"{line.order_line.product.sku} × {line.quantity}" for line in lines[:20])}
     portal_users = list(supplier.portal_users.filter(is_active=True).values_list("pk", flat=True))
     if portal_users:
-        notify(recipients=portal_users,
-               subject=_("Please ship %(no)s (drop-ship approved)") % {"no": shipment.number},
-               body=body, event="shipment.supplier_asked")
+        notify(recipients=portal_users, message=messages.SUPPLIER_ASKED, params=params,
+               event="shipment.supplier_asked")
         return _("Supplier notified (portal users).")
     contact = ", ".join(x for x in (supplier.contact_name, supplier.contact_phone, supplier.contact_email) if x)
-    notify(recipients=[shipment.entered_by_id],
-           subject=_("Tell %(supplier)s to ship %(no)s (no portal user)") % {"supplier": supplier,
-                                                                             "no": shipment.number},
-           body=_("Contact: %(contact)s.") % {"contact": contact or _("none on file")} + "\n" + body,
+    notify(recipients=[shipment.entered_by_id], message=messages.SUPPLIER_TO_TELL,
+           params={**params, "supplier": str(supplier), "contact": contact},
            link=shipment.get_absolute_url(), event="shipment.supplier_to_tell")
     return _("Supplier has no portal user: %(who)s asked to tell the contact (%(contact)s).") % {
         "who": shipment.entered_by, "contact": contact or _("none on file")}
@@ -101,10 +97,9 @@ def _notify_warehouse(shipments, lines):
     """Warehouse staff learn of each approved company dispatch (the same message whether it was approved
     alone or among the ticked ones), all written by one statement."""
     notify_role_many("warehouse", [
-        RoleMessage(subject=_("Shipment %(no)s approved: ready to pick in %(warehouse)s")
-                    % {"no": shipment.number, "warehouse": shipment.warehouse},
-                    body=_("Order %(order)s, %(n)d line(s).") % {"order": shipment.order.external_order_no,
-                                                                "n": len(lines.get(shipment.pk, []))},
+        RoleMessage(messages.READY_TO_PICK, {"no": shipment.number, "warehouse": str(shipment.warehouse),
+                                             "order": shipment.order.external_order_no,
+                                             "n": len(lines.get(shipment.pk, []))},
                     link=reverse("shipments:shipment_detail", args=[shipment.pk]))
         for shipment in shipments
     ], event="shipment.approved")
@@ -121,8 +116,8 @@ def reject_shipment(shipment, *, actor, reason):
             raise PermissionDenied(_("You entered shipment %(no)s; someone else must reject it.")
                                    % {"no": shipment.number})
         perform(shipment, "reject", actor=actor, comment=reason, update_fields=["rejection_reason"])
-        notify(recipients=[shipment.entered_by_id],
-               subject=_("Shipment %(no)s rejected") % {"no": shipment.number}, body=reason,
+        notify(recipients=[shipment.entered_by_id], message=messages.REJECTED,
+               params={"no": shipment.number, "reason": reason},
                link=shipment.get_absolute_url(), event="shipment.rejected")
         return finish_transition(order, shipment, actor=actor)
 

@@ -15,13 +15,13 @@ Every row is written by `notifications.services.notify` in the caller's transact
 that rolls back tells nobody, and one that commits cannot lose its notices."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.selectors import users_in_role
 from core.models import PdfJob, TransitionLog
 from notifications.services import notify
 
+from . import messages
 from .dispatch_notes import DOCUMENT_KIND
 from .models import APPROVED_NOT_DISPATCHED, Shipment, ShipmentKind
 
@@ -53,10 +53,6 @@ def _warehouse_staff():
     return set(users_in_role(Role.WAREHOUSE).values_list("pk", flat=True))
 
 
-def _reason_line(reason):
-    return _("Reason: %(reason)s") % {"reason": reason} if reason else ""
-
-
 def notify_cancelled(cancelled, *, actor, reason=""):
     """Tell whoever was asked to act on the shipments just cancelled. `cancelled` is [(shipment, state it
     had before the cancellation)]; the shipments' order, warehouse and supplier are read as needed.
@@ -74,18 +70,13 @@ def notify_cancelled(cancelled, *, actor, reason=""):
         for shipment in company:
             holders = printed[shipment.pk] - {actor_id}
             others = staff - holders - {actor_id}
-            details = _("Order %(order)s, warehouse %(warehouse)s.") % {
-                "order": shipment.order.external_order_no, "warehouse": shipment.warehouse}
+            params = {"no": shipment.number, "order": shipment.order.external_order_no,
+                      "warehouse": str(shipment.warehouse), "reason": reason}
             link = shipment.get_absolute_url()
-            rows += notify(
-                recipients=sorted(holders), link=link, event="shipment.cancelled_printed",
-                subject=_("Shipment %(no)s cancelled: do not dispatch it") % {"no": shipment.number},
-                body="\n".join(x for x in (details, _("You hold its printed dispatch note: discard it and put "
-                                                      "any picked goods back."), _reason_line(reason)) if x))
-            rows += notify(
-                recipients=sorted(others), link=link, event="shipment.cancelled",
-                subject=_("Shipment %(no)s cancelled: do not pick it") % {"no": shipment.number},
-                body="\n".join(x for x in (details, _reason_line(reason)) if x))
+            rows += notify(recipients=sorted(holders), message=messages.CANCELLED_PRINTED, params=params,
+                           link=link, event="shipment.cancelled_printed")
+            rows += notify(recipients=sorted(others), message=messages.CANCELLED, params=params, link=link,
+                           event="shipment.cancelled")
     for shipment, _previous in cancelled:
         if shipment.kind != ShipmentKind.DROP_SHIP:
             continue
@@ -97,20 +88,15 @@ def _tell_supplier(shipment, *, actor_id, reason):
     """The supplier's contact, as approval asked them (`approval._notify_supplier`): its active portal
     users, or the salesperson who entered the drop-ship, to pass it on (contact shown)."""
     supplier = shipment.supplier
-    details = _("Order %(order)s, recipient %(name)s.") % {"order": shipment.order.external_order_no,
-                                                          "name": shipment.order.recipient_name}
+    params = {"no": shipment.number, "order": shipment.order.external_order_no,
+              "name": shipment.order.recipient_name, "reason": reason}
     portal_users = set(supplier.portal_users.filter(is_active=True).values_list("pk", flat=True)) - {actor_id}
     if portal_users:
-        return notify(recipients=sorted(portal_users), event="shipment.supplier_cancelled",
-                      subject=_("Do not ship %(no)s: the drop-ship is cancelled") % {"no": shipment.number},
-                      body="\n".join(x for x in (details, _reason_line(reason)) if x))
+        return notify(recipients=sorted(portal_users), message=messages.SUPPLIER_CANCELLED, params=params,
+                      event="shipment.supplier_cancelled")
     if supplier.portal_users.filter(is_active=True).exists():
         return []  # the only portal user cancelled it
     contact = ", ".join(x for x in (supplier.contact_name, supplier.contact_phone, supplier.contact_email) if x)
-    return notify(
-        recipients=[shipment.entered_by_id], link=shipment.get_absolute_url(),
-        event="shipment.supplier_cancel_to_tell",
-        subject=_("Tell %(supplier)s not to ship %(no)s (drop-ship cancelled)") % {"supplier": supplier,
-                                                                                 "no": shipment.number},
-        body="\n".join(x for x in (_("Contact: %(contact)s.") % {"contact": contact or _("none on file")},
-                                   details, _reason_line(reason)) if x))
+    return notify(recipients=[shipment.entered_by_id], message=messages.SUPPLIER_CANCEL_TO_TELL,
+                  params={**params, "supplier": str(supplier), "contact": contact},
+                  link=shipment.get_absolute_url(), event="shipment.supplier_cancel_to_tell")
