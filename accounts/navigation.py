@@ -41,6 +41,7 @@ MENU = [
     MenuEntry(_("Finance"), _("Supplier accounts"), "reconciliation:account_list"),
     MenuEntry(_("Finance"), _("Statements"), "reconciliation:statement_list"),
     MenuEntry(_("Finance"), _("New statement"), "reconciliation:statement_create"),
+    MenuEntry(_("Finance"), _("Supplier users"), "portal:staff_suppliers"),
     # Reports 报表看板: each dashboard shows to those who hold its permission (reports/grants.py).
     MenuEntry(_("Reports"), _("Dashboards"), "reports:index"),
     MenuEntry(_("Reports"), _("Shipping statistics"), "reports:shipping"),

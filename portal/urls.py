@@ -1,13 +1,22 @@
 from django.urls import path
 
-from . import statement_views, views
+from . import staff_views, statement_views, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("view-as/<int:supplier_pk>/", views.view_as, name="view_as"),
+    path("invitation/<str:token>/", staff_views.AcceptInvitationView.as_view(), name="accept"),
+    # the seller's side (internal pages): supplier users per supplier
+    path("staff/suppliers/", staff_views.SupplierListView.as_view(), name="staff_suppliers"),
+    path("staff/suppliers/<int:pk>/users/", staff_views.SupplierUsersView.as_view(), name="staff_supplier_users"),
+    path("staff/suppliers/<int:pk>/users/<int:user_pk>/deactivate/", staff_views.DeactivateUserView.as_view(),
+         name="staff_user_deactivate"),
+    path("staff/invitations/<int:pk>/resend/", staff_views.ResendInvitationView.as_view(),
+         name="staff_invitation_resend"),
     path("drop-ships/", views.DropShipListView.as_view(), name="dropship_list"),
+    path("drop-ships/<int:pk>/", views.DropShipDetailView.as_view(), name="dropship_detail"),
     path("statements/", statement_views.StatementListView.as_view(), name="statement_list"),
     path("statements/<int:pk>/", statement_views.StatementDetailView.as_view(), name="statement_detail"),
     path("statements/<int:pk>/confirm/", statement_views.ConfirmView.as_view(), name="statement_confirm"),

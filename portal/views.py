@@ -3,14 +3,17 @@ internal users holding portal.view_as_supplier, who see a chosen supplier's port
 are refused), and it sets `self.supplier` from portal.selectors.supplier_of before anything else runs."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core.access import Access
+from core.forms import add_service_errors
 
-from . import selectors
+from . import selectors, services
+from .forms import DispatchForm
 from .navigation import PORTAL_MENU
 
 VIEW_AS_SESSION_KEY = "portal_view_as_supplier"
@@ -60,6 +63,36 @@ class DropShipListView(PortalView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(shipments=selectors.drop_ships(self.supplier)[:200], **kwargs)
+
+
+class DropShipDetailView(PortalView):
+    """A drop-ship's recipient and lines (SKU, name, quantity, the supplier's own unit price: never the
+    seller's prices), and, while it waits, the dispatch form (carrier + tracking no.)."""
+
+    template_name = "portal/dropship_detail.html"
+
+    def get_context_data(self, **kwargs):
+        shipment = selectors.drop_ship(self.supplier, self.kwargs["pk"])
+        if shipment.state == "approved" and "form" not in kwargs:
+            kwargs["form"] = DispatchForm()
+        return super().get_context_data(shipment=shipment, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        shipment = selectors.drop_ship(self.supplier, kwargs["pk"])  # 404 before reading the form
+        form = DispatchForm(request.POST)
+        if form.is_valid():
+            try:
+                services.dispatch_drop_ships(self.supplier, [(shipment.pk, form.cleaned_data["carrier"],
+                                                              form.cleaned_data["tracking_number"])],
+                                             actor=request.user)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except (PermissionDenied, TransitionNotAllowed, ConcurrentTransition) as exc:
+                form.add_error(None, str(exc) or _("Someone else changed this drop-ship first. Reload the page."))
+            else:
+                messages.success(request, _("Drop-ship %(no)s dispatched.") % {"no": shipment.number})
+                return redirect("portal:dropship_detail", pk=shipment.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 def view_as(request, supplier_pk):

@@ -15,4 +15,8 @@ DEFAULT_GRANTS = {
                   "mark_received_shipment"],
     "finance": ["view_shipment"],
     "manager": ["view_shipment"],
+    # A supplier's portal users dispatch its drop-ships (DESIGN.md, "People"). Only the portal offers them
+    # that: internal pages and the internal API refuse every supplier login, and the portal's selectors
+    # hand them their own supplier's shipments only.
+    "supplier": ["dispatch_dropship_shipment"],
 }

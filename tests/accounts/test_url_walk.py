@@ -92,14 +92,13 @@ EXPECTED = {
     "accounts:logout": everyone(405),  # POST only (Django 5): a link cannot log anybody out
     "reports:home": INTERNAL,
     "reports:index": INTERNAL,  # lists the dashboards (and saved views) the visitor may open
-    "reports:inventory": roles(Role.WAREHOUSE, Role.MANAGER),
-    "reports:reconciliation": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     # dashboards (reports/grants.py): managers; finance and its supervisor also read the supplier scorecard
     "reports:shipping": roles(Role.MANAGER),
     "reports:aftersales": roles(Role.MANAGER),
     "reports:scorecard": roles(Role.MANAGER, Role.FINANCE, Role.FINANCE_SUPERVISOR),
     "reports:inventory": roles(Role.WAREHOUSE, Role.MANAGER),
     "reports:reconciliation": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
+    "reports:dashboard_pdf": post_only(INTERNAL),  # queues the PDF of a dashboard the visitor may open
     "accounts:api_tokens": INTERNAL,  # each user's own API tokens
     # each person's own profile (their language): staff and supplier users alike; anonymous → login
     "accounts:profile": {ANONYMOUS: 302, **dict.fromkeys(LOGGED_IN, 200)},
@@ -148,7 +147,6 @@ EXPECTED = {
     "inventory:balance_list": roles(Role.WAREHOUSE, Role.MANAGER, Role.SALES, Role.APPROVER),
     "inventory:product_ledger": roles(Role.WAREHOUSE, Role.MANAGER),
     "inventory:ledger_list": roles(Role.WAREHOUSE, Role.MANAGER),
-    "inventory:ledger_list": roles(Role.WAREHOUSE, Role.MANAGER),
     **{f"inventory:{doc}_{page}": roles(Role.WAREHOUSE, Role.MANAGER)
        for doc in ("receipt", "stocktake", "transfer") for page in ("list", "detail")},
     **{f"inventory:{doc}_create": roles(Role.WAREHOUSE) for doc in ("receipt", "stocktake", "transfer")},
@@ -182,7 +180,6 @@ EXPECTED = {
     "reconciliation:account_list": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     "reconciliation:supplier_entries": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     "reconciliation:entry_list": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
-    "reconciliation:entry_list": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     "reconciliation:supplier_balance": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     # statements: finance builds, submits, voids, records confirmation and payments; its supervisor
     # approves / rejects; managers read
@@ -199,6 +196,13 @@ EXPECTED = {
     "portal:home": {SUPPLIER},
     "portal:dropship_list": {SUPPLIER},
     "portal:view_as": Opens(roles(Role.FINANCE, Role.MANAGER), 302, "remembers the supplier, then the portal"),
+    "portal:dropship_detail": Opens({SUPPLIER}, 404, "another supplier's drop-ship: not found"),
+    "portal:accept": everyone(410),  # the invitee's signed link (public); a made-up one no longer works
+    # the seller's side: finance invites, resends, deactivates supplier users
+    "portal:staff_suppliers": roles(Role.FINANCE),
+    "portal:staff_supplier_users": roles(Role.FINANCE),
+    "portal:staff_user_deactivate": post_only(roles(Role.FINANCE)),
+    "portal:staff_invitation_resend": post_only(roles(Role.FINANCE)),
     # finance answers a disputed statement's lines and writes on its thread (reconciliation.answer_dispute)
     **{f"reconciliation:{action}": post_only(roles(Role.FINANCE))
        for action in ("dispute_adjust", "dispute_explain", "statement_message")},
@@ -289,6 +293,11 @@ ARGS = {
     "aftersales:ticket_action": lambda user: {**a_ticket(user), "name": "submit"},
     "aftersales:attachment": an_attachment,
     "portal:view_as": lambda user: {"supplier_pk": SupplierFactory().pk},
+    "portal:dropship_detail": lambda user: {"pk": a_shipment("drop_ship").pk},
+    "portal:accept": {"token": "no-such-invitation"},
+    "portal:staff_supplier_users": a(SupplierFactory),
+    "portal:staff_user_deactivate": lambda user: {"pk": SupplierFactory().pk, "user_pk": 1},
+    "portal:staff_invitation_resend": {"pk": 1},
     **{f"reconciliation:{action}": lambda user: {"pk": empty_statement().pk, "line": 1}
        for action in ("dispute_adjust", "dispute_explain")},
     "reconciliation:statement_message": a(empty_statement),
