@@ -65,6 +65,36 @@ def notify(*, recipients, message=None, params=None, link="", event="", subject=
                                  created_at=now) for user_id in active.values_list("pk", flat=True)])
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One message for its own recipients (users or user ids), for `notify_each`."""
+
+    recipients: tuple
+    message: object
+    params: dict | None = None
+    link: str = ""
+
+
+def notify_each(notices, *, event=""):
+    """notify() for many messages at once, each to its own recipients — a periodic task's events (every
+    order that became late this minute): one query finds which recipients are active, one bulk insert
+    writes every row, queued for delivery on commit. Returns the rows."""
+    notices = list(notices)
+    ids = {pk for notice in notices for pk in _user_ids(notice.recipients)}
+    if not ids:
+        return []
+    active = set(get_user_model().objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
+    now = timezone.now()
+    event = str(event)[:100]
+    rows = []
+    for notice in notices:
+        key, params = _stored(notice.message, notice.params)
+        rows += [Notification(recipient_id=user_id, message=key, params=params, link=str(notice.link)[:500],
+                              event=event, created_at=now)
+                 for user_id in sorted(set(_user_ids(notice.recipients)) & active)]
+    return _insert(rows)
+
+
 def notify_role(role, *, message=None, params=None, link="", event="", subject=None, body=""):
     """notify() every active user holding `role` (a Django group name): `notify_role_many` with one
     message."""

@@ -27,6 +27,7 @@ from core.api_types import Money, OutsideTime, Quantity
 from core.idempotency import idempotent
 
 from . import selectors
+from .deadlines import DeadlineFilter, filter_deadline
 from .invoice_api import router as invoice_router
 from .models import FulfilmentStatus, Order, OrderSource
 from .services import IntakeOutcome, LineData, OrderData, create_order, take_in_orders
@@ -115,6 +116,7 @@ class OrderFilters(Schema):
     waiting_hours: float | None = Field(None, ge=0, le=100_000, allow_inf_nan=False,
                                         description="Awaiting shipment for more than N hours (0 to 100,000)")
     external_order_no: str | None = None
+    deadline: DeadlineFilter | None = Field(None, description="Dispatch deadline: at_risk, overdue, or late (either)")
 
 
 def order_out(order_id):
@@ -167,6 +169,8 @@ def list_orders(request, filters: Query[OrderFilters], page: Query[PageIn]):
         queryset = selectors.awaiting_shipment_longer_than(queryset, filters.waiting_hours)
     if filters.external_order_no:
         queryset = queryset.filter(external_order_no=filters.external_order_no)
+    if filters.deadline:
+        queryset = filter_deadline(queryset, filters.deadline)
     return paginate(request, queryset, page)
 
 

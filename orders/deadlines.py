@@ -8,6 +8,7 @@ sort on them and the monitoring dashboard counts them in one query. Works on SQL
 (Django's duration arithmetic). Shipments build the drop-ship windows on top of these expressions."""
 
 from datetime import timedelta
+from typing import Literal
 
 from django.db import models
 from django.db.models import Count, ExpressionWrapper, F, Q, Value
@@ -34,6 +35,8 @@ LATE = (DeadlineLevel.AT_RISK, DeadlineLevel.OVERDUE)
 FILTER_CHOICES = [(DeadlineLevel.AT_RISK.value, DeadlineLevel.AT_RISK.label),
                   (DeadlineLevel.OVERDUE.value, DeadlineLevel.OVERDUE.label),
                   ("late", _("At risk or overdue"))]
+# The API's `deadline` filter (the same values).
+DeadlineFilter = Literal["at_risk", "overdue", "late"]
 
 
 def window_end(start, hours):

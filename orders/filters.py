@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Store
 from core.filters import ConsignFilterSet
 
+from .deadlines import FILTER_CHOICES, filter_deadline
 from .models import FulfilmentStatus, Order
 from .selectors import awaiting_shipment_longer_than, ordered_between
 
@@ -25,15 +26,20 @@ class OrderFilter(ConsignFilterSet):
         label=_("Awaiting shipment for more than (hours)"), method="filter_waiting_hours", min_value=0,
         max_value=MAX_WAITING_HOURS,  # ten years; a larger number is a filter error, not an overflow
     )
+    deadline = django_filters.ChoiceFilter(label=_("Dispatch deadline"), choices=FILTER_CHOICES,
+                                           method="filter_deadline")
 
     class Meta:
         model = Order
-        fields = ["q", "store", "fulfilment_status", "ordered_from", "ordered_to", "waiting_hours"]
+        fields = ["q", "store", "fulfilment_status", "ordered_from", "ordered_to", "waiting_hours", "deadline"]
 
     def filter_waiting_hours(self, queryset, name, value):
         if value is None:
             return queryset
         return awaiting_shipment_longer_than(queryset, float(value))
+
+    def filter_deadline(self, queryset, name, value):
+        return filter_deadline(queryset, value)
 
     def filter_number(self, queryset, name, value):
         return queryset.filter(external_order_no=value.strip()) if value.strip() else queryset

@@ -53,7 +53,9 @@ class Order(models.Model):
     """An order from a store; `(store, external_order_no)` is unique, so re-imports never duplicate."""
 
     # Timeline label of the audit row of its after-sales status, written by orders.services (core.audit).
-    log_labels = {"derive_aftersales_status": _("After-sales status")}
+    log_labels = {"derive_aftersales_status": _("After-sales status"),
+                  "deadline_at_risk": _("Dispatch deadline: at risk (notified)"),
+                  "deadline_overdue": _("Dispatch deadline: overdue (notified)")}
 
     store = models.ForeignKey("catalog.Store", verbose_name=_("store"), on_delete=models.PROTECT,
                               related_name="orders")

@@ -6,11 +6,12 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from .deadlines import with_deadline
 from .models import FulfilmentStatus, Order, OrderLine
 
 
 def order_list():
-    """Every order with what a list row shows (store, line count), newest first.
+    """Every order with what a list row shows (store, line count, dispatch deadline), newest first.
 
     The line count is a correlated subquery, not a JOIN + GROUP BY, so the database counts lines only
     for the rows of the page it returns, not for every order before sorting."""
@@ -18,11 +19,10 @@ def order_list():
         OrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order")
         .annotate(n=Count("*")).values("n")
     )
-    return (
+    return with_deadline(
         Order.objects.select_related("store")
         .annotate(line_count=Subquery(line_count, output_field=IntegerField()))
-        .order_by("-ordered_at", "-id")
-    )
+    ).order_by("-ordered_at", "-id")
 
 
 def start_of_day(day):
@@ -46,13 +46,12 @@ def awaiting_shipment_longer_than(queryset, hours):
 
 
 def order_detail(pk):
-    """One order with its store, creator and lines (products included)."""
+    """One order with its store, creator, lines (products included) and dispatch deadline."""
     lines = OrderLine.objects.select_related("product").order_by("id")
-    return (
+    return with_deadline(
         Order.objects.select_related("store", "store__salesperson", "created_by")
         .prefetch_related(Prefetch("lines", queryset=lines))
-        .get(pk=pk)
-    )
+    ).get(pk=pk)
 
 
 def lines_with_open_quantity(order):

@@ -42,11 +42,13 @@ from core.api_types import Money, OutsideTime, Quantity
 from core.errors import row_error_keys
 from core.idempotency import idempotent
 from core.parsing import OutsideTimeRefused, parse_id
+from orders.deadlines import DeadlineFilter
 from orders.models import Order
 
 from . import dispatching, selectors
 from .approval import approve_shipment, approve_shipments, reject_shipment, reopen_shipment, submit_shipment
 from .cancelling import cancel_shipment
+from .deadlines import filter_deadline
 from .dispatching import dispatch_shipment, dispatch_shipments, mark_delivered, mark_received
 from .drop_ship_split import create_drop_ships_by_supplier, supplier_groups
 from .entry import LineInput, create_shipment
@@ -152,6 +154,7 @@ class ShipmentFilters(Schema):
     carrier: str | None = Field(None, max_length=40, description="Carrier code (case-insensitive)")
     tracking_number: str | None = Field(None, max_length=100)
     awaiting_approval: bool | None = None
+    deadline: DeadlineFilter | None = Field(None, description="Dispatch deadline: at_risk, overdue, or late (either)")
 
 
 class ReasonIn(Input):
@@ -309,6 +312,8 @@ def list_shipments(request, filters: Query[ShipmentFilters], page: Query[PageIn]
         qs = qs.filter(tracking_number=" ".join(filters.tracking_number.split()))
     if filters.awaiting_approval:
         qs = qs.filter(selectors.awaiting_approval_q())
+    if filters.deadline:
+        qs = filter_deadline(qs, filters.deadline)
     return paginate(request, qs, page)
 
 

@@ -86,6 +86,11 @@ def _is_sale(instance):
 class Shipment(models.Model):
     """One shipment against an order: a drop-ship (supplier ships) or a company dispatch (own stock)."""
 
+    # Timeline labels of audit rows written by shipments.deadline_notices (core.audit).
+    log_labels = {"deadline_at_risk": _("Dispatch deadline: at risk (notified)"),
+                  "deadline_overdue": _("Dispatch deadline: overdue (notified)"),
+                  "remind_supplier": _("Supplier reminded")}
+
     order = models.ForeignKey("orders.Order", verbose_name=_("order"), on_delete=models.PROTECT,
                               related_name="shipments")
     kind = models.CharField(_("kind"), max_length=20, choices=ShipmentKind.choices)
@@ -286,3 +291,32 @@ class ShipmentLine(models.Model):
     @property
     def goods_amount(self):
         return self.quantity * (self.supplier_unit_price or 0)
+
+
+class DeadlineDocument(models.TextChoices):
+    ORDER = "order", _("Order")
+    SHIPMENT = "shipment", _("Shipment")
+
+
+class DeadlineNotice(models.Model):
+    """That the people responsible were told a document became at risk or overdue (shipments.
+    deadline_notices). Written in the transaction of the notifications; its unique key makes each
+    (document, level) notice go out once, however often or concurrently the periodic task runs."""
+
+    document = models.CharField(_("document"), max_length=10, choices=DeadlineDocument.choices)
+    document_id = models.PositiveBigIntegerField(_("document id"))
+    level = models.CharField(_("level"), max_length=10, choices=[("at_risk", _("At risk")),
+                                                                 ("overdue", _("Overdue"))])
+    dispatch_by = models.DateTimeField(_("dispatch by"))
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("dispatch deadline notice")
+        verbose_name_plural = _("dispatch deadline notices")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "level", "document_id"], name="deadline_notice_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.document} {self.document_id} · {self.level}"

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from orders.models import OrderLine
 from orders.selectors import with_open_quantity
 
+from .deadlines import with_deadline
 from .models import (
     AWAITING_APPROVAL,
     DELIVERED_OR_LATER,
@@ -96,10 +97,9 @@ def fulfilment_totals_by_order(order_ids):
 
 
 def shipment_list():
-    """Every shipment with what a list row shows, newest first."""
-    return (Shipment.objects.select_related("order", "order__store", "supplier", "warehouse", "carrier",
-                                            "entered_by")
-            .order_by("-id"))
+    """Every shipment with what a list row shows (dispatch deadline included), newest first."""
+    return with_deadline(Shipment.objects.select_related("order", "order__store", "supplier", "warehouse",
+                                                         "carrier", "entered_by")).order_by("-id")
 
 
 def _in_detail():
@@ -110,7 +110,8 @@ def _in_detail():
 
 
 def shipment_detail(pk):
-    return _in_detail().get(pk=pk)
+    """One shipment as its page shows it, with its dispatch deadline (shipments.deadlines)."""
+    return with_deadline(_in_detail()).get(pk=pk)
 
 
 def shipments_in_detail(ids):

@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.tables import ConsignTable, MoneyColumn, RowLinkColumn, row_urls
+from orders.tables import DeadlineColumn
 
 from .models import Shipment
 
@@ -16,6 +17,7 @@ class ShipmentTable(ConsignTable):
     kind = tables.Column(verbose_name=_("Kind"))
     purpose = tables.Column(verbose_name=_("Purpose"), visible=False)
     state = tables.Column(verbose_name=_("State"))
+    deadline = DeadlineColumn()
     supplier = tables.Column(verbose_name=_("Supplier"), accessor="supplier__name", orderable=False)
     warehouse = tables.Column(verbose_name=_("Warehouse"), accessor="warehouse__name", orderable=False)
     freight = MoneyColumn(verbose_name=_("Freight"), visible=False)
@@ -26,7 +28,7 @@ class ShipmentTable(ConsignTable):
 
     class Meta(ConsignTable.Meta):
         model = Shipment
-        fields = ("id", "order", "store", "kind", "purpose", "state", "supplier", "warehouse", "freight",
+        fields = ("id", "order", "store", "kind", "purpose", "state", "deadline", "supplier", "warehouse", "freight",
                   "carrier", "tracking_number", "entered_by", "entry_date")
         order_by = ("-id",)
         attrs = {**ConsignTable.Meta.attrs, "id": "shipment-table"}
