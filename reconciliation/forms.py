@@ -57,7 +57,9 @@ class ReasonForm(BootstrapFormMixin, forms.Form):
 
 
 class ConfirmationForm(BootstrapFormMixin, forms.Form):
-    method = forms.ChoiceField(label=_("Confirmed how"), choices=ConfirmationMethod.choices)
+    # Finance records a confirmation given outside the portal; the portal's own is the supplier's to give.
+    method = forms.ChoiceField(label=_("Confirmed how"), choices=[
+        c for c in ConfirmationMethod.choices if c[0] != ConfirmationMethod.PORTAL])
     note = forms.CharField(label=_("Note"), required=False, max_length=255)
 
 
@@ -67,6 +69,30 @@ class PaymentForm(BootstrapFormMixin, forms.Form):
     paid_on = forms.DateField(label=_("Payment date"), widget=DATE, initial=timezone.localdate)
     method = forms.ChoiceField(label=_("Method"), choices=PaymentMethod.choices)
     reference = forms.CharField(label=_("Reference"), required=False, max_length=100)
+
+
+class AdjustmentForm(BootstrapFormMixin, forms.Form):
+    """Finance's answer to a disputed line by an adjustment entry (it corrects the disputed entry)."""
+
+    amount = MoneyField(label=_("Adjustment amount"),
+                        help_text=_("+ the seller owes the supplier more, − the supplier owes the seller"))
+    reason = forms.CharField(label=_("Reason"), max_length=255)
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount == 0:
+            raise forms.ValidationError(_("An adjustment of zero changes nothing."))
+        return amount
+
+
+class ExplanationForm(BootstrapFormMixin, forms.Form):
+    """Finance's answer to a disputed line by explaining why the entry stands."""
+
+    explanation = forms.CharField(label=_("Explanation"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MessageForm(BootstrapFormMixin, forms.Form):
+    body = forms.CharField(label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 STATE_CHOICES = StatementState.choices

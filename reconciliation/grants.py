@@ -6,11 +6,14 @@ the app's label. An administrator may change grants in the admin afterwards."""
 
 # Finance (and its supervisor) and managers read the entries; services post them. Finance builds, submits,
 # voids, records supplier confirmation and payments; the finance supervisor approves / rejects (never a
-# statement they built: checked by the service).
-READ = ["view_supplieraccountentry", "view_statement", "view_statementpayment"]
+# statement they built: checked by the service); finance answers disputed lines.
+READ = ["view_supplieraccountentry", "view_statement", "view_statementpayment", "view_disputedline",
+        "view_statementmessage"]
 DEFAULT_GRANTS = {
     "manager": READ,
     "finance": [*READ, "build_statement", "submit_statement", "void_statement", "confirm_statement",
-                "pay_statement"],
+                "pay_statement", "answer_dispute"],
     "finance_supervisor": [*READ, "approve_statement", "reject_statement"],
+    # A supplier login confirms or disputes only its own supplier's statements (checked by the service).
+    "supplier": ["supplier_confirm_statement", "dispute_statement"],
 }

@@ -23,6 +23,9 @@ class EntryKind(models.TextChoices):
     GOODS_RECEIPT = "goods_receipt", _("Goods receipt")
     MANUFACTURER_COMPENSATION = "manufacturer_compensation", _("Manufacturer compensation")
     CHARGE_BACK = "charge_back", _("Charge-back")
+    # Finance's answer to a disputed (or mistaken) entry: either sign, with a reason and the entry it
+    # corrects (a posted entry is never edited; DESIGN.md, "Reconciliation statement").
+    ADJUSTMENT = "adjustment", _("Adjustment")
 
 
 # The seller owes the supplier (+) for goods, freight and receipts; the supplier owes back (−) for
@@ -52,6 +55,9 @@ class SupplierAccountEntry(AppendOnlyModel):
     statement = models.ForeignKey("Statement", verbose_name=_("statement"), on_delete=models.PROTECT,
                                   null=True, blank=True, related_name="entries")
     reconciled_on = models.DateField(_("reconciled on"), null=True, blank=True)
+    corrects = models.ForeignKey("self", verbose_name=_("corrects"), on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="adjustments")
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("posted by"), on_delete=models.PROTECT,
                               null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
@@ -72,8 +78,15 @@ class SupplierAccountEntry(AppendOnlyModel):
                                     name="supplierentry_once_per_kind_and_source"),
             models.CheckConstraint(
                 condition=(Q(kind__in=[k.value for k in POSITIVE_KINDS]) & Q(amount__gte=0))
-                | (Q(kind__in=[k.value for k in NEGATIVE_KINDS]) & Q(amount__lte=0)),
+                | (Q(kind__in=[k.value for k in NEGATIVE_KINDS]) & Q(amount__lte=0))
+                | (Q(kind=EntryKind.ADJUSTMENT) & ~Q(amount=0)),
                 name="supplierentry_sign_follows_kind",
+            ),
+            # An adjustment names the entry it corrects and why; no other kind corrects anything.
+            models.CheckConstraint(
+                condition=(Q(kind=EntryKind.ADJUSTMENT) & Q(corrects__isnull=False) & ~Q(reason=""))
+                | (~Q(kind=EntryKind.ADJUSTMENT) & Q(corrects__isnull=True)),
+                name="supplierentry_adjustment_corrects_with_reason",
             ),
             models.CheckConstraint(condition=Q(reconciled_on__isnull=True) | Q(statement__isnull=False),
                                    name="supplierentry_reconciled_only_on_statement"),
@@ -83,6 +96,7 @@ class SupplierAccountEntry(AppendOnlyModel):
         return f"{self.get_kind_display()} {self.amount} ({self.supplier_id})"
 
 
+from .dispute_models import AnswerKind, DisputedLine, StatementMessage  # noqa: E402
 from .statement_models import (  # noqa: E402  (statements sit above the entries they settle)
     ConfirmationMethod,
     PaymentDirection,
@@ -92,5 +106,6 @@ from .statement_models import (  # noqa: E402  (statements sit above the entries
     StatementState,
 )
 
-__all__ = ["ConfirmationMethod", "EntryKind", "NEGATIVE_KINDS", "POSITIVE_KINDS", "PaymentDirection",
+__all__ = ["AnswerKind", "ConfirmationMethod", "DisputedLine", "EntryKind", "NEGATIVE_KINDS", "POSITIVE_KINDS",
+           "PaymentDirection", "StatementMessage",
            "PaymentMethod", "Statement", "StatementPayment", "StatementState", "SupplierAccountEntry"]

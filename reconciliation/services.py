@@ -1,5 +1,6 @@
 """The one write path of the supplier account: `post_supplier_entries`, called by the service that
-causes the event (goods receipt posted, drop-ship dispatched, after-sales ticket resolved).
+causes the event (goods receipt posted, drop-ship dispatched, after-sales ticket resolved, a disputed
+statement line answered by an adjustment: reconciliation.disputes).
 
 Entries are never changed afterwards, except their statement key and reconciliation date, which the
 reconciliation-statement services set (reconciliation/statements.py: taking entries onto a statement,
@@ -35,6 +36,9 @@ class EntryDraft:
     source: models.Model
     entry_date: datetime.date | None = None
     description: str = ""
+    # Adjustments only (kind "adjustment", either sign): the entry it corrects and why.
+    corrects: SupplierAccountEntry | None = None
+    reason: str = ""
 
 
 def _check(draft):
@@ -52,6 +56,17 @@ def _check(draft):
                                  % {"kind": EntryKind(draft.kind).label, "a": draft.amount})
     if draft.source is None or draft.source.pk is None:
         raise SupplierEntryError(_("Every supplier entry links a saved source document."))
+    if draft.kind == EntryKind.ADJUSTMENT:
+        if draft.amount == 0:
+            raise SupplierEntryError(_("An adjustment of zero changes nothing: give the amount to add or take off."))
+        if not draft.reason.strip():
+            raise SupplierEntryError(_("Say why the entry is adjusted."))
+        if draft.corrects is None or draft.corrects.pk is None:
+            raise SupplierEntryError(_("An adjustment names the entry it corrects."))
+        if draft.corrects.supplier_id != draft.supplier_id:
+            raise SupplierEntryError(_("An adjustment corrects an entry of the same supplier."))
+    elif draft.corrects is not None:
+        raise SupplierEntryError(_("Only an adjustment corrects another entry."))
 
 
 def post_supplier_entries(*, entries: Sequence[EntryDraft], actor=None) -> list[SupplierAccountEntry]:
@@ -68,7 +83,7 @@ def post_supplier_entries(*, entries: Sequence[EntryDraft], actor=None) -> list[
             SupplierAccountEntry(
                 supplier_id=d.supplier_id, kind=d.kind, amount=d.amount, description=d.description[:255],
                 source_type=ContentType.objects.get_for_model(d.source), source_id=d.source.pk,
-                entry_date=d.entry_date or today, actor=actor,
+                entry_date=d.entry_date or today, actor=actor, corrects=d.corrects, reason=d.reason.strip()[:255],
             )
             for d in entries
         ])

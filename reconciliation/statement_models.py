@@ -4,8 +4,9 @@ together. The total is computed from the entries, never typed: `total` is a cach
 of the entries); `paid` likewise sums the payments. The database keeps 0 ≤ paid ≤ |total|.
 
 States: draft → submitted → approved | (rejected: back to draft with a reason, entries stay);
-void from draft releases the entries; after approval supplier_confirmed (optional), then
-partially_paid → paid by recorded payments. A statement whose total is zero is settled at approval
+void from draft releases the entries; after approval the supplier confirms (supplier_confirmed, optional
+before payment) or disputes lines (disputed: finance answers each line, then the supplier confirms; the lines
+and the thread live in dispute_models.py), then partially_paid → paid by recorded payments. A statement whose total is zero is settled at approval
 (approved → paid by `settle`, in the approval's transaction: there is nothing to pay)."""
 
 from django.conf import settings
@@ -25,13 +26,15 @@ class StatementState(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
     SUPPLIER_CONFIRMED = "supplier_confirmed", _("Supplier confirmed")
+    DISPUTED = "disputed", _("Disputed")
     PARTIALLY_PAID = "partially_paid", _("Partially paid")
     PAID = "paid", _("Paid")
     VOID = "void", _("Void")
 
 
-APPROVED_STATES = (StatementState.APPROVED, StatementState.SUPPLIER_CONFIRMED, StatementState.PARTIALLY_PAID,
-                   StatementState.PAID)
+APPROVED_STATES = (StatementState.APPROVED, StatementState.DISPUTED, StatementState.SUPPLIER_CONFIRMED,
+                   StatementState.PARTIALLY_PAID, StatementState.PAID)
+# A disputed statement is not paid until the supplier confirms it (every line answered).
 PAYABLE_STATES = (StatementState.APPROVED, StatementState.SUPPLIER_CONFIRMED, StatementState.PARTIALLY_PAID)
 
 
@@ -40,6 +43,7 @@ class ConfirmationMethod(models.TextChoices):
     PHONE = "phone", _("Phone")
     SIGNED_COPY = "signed_copy", _("Signed copy")
     CHAT = "chat", _("Chat message")
+    PORTAL = "portal", _("Supplier portal")
     OTHER = "other", _("Other")
 
 
@@ -61,7 +65,8 @@ class Statement(models.Model):
     # Timeline labels of log rows written without a transition method (statements.build_statement) and of
     # the audit rows of writes that move no state (core.audit).
     log_labels = {"build": _("Build statement"), "add_entries": _("Entries added"),
-                  "remove_entries": _("Entries removed")}
+                  "remove_entries": _("Entries removed"), "answer_dispute": _("Disputed line answered"),
+                  "message": _("Message")}
 
     supplier = models.ForeignKey(Supplier, verbose_name=_("supplier"), on_delete=models.PROTECT,
                                  related_name="statements")
@@ -105,6 +110,11 @@ class Statement(models.Model):
             ("void_statement", _("Can void statement")),
             ("confirm_statement", _("Can record supplier confirmation of statement")),
             ("pay_statement", _("Can record payment of statement")),
+            ("answer_dispute", _("Can answer disputed statement lines")),
+            # The supplier's own transitions: granted to the supplier role; the service also checks that the
+            # login is one of the statement's supplier's portal users.
+            ("supplier_confirm_statement", _("Can confirm own statement (supplier)")),
+            ("dispute_statement", _("Can dispute own statement (supplier)")),
         ]
         indexes = [models.Index(fields=["supplier", "state"], name="statement_supplier_state_idx")]
         constraints = [
@@ -169,8 +179,25 @@ class Statement(models.Model):
     def void(self, *, by=None, comment=""):
         self.void_reason = comment[:255]
 
-    @transition(field=state, source=StatementState.APPROVED, target=StatementState.SUPPLIER_CONFIRMED,
-                permission="reconciliation.confirm_statement", custom={"label": _("Record supplier confirmation")})
+    def has_no_open_disputes(self):
+        return not self.disputed_lines.filter(answered_at__isnull=True).exists()
+
+    @transition(field=state, source=StatementState.APPROVED, target=StatementState.DISPUTED,
+                permission="reconciliation.dispute_statement", custom={"label": _("Dispute")})
+    def dispute(self, *, by=None, comment=""):
+        """The lines and their reasons are written by reconciliation.disputes.dispute_statement."""
+
+    @transition(field=state, source=[StatementState.APPROVED, StatementState.DISPUTED],
+                target=StatementState.SUPPLIER_CONFIRMED, permission="reconciliation.supplier_confirm_statement",
+                conditions=[has_no_open_disputes], custom={"label": _("Confirm")})
+    def supplier_confirm(self, *, by=None, comment="", at=None):
+        self.confirmed_by = by
+        self.confirmed_at = at
+        self.confirmation_method = ConfirmationMethod.PORTAL
+
+    @transition(field=state, source=[StatementState.APPROVED, StatementState.DISPUTED],
+                target=StatementState.SUPPLIER_CONFIRMED, permission="reconciliation.confirm_statement",
+                conditions=[has_no_open_disputes], custom={"label": _("Record supplier confirmation")})
     def confirm(self, *, by=None, comment="", at=None, how="", note=""):
         self.confirmed_by = by
         self.confirmed_at = at

@@ -23,6 +23,7 @@ from core.pdf import request_pdf_job
 from core.views import ConsignListView
 
 from . import selectors, statements
+from .dispute_views import dispute_context
 from .forms import BuildForm, ConfirmationForm, PaymentForm, ReasonForm, StatementScopeForm
 from .models import EntryKind, Statement, StatementState
 from .statement_filters import StatementFilter
@@ -163,7 +164,7 @@ class StatementDetailView(PermissionRequiredMixin, TemplateView):
             actions=actions, reject_form=ReasonForm(auto_id="reject_%s"), void_form=ReasonForm(auto_id="void_%s"), confirmation_form=ConfirmationForm(),
             payment_form=PaymentForm(initial={"amount": statement.remaining}),
             awaiting_other_approver=statement.state == StatementState.SUBMITTED and not not_builder,
-            **kwargs)
+            **dispute_context(statement, user), **kwargs)
 
 
 class StatementActionView(PermissionRequiredMixin, View):

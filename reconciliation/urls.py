@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import dispute_views as dv
 from . import statement_views as st
 from . import views
 
@@ -22,4 +23,7 @@ urlpatterns = [
     path("statements/<int:pk>/confirm/", st.ConfirmView.as_view(), name="statement_confirm"),
     path("statements/<int:pk>/pay/", st.PayView.as_view(), name="statement_pay"),
     path("statements/<int:pk>/remove/", st.RemoveEntriesView.as_view(), name="statement_remove_entries"),
+    path("statements/<int:pk>/disputes/<int:line>/adjust/", dv.AdjustView.as_view(), name="dispute_adjust"),
+    path("statements/<int:pk>/disputes/<int:line>/explain/", dv.ExplainView.as_view(), name="dispute_explain"),
+    path("statements/<int:pk>/message/", dv.MessageView.as_view(), name="statement_message"),
 ]
