@@ -26,4 +26,5 @@ class DashboardView(DashboardExportMixin, TemplateView):
         form = self.get_form()
         filters = form.filters()
         return super().get_context_data(title=self.title, form=form, filters=filters,
-                                        charts=self.add_export_links(self.get_charts(filters)), **kwargs)
+                                        charts=self.add_export_links(self.get_charts(filters)), printable=True,
+                                        **kwargs)

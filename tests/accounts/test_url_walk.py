@@ -99,6 +99,7 @@ EXPECTED = {
     "reports:inventory": roles(Role.WAREHOUSE, Role.MANAGER),
     "reports:reconciliation": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     "reports:dashboard_pdf": post_only(INTERNAL),  # queues the PDF of a dashboard the visitor may open
+    "reports:dashboard_pdf": post_only(INTERNAL),  # queues the PDF of a dashboard the visitor may open
     "accounts:api_tokens": INTERNAL,  # each user's own API tokens
     # each person's own profile (their language): staff and supplier users alike; anonymous → login
     "accounts:profile": {ANONYMOUS: 302, **dict.fromkeys(LOGGED_IN, 200)},
