@@ -2,13 +2,17 @@
 
 django-tables2 renders each cell through `BoundRow`: per cell it inspects the render function's signature
 (`call_with_appropriate`), recomputes the column's <td> attributes and, for a linked column, inspects and
-reverses again. On a 50-row page that is most of the page's time (issue 12: ~26 ms of the order list's
-50 ms). Here each column is prepared once — its accessor, whether its model field has choices, the
-arguments its render function takes, its static <td> attributes — and each cell is then one accessor
-lookup and one call. The output is the same markup the library's template writes; exports still go
-through the library (core.tables.ConsignTable.export_rows)."""
+reverses again. On a 50-row page that is most of the page's time. Here each column is prepared once —
+its accessor, its model field's choice labels (in the request's language: `get_FOO_display` rebuilds and
+hashes the whole choice list, translating every label, per cell), the arguments its render function
+takes, its static <td> attributes, a tick box's markup around its value — and each cell is then one
+accessor lookup and one call; rows are joined as plain strings of already-escaped parts. The output is
+the same markup the library's template writes; exports still go through the library
+(core.tables.ConsignTable.export_rows)."""
 
 import re
+from functools import partialmethod
+from inspect import getattr_static
 
 import django_tables2 as tables
 from django.template import Context, Template
@@ -16,14 +20,17 @@ from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
 from django.template.loader import get_template
 from django.templatetags.l10n import localize, unlocalize
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django_tables2.utils import A, AttributeDict, signature
 
 _CELL_ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "table")
 # What django-tables2's DateColumn/DateTimeColumn render per cell (a template compiled per cell).
 _DATE_TEMPLATE = re.compile(r'\{\{ value\|date:"([^"]*)"\|default:default \}\}')
+_MARK = "\x00consign-cell-value\x00"
 
 
 def _has_callables(attrs):
@@ -37,6 +44,7 @@ class _PreparedColumn:
         self.accessor = A(bound_column.accessor)
         field = self.accessor.get_field(model) if model is not None else None
         self.choices = bool(getattr(field, "choices", None))
+        self.labels = self._choice_labels(field) if self.choices else None
         self.empty_values = self.column.empty_values
         self.default = bound_column.default
         self.localize = self.column.localize
@@ -57,10 +65,37 @@ class _PreparedColumn:
         raw = {**table.attrs, **self.column.attrs}
         td_source = raw.get("td", raw.get("cell", {}))
         self.td_static = None if _has_callables(td_source) else bound_column.attrs["td"].as_html()
+        self.tick_box = self._tick_box_parts()
+
+    @staticmethod
+    def _choice_labels(field):
+        """{value: label} of the field's choices, as the model's default get_FOO_display shows them; None
+        when the model defines its own get_FOO_display (then that is called per cell)."""
+        if not isinstance(getattr_static(field.model, f"get_{field.name}_display", None), partialmethod):
+            return None
+        return {make_hashable(value): force_str(label, strings_only=True)
+                for value, label in make_hashable(field.flatchoices)}
+
+    def _tick_box_parts(self):
+        """(before, after) the escaped value of a CheckBoxColumn whose <input> attributes are static (no
+        `checked`, no computed attributes, the library's render): its markup written once, for a marker."""
+        column = self.column
+        if not (isinstance(column, tables.CheckBoxColumn) and self.render == column.render
+                and column.checked is None and self.link is None):
+            return None
+        extra = column.attrs.get("td__input") or column.attrs.get("input") or {}
+        if _has_callables(extra):
+            return None
+        html = column.render(value=_MARK, bound_column=self.bound_column, record=None)
+        before, marker, after = html.partition(_MARK)
+        return (before, after) if marker and _MARK not in after else None
 
     def value(self, record):
         if self.choices:
             penultimate, remainder = self.accessor.penultimate(record)
+            if self.labels is not None and penultimate is not None and hasattr(penultimate, f"get_{remainder}_display"):
+                raw = getattr(penultimate, remainder)
+                return self.labels.get(make_hashable(raw), raw)
             display = getattr(penultimate, f"get_{remainder}_display", None)
             if display is not None:
                 return display()
@@ -70,6 +105,8 @@ class _PreparedColumn:
         value = self.value(record)
         if value in self.empty_values:
             return self.default
+        if self.tick_box is not None:
+            return SafeString(f"{self.tick_box[0]}{conditional_escape(value)}{self.tick_box[1]}")
         available = {"value": value, "record": record, "column": self.column, "bound_column": self.bound_column,
                      "bound_row": row, "table": table}
         if self.date_format is not None:
@@ -136,11 +173,10 @@ def rows_html(table):
         cells = []
         for column in columns:
             content = column.cell(table, record, row)
-            if column.localize is None:
-                shown = render_value_in_context(content, context)
-            else:
-                shown = render_value_in_context(localize(content) if column.localize else unlocalize(content), context)
-            cells.append((column.td_attrs(record, content), shown))
-        html.append(format_html("<tr {}>{}</tr>", AttributeDict(attrs).as_html(),
-                                format_html_join("", "<td {}>{}</td>", cells)))
+            td = column.td_attrs(record, content)
+            if column.localize is not None:
+                content = localize(content) if column.localize else unlocalize(content)
+            # both parts are escaped already: the attributes by AttributeDict, the content here
+            cells.append(f"<td {td}>{render_value_in_context(content, context)}</td>")
+        html.append(f"<tr {AttributeDict(attrs).as_html()}>{''.join(cells)}</tr>")
     return [mark_safe(row) for row in html]

@@ -9,6 +9,7 @@ import pytest
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.test import RequestFactory
+from django.utils import translation
 from django.utils.html import format_html
 
 from core.tables import ConsignTable, MoneyColumn, NumberColumn, RowLinkColumn
@@ -30,11 +31,13 @@ class EveryKindTable(ConsignTable):
     missing = tables.Column(accessor="store__no_such_attribute", default="—")
     total = MoneyColumn(accessor="pk")
     rendered = tables.Column(accessor="recipient_phone")
+    tick = tables.CheckBoxColumn(accessor="pk", attrs={"input": {"form": "bulk", "name": "order", "class": "x"}})
+    ticked = tables.CheckBoxColumn(accessor="pk", checked=lambda value, record: value % 2 == 0)
 
     class Meta(ConsignTable.Meta):
         model = Order
         fields = ("external_order_no", "store", "ordered_at", "ordered_on", "recipient_name", "fulfilment_status",
-                  "pk_and_name", "line_count", "missing", "total", "rendered")
+                  "pk_and_name", "line_count", "missing", "total", "rendered", "tick", "ticked")
         order_by = ("pk",)
         row_attrs = {"data-order": lambda record: record.external_order_no, "data-static": "yes"}
 
@@ -57,20 +60,25 @@ def normalised(html):
     return re.sub(r"\s+", " ", str(html)).strip()
 
 
-def test_the_rows_are_the_markup_django_tables2_writes(settings):
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_rows_are_the_markup_django_tables2_writes(settings, language):
     settings.TIME_ZONE = "Asia/Shanghai"
     for name in ("<script>alert(1)</script>", "张三 & 李四"):
         OrderLineFactory(order=OrderFactory(recipient_name=name, recipient_phone="13800138000"))
-    table = EveryKindTable(Order.objects.select_related("store").order_by("pk"))
-    table.request = RequestFactory().get("/orders/")
-    table.paginate(per_page=25)
+    with translation.override(language):
+        table = EveryKindTable(Order.objects.select_related("store").order_by("pk"))
+        table.request = RequestFactory().get("/orders/")
+        table.paginate(per_page=25)
 
-    ours = [normalised(row) for row in table.rows_html()]
+        ours = [normalised(row) for row in table.rows_html()]
 
-    assert ours == [normalised(row) for row in library_rows(table)]
+        assert ours == [normalised(row) for row in library_rows(table)]
+        label = str(Order._meta.get_field("fulfilment_status").choices[0][1])
     assert len(ours) == 2
     assert "&lt;script&gt;" in ours[0] and "<script>" not in ours[0]
     assert 'data-order="' in ours[0] and 'class="even"' in ours[0] and 'class="odd"' in ours[1]
+    assert f">{label}</td>" in ours[0]  # the choice's label in the active language
+    assert 'name="order" value="' in ours[0] and 'form="bulk"' in ours[0] and 'checked="checked"' in "".join(ours)
 
 
 def test_an_empty_page_shows_the_empty_text(client, make_user):
