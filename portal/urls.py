@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import staff_views, statement_views, views
+from . import import_views, staff_views, statement_views, views
 
 app_name = "portal"
 
@@ -17,6 +17,9 @@ urlpatterns = [
          name="staff_invitation_resend"),
     path("drop-ships/", views.DropShipListView.as_view(), name="dropship_list"),
     path("drop-ships/<int:pk>/", views.DropShipDetailView.as_view(), name="dropship_detail"),
+    path("drop-ships/import/", import_views.DispatchImportView.as_view(), name="dispatch_import"),
+    path("drop-ships/import/<str:token>/", import_views.DispatchImportPreviewView.as_view(),
+         name="dispatch_import_preview"),
     path("statements/", statement_views.StatementListView.as_view(), name="statement_list"),
     path("statements/<int:pk>/", statement_views.StatementDetailView.as_view(), name="statement_detail"),
     path("statements/<int:pk>/confirm/", statement_views.ConfirmView.as_view(), name="statement_confirm"),

@@ -98,7 +98,8 @@ EXPECTED = {
     "reports:scorecard": roles(Role.MANAGER, Role.FINANCE, Role.FINANCE_SUPERVISOR),
     "reports:inventory": roles(Role.WAREHOUSE, Role.MANAGER),
     "reports:reconciliation": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
-    "reports:dashboard_pdf": post_only(INTERNAL),  # queues the PDF of a dashboard the visitor may open
+    "reports:monitoring": roles(Role.MANAGER),  # dispatch monitoring (late orders and drop-ships)
+    "reports:monitoring_remind": post_only(roles(Role.MANAGER)),  # its "remind the supplier" button
     "reports:dashboard_pdf": post_only(INTERNAL),  # queues the PDF of a dashboard the visitor may open
     "accounts:api_tokens": INTERNAL,  # each user's own API tokens
     # each person's own profile (their language): staff and supplier users alike; anonymous → login
@@ -198,6 +199,8 @@ EXPECTED = {
     "portal:dropship_list": {SUPPLIER},
     "portal:view_as": Opens(roles(Role.FINANCE, Role.MANAGER), 302, "remembers the supplier, then the portal"),
     "portal:dropship_detail": Opens({SUPPLIER}, 404, "another supplier's drop-ship: not found"),
+    "portal:dispatch_import": {SUPPLIER},
+    "portal:dispatch_import_preview": Opens({SUPPLIER}, 404, "a made-up token: access first, then 404"),
     "portal:accept": everyone(410),  # the invitee's signed link (public); a made-up one no longer works
     # the seller's side: finance invites, resends, deactivates supplier users
     "portal:staff_suppliers": roles(Role.FINANCE),
@@ -271,6 +274,7 @@ ARGS = {
     "orders:invoice_file": an_invoice,
     "orders:invoice_pdf": an_invoice,
     "shipments:dispatch_note": {"pk": 1},
+    "reports:monitoring_remind": {"pk": 1},
     "orders:order_import_preview": {"token": "no-such-import"},
     "catalog:product_import_preview": {"token": "no-such-import"},
     "accounts:api_token_revoke": {"pk": 1},
@@ -296,6 +300,7 @@ ARGS = {
     "portal:view_as": lambda user: {"supplier_pk": SupplierFactory().pk},
     "portal:dropship_detail": lambda user: {"pk": a_shipment("drop_ship").pk},
     "portal:accept": {"token": "no-such-invitation"},
+    "portal:dispatch_import_preview": {"token": "no-such-import"},
     "portal:staff_supplier_users": a(SupplierFactory),
     "portal:staff_user_deactivate": lambda user: {"pk": SupplierFactory().pk, "user_pk": 1},
     "portal:staff_invitation_resend": {"pk": 1},

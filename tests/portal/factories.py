@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from shipments.approval import approve_shipment, submit_shipment
+from shipments.models import Shipment
 from tests.factories import UserFactory
 from tests.shipments.factories import make_world
 
@@ -20,6 +21,6 @@ def approved_drop_ship(*, freight="5.00", price="12.50", quantity=2):
     shipment = world.ship("drop_ship", prices=[Decimal(price)], freight=freight)
     submit_shipment(shipment, actor=world.sales)
     approve_shipment(shipment, actor=world.approver)
-    shipment.refresh_from_db()
+    shipment = Shipment.objects.get(pk=shipment.pk)  # a protected state field: read afresh, not refreshed
     shipment.world = world
     return shipment
