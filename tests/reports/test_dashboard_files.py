@@ -172,3 +172,39 @@ def test_a_dashboard_pdf_is_refused_to_who_may_not_open_the_dashboard(world, cli
     assert client.post(url, {"dashboard": "core:job_detail"}).status_code == 403  # not a dashboard
     assert client.get(url).status_code == 405
     assert not PdfJob.objects.filter(created_by=world.people["warehouse"]).exists()
+
+
+# ---- constant queries per page ---------------------------------------------------------------------------
+
+def page_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_dashboards_read_a_constant_number_of_queries_whatever_the_data(world, client):
+    """More warehouses, products, movements, low and idle stock, entries and statements: the same number of
+    queries (every figure is a grouped query; no query per row)."""
+    from inventory import documents
+    from reconciliation import statements
+    from reconciliation.models import SupplierAccountEntry
+    from tests.factories import ProductFactory, SupplierFactory, WarehouseFactory
+
+    client.force_login(world.people["manager"])
+    before = {url: page_queries(client, url) for url in (INVENTORY, RECONCILIATION)}
+    wh, fin = world.people["warehouse"], world.people["finance"]
+    for _ in range(3):
+        supplier, warehouse = SupplierFactory(), WarehouseFactory()
+        products = [ProductFactory(default_supplier=supplier, low_stock_threshold=50) for _ in range(3)]
+        receipt = documents.create_goods_receipt(supplier=supplier, warehouse=warehouse, actor=wh, lines=[
+            documents.ReceiptLineData(p.pk, 5, Decimal("2.00")) for p in products])
+        documents.post_goods_receipt(receipt, actor=wh)
+        entry = SupplierAccountEntry.objects.filter(supplier=supplier).first()
+        statement = statements.build_statement(supplier=supplier, period_from=entry.entry_date,
+                                               period_to=entry.entry_date, entry_ids=[entry.pk], actor=fin)
+        statements.submit_statement(statement, actor=fin)
+    after = {url: page_queries(client, url) for url in (INVENTORY, RECONCILIATION)}
+    assert after == before
