@@ -242,17 +242,19 @@ def confirm_return_received(ticket, *, actor, comment=""):
 
 
 def _supplier_drafts(ticket):
+    # The description stored is the ticket's number (language-neutral): statements word it in their
+    # reader's language from the kind and that number (reconciliation.descriptions).
     drafts = []
     if ticket.supplier_id is None:
         return drafts
     if ticket.compensate and ticket.manufacturer_amount > 0:
         drafts.append(EntryDraft(supplier_id=ticket.supplier_id, kind=EntryKind.MANUFACTURER_COMPENSATION,
                                  amount=-ticket.manufacturer_amount, source=ticket,
-                                 description=_("Manufacturer compensation, ticket %(no)s") % {"no": ticket}))
+                                 description=ticket.number))
     if ticket.charge_back and ticket.charge_back_amount > 0:
         drafts.append(EntryDraft(supplier_id=ticket.supplier_id, kind=EntryKind.CHARGE_BACK,
                                  amount=-ticket.charge_back_amount, source=ticket,
-                                 description=_("Charge-back, ticket %(no)s") % {"no": ticket}))
+                                 description=ticket.number))
     return drafts
 
 

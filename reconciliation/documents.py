@@ -1,4 +1,5 @@
-"""The statement PDF (core.pdf job kind "statement", rendered by the Celery worker): header, supplier,
+"""The statement PDF (core.pdf job kind "statement", rendered by the Celery worker in the language of the
+user who asked for it: core.pdf.job_language): header, supplier,
 period, subtotals by kind and month, totals, approvals with names and dates, and the item detail up
 to PDF_DETAIL_LIMIT lines (a 10 000-line table would be hundreds of pages): beyond it, the XLSX export."""
 
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from core.pdf import register_document
 
 from . import selectors
+from .descriptions import describe_entries
 from .models import Statement
 
 DOCUMENT_KIND = "statement"
@@ -17,7 +19,7 @@ PDF_DETAIL_LIMIT = 500
 def statement_context(statement_id):
     statement = selectors.statement_list().select_related("submitted_by", "confirmed_by").get(pk=statement_id)
     entries = selectors.statement_entries(statement)
-    detail = list(entries[:PDF_DETAIL_LIMIT])
+    detail = describe_entries(entries[:PDF_DETAIL_LIMIT])  # in the job's language (core.pdf.job_language)
     return {
         "statement": statement,
         "subtotals": selectors.subtotals_by_kind(entries),

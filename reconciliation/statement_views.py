@@ -23,6 +23,7 @@ from core.pdf import request_pdf_job
 from core.views import ConsignListView
 
 from . import selectors, statements
+from .descriptions import describe_entries
 from .dispute_views import dispute_context
 from .forms import BuildForm, ConfirmationForm, PaymentForm, ReasonForm, StatementScopeForm
 from .models import EntryKind, Statement, StatementState
@@ -148,6 +149,7 @@ class StatementDetailView(PermissionRequiredMixin, TemplateView):
         user = self.request.user
         entries = selectors.statement_entries(statement)
         page = Paginator(entries, ENTRIES_PER_PAGE).get_page(self.request.GET.get("page"))
+        page.object_list = describe_entries(page.object_list)  # in the reader's language
         not_builder = statement.created_by_id != user.pk
         actions = {
             "submit": _may(statement, "submit", user),
@@ -322,7 +324,7 @@ class SupplierBalanceView(PermissionRequiredMixin, TemplateView):
         return super().get_context_data(
             supplier=supplier, amounts=selectors.supplier_amounts(supplier), months=months,
             chart=chart,
-            recent_entries=(
+            recent_entries=describe_entries(
                 supplier.account_entries.select_related("statement", "source_type").prefetch_related("source")
                 .order_by("-entry_date", "-id")[:10]),
             statements=selectors.statement_list().filter(supplier=supplier).order_by("-id")[:50],
