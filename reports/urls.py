@@ -1,8 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import dashboard_views, views
 from .dashboard_pdf import DashboardPdfView
 from .inventory_dashboard import InventoryDashboardView
+from .monitoring import MonitoringDashboardView, RemindSupplierView
 from .reconciliation_dashboard import ReconciliationDashboardView
 
 app_name = "reports"
@@ -10,7 +11,12 @@ app_name = "reports"
 urlpatterns = [
     path("home/", views.HomeView.as_view(), name="home"),
     path("reports/", views.ReportsIndexView.as_view(), name="index"),
+    path("reports/shipping/", dashboard_views.ShippingDashboardView.as_view(), name="shipping"),
+    path("reports/after-sales/", dashboard_views.AftersalesDashboardView.as_view(), name="aftersales"),
+    path("reports/scorecard/", dashboard_views.ScorecardDashboardView.as_view(), name="scorecard"),
     path("reports/pdf/", DashboardPdfView.as_view(), name="dashboard_pdf"),
+    path("reports/monitoring/", MonitoringDashboardView.as_view(), name="monitoring"),
+    path("reports/monitoring/remind/<int:pk>/", RemindSupplierView.as_view(), name="monitoring_remind"),
     path("reports/inventory/", InventoryDashboardView.as_view(), name="inventory"),
     path("reports/reconciliation/", ReconciliationDashboardView.as_view(), name="reconciliation"),
 ]

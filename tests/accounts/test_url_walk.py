@@ -201,6 +201,9 @@ EXPECTED = {
     "portal:dropship_detail": Opens({SUPPLIER}, 404, "another supplier's drop-ship: not found"),
     "portal:dispatch_import": {SUPPLIER},
     "portal:dispatch_import_preview": Opens({SUPPLIER}, 404, "a made-up token: access first, then 404"),
+    "portal:ticket_list": {SUPPLIER},
+    "portal:ticket_detail": Opens({SUPPLIER}, 404, "another supplier's ticket: not found"),
+    "portal:attachment": Opens({SUPPLIER}, 404, "a file of another supplier's ticket: not found"),
     "portal:accept": everyone(410),  # the invitee's signed link (public); a made-up one no longer works
     # the seller's side: finance invites, resends, deactivates supplier users
     "portal:staff_suppliers": roles(Role.FINANCE),
@@ -300,6 +303,8 @@ ARGS = {
     "portal:view_as": lambda user: {"supplier_pk": SupplierFactory().pk},
     "portal:dropship_detail": lambda user: {"pk": a_shipment("drop_ship").pk},
     "portal:accept": {"token": "no-such-invitation"},
+    "portal:ticket_detail": a_ticket,
+    "portal:attachment": an_attachment,
     "portal:dispatch_import_preview": {"token": "no-such-import"},
     "portal:staff_supplier_users": a(SupplierFactory),
     "portal:staff_user_deactivate": lambda user: {"pk": SupplierFactory().pk, "user_pk": 1},
