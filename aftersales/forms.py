@@ -185,6 +185,7 @@ class NoteForm(BootstrapFormMixin, forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=NoteChannel.choices)
     files = MultipleFileField(label=_("Attachments"), required=False,
                               help_text=_("Images, PDF, office documents or text; at most 10 MB each."))
+    visible_to_supplier = forms.BooleanField(label=_("Visible to the supplier (in its portal)"), required=False)
 
 
 class AssignForm(BootstrapFormMixin, forms.Form):

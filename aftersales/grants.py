@@ -18,4 +18,7 @@ DEFAULT_GRANTS = {
                   "view_ticketattachment"],
     "finance": ["view_ticket", "view_ticketnote", "view_ticketattachment"],
     "manager": ["view_ticket", "view_ticketnote", "view_ticketattachment"],
+    # A supplier's portal users answer the tickets it bears (only there: internal pages and the internal API
+    # refuse supplier logins; the portal's selectors give them their own supplier's tickets only).
+    "supplier": ["add_ticketnote"],
 }

@@ -340,6 +340,9 @@ class TicketNote(AppendOnlyModel):
     channel = models.CharField(_("channel"), max_length=10, choices=NoteChannel.choices, default=NoteChannel.PHONE)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT,
                                related_name="+")
+    # Meant for the ticket's supplier too: shown in its portal (with its attachments). A supplier's own
+    # reply always is.
+    visible_to_supplier = models.BooleanField(_("visible to the supplier"), default=False)
     created_at = models.DateTimeField(_("written at"), default=timezone.now)
 
     class Meta:

@@ -69,9 +69,10 @@ def _content_matches(upload, extension):
     return b"\x00" not in head
 
 
-def add_note(ticket, *, text, channel, actor, files=()):
+def add_note(ticket, *, text, channel, actor, files=(), visible_to_supplier=False):
     """Append a note (and its attachments) to the ticket's thread. Every file is checked before anything
-    is written: one refused file refuses the note and writes nothing."""
+    is written: one refused file refuses the note and writes nothing. `visible_to_supplier`: the ticket's
+    supplier reads it in its portal (always so for a note its own user writes)."""
     if actor is None or not actor.has_perm("aftersales.add_ticketnote"):
         raise PermissionDenied(_("You may not add notes to after-sales tickets."))
     text = str(text or "").strip()
@@ -94,7 +95,8 @@ def add_note(ticket, *, text, channel, actor, files=()):
     stored = []
     try:
         with transaction.atomic():
-            note = TicketNote.objects.create(ticket=ticket, text=text, channel=channel, author=actor)
+            note = TicketNote.objects.create(ticket=ticket, text=text, channel=channel, author=actor,
+                                             visible_to_supplier=bool(visible_to_supplier or actor.is_supplier_user))
             for upload, name, extension in checked:
                 attachment = TicketAttachment(note=note, original_name=name[:255], size=upload.size,
                                               content_type=ALLOWED_EXTENSIONS[extension])

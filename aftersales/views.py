@@ -292,7 +292,8 @@ class NoteCreateView(PermissionRequiredMixin, View):
         if form.is_valid():
             try:
                 notes.add_note(ticket, text=form.cleaned_data["text"], channel=form.cleaned_data["channel"],
-                                  files=request.FILES.getlist("files"), actor=request.user)
+                                  files=request.FILES.getlist("files"), actor=request.user,
+                                  visible_to_supplier=form.cleaned_data["visible_to_supplier"])
             except ValidationError as exc:
                 add_service_errors(form, exc)
             except PermissionDenied as exc:

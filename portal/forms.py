@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
+from aftersales.forms import MultipleFileField
 from catalog.models import Carrier
 from core.forms import BootstrapFormMixin
 
@@ -30,3 +31,9 @@ class AcceptForm(BootstrapFormMixin, forms.Form):
 class DispatchForm(BootstrapFormMixin, forms.Form):
     carrier = forms.ModelChoiceField(label=_("Carrier"), queryset=Carrier.objects.filter(is_active=True).order_by("name"))
     tracking_number = forms.CharField(label=_("Tracking no."), max_length=64)
+
+
+class ReplyForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(label=_("Attachments"), required=False,
+                              help_text=_("Images, PDF, office documents or text; at most 10 MB each."))

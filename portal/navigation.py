@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 PORTAL_MENU = [
     (_("Home"), "portal:home"),
     (_("Drop-ships"), "portal:dropship_list"),
+    (_("After-sales tickets"), "portal:ticket_list"),
     (_("Statements"), "portal:statement_list"),
     (_("Balance"), "portal:balance"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, staff_views, statement_views, views
+from . import import_views, staff_views, statement_views, ticket_views, views
 
 app_name = "portal"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("drop-ships/import/", import_views.DispatchImportView.as_view(), name="dispatch_import"),
     path("drop-ships/import/<str:token>/", import_views.DispatchImportPreviewView.as_view(),
          name="dispatch_import_preview"),
+    path("tickets/", ticket_views.TicketListView.as_view(), name="ticket_list"),
+    path("tickets/<int:pk>/", ticket_views.TicketDetailView.as_view(), name="ticket_detail"),
+    path("attachments/<int:pk>/", ticket_views.AttachmentView.as_view(), name="attachment"),
     path("statements/", statement_views.StatementListView.as_view(), name="statement_list"),
     path("statements/<int:pk>/", statement_views.StatementDetailView.as_view(), name="statement_detail"),
     path("statements/<int:pk>/confirm/", statement_views.ConfirmView.as_view(), name="statement_confirm"),

@@ -11,8 +11,10 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core.access import Access
 from core.forms import add_service_errors
+from orders.deadlines import DeadlineLevel
+from shipments.deadlines import late_drop_ships
 
-from . import selectors, services
+from . import selectors, services, statement_selectors, ticket_selectors
 from .forms import DispatchForm
 from .navigation import PORTAL_MENU
 
@@ -53,9 +55,15 @@ class HomeView(PortalView):
     def get_context_data(self, **kwargs):
         if self.supplier is None:
             return super().get_context_data(**kwargs)
-        to_dispatch = selectors.drop_ships_to_dispatch(self.supplier)
-        return super().get_context_data(to_dispatch=to_dispatch[:10], to_dispatch_count=to_dispatch.count(),
-                                        **kwargs)
+        supplier = self.supplier
+        to_dispatch = selectors.drop_ships_to_dispatch(supplier)
+        late = list(late_drop_ships(supplier=supplier)[:20])
+        to_answer = statement_selectors.statements_to_answer(supplier)
+        tickets = ticket_selectors.tickets_to_answer(supplier)
+        return super().get_context_data(
+            to_dispatch=to_dispatch[:10], to_dispatch_count=to_dispatch.count(),
+            late=late, overdue_count=sum(1 for s in late if s.deadline == DeadlineLevel.OVERDUE),
+            statements_to_answer=to_answer[:10], tickets_to_answer=tickets[:10], **kwargs)
 
 
 class DropShipListView(PortalView):
