@@ -135,9 +135,17 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
+# Reports read from a replica when one is configured (core/replica.py: report querysets only; every
+# write goes to "default" through core.replica.PrimaryRouter).
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database_from_url(env("DATABASE_REPLICA_URL"))
+REPORTS_READ_REPLICA = "replica" in DATABASES
+DATABASE_ROUTERS = ["core.replica.PrimaryRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# ModelBackend reading a user's own and group permissions (and group names) in one statement.
+AUTHENTICATION_BACKENDS = ["accounts.backends.PermissionBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "reports:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

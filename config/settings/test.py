@@ -2,7 +2,7 @@
 points the app at the real broker itself (tests/conftest.py)."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, DATABASES, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -22,3 +22,8 @@ LANGUAGE_CODE = "en"
 # The live server of browser tests serves static files straight from the finders (no collectstatic).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The report replica (core/replica.py) in tests: the same test database through a second connection
+# (TEST MIRROR), off unless a test turns REPORTS_READ_REPLICA on (tests/core/test_replica.py), so other
+# tests need not open the "replica" alias.
+DATABASES["replica"] = {**DATABASES.get("replica", DATABASES["default"]), "TEST": {"MIRROR": "default"}}
+REPORTS_READ_REPLICA = False
