@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.models import REFUND_TYPES, Ticket, TicketLine, TicketReason, TicketState, TicketType
+from core.replica import reading_replica
 
 from .charts import INT, MONEY, PERCENT, Chart, ChartRow
 from .shipping import dispatched_lines, share
@@ -25,7 +26,7 @@ FORMATS = (INT, INT, INT, PERCENT)
 
 def counted_tickets(f):
     """Tickets registered in the period (rejected ones left out), narrowed by the filters."""
-    tickets = Ticket.objects.filter(created_at__gte=f.start(), created_at__lt=f.end()).exclude(
+    tickets = reading_replica(Ticket.objects).filter(created_at__gte=f.start(), created_at__lt=f.end()).exclude(
         state=TicketState.REJECTED)
     if f.store:
         tickets = tickets.filter(store=f.store)
@@ -37,7 +38,7 @@ def counted_tickets(f):
 
 
 def ticket_lines(f):
-    lines = TicketLine.objects.filter(ticket__in=counted_tickets(f))
+    lines = reading_replica(TicketLine.objects).filter(ticket__in=counted_tickets(f))
     if f.product:
         lines = lines.filter(order_line__product=f.product)
     return lines.order_by()

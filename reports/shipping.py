@@ -14,6 +14,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.replica import reading_replica
 from reconciliation.scorecard import dispatched_by_deadline_q, order_to_dispatch
 from shipments.models import DISPATCHED_OR_LATER, Shipment, ShipmentKind, ShipmentLine
 
@@ -26,8 +27,9 @@ TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
 
 def dispatched_lines(f):
     """Shipment lines dispatched in the period, narrowed by the filters."""
-    lines = ShipmentLine.objects.filter(shipment__state__in=DISPATCHED_OR_LATER,
-                                        shipment__dispatched_at__gte=f.start(), shipment__dispatched_at__lt=f.end())
+    lines = reading_replica(ShipmentLine.objects).filter(
+        shipment__state__in=DISPATCHED_OR_LATER, shipment__dispatched_at__gte=f.start(),
+        shipment__dispatched_at__lt=f.end())
     if f.store:
         lines = lines.filter(shipment__order__store=f.store)
     if f.supplier:
@@ -43,8 +45,8 @@ def dispatched_lines(f):
 
 def dispatched_shipments(f):
     """The shipments behind dispatched_lines (a shipment with a line of the product, when one is chosen)."""
-    shipments = Shipment.objects.filter(state__in=DISPATCHED_OR_LATER, dispatched_at__gte=f.start(),
-                                        dispatched_at__lt=f.end())
+    shipments = reading_replica(Shipment.objects).filter(state__in=DISPATCHED_OR_LATER, dispatched_at__gte=f.start(),
+                                                         dispatched_at__lt=f.end())
     if f.store:
         shipments = shipments.filter(order__store=f.store)
     if f.supplier:

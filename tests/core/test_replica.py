@@ -60,3 +60,17 @@ def test_a_report_query_goes_to_the_replica_and_a_write_never_does():
     assert any(q["sql"].startswith("UPDATE") for q in on_primary.captured_queries)
     assert any(q["sql"].startswith("INSERT") for q in on_primary.captured_queries)
     assert Store.objects.filter(name="renamed on the primary").exists()
+
+
+def test_the_dashboards_base_querysets_read_the_report_database():
+    import datetime
+
+    from reports.aftersales_stats import counted_tickets, ticket_lines
+    from reports.filters import ReportFilters
+    from reports.shipping import dispatched_lines, dispatched_shipments
+
+    f = ReportFilters(date_from=datetime.date(2026, 1, 1), date_to=datetime.date(2026, 1, 31))
+    selectors = (dispatched_lines, dispatched_shipments, counted_tickets, ticket_lines)
+    assert {selector(f).db for selector in selectors} == {DEFAULT_DB_ALIAS}
+    with override_settings(REPORTS_READ_REPLICA=True):
+        assert {selector(f).db for selector in selectors} == {REPLICA}
