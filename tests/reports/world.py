@@ -1,9 +1,10 @@
 """A small world for the figure-by-figure test of the dashboards (issue 13, item 7), made THROUGH THE
 SERVICES by the role that does each step, as the pages would: goods receipts, a transfer and a stocktake;
-orders in two stores; company dispatches and drop-ships (full, partial, cancelled, closed short, one
-awaiting approval); a cancelled order; after-sales tickets of every kind (return and refund, exchange with
-its outbound shipment, refund only, compensation, a rejected reship); statements (approved and partly
-paid; submitted; approved and waiting for the supplier) and payments.
+orders in two stores (promising 48 and 24 hours); company dispatches and drop-ships (full, partial,
+cancelled, closed short, one awaiting approval, one approved and waiting on its supplier, one rejected);
+orders on time, at risk and overdue; a cancelled order; after-sales tickets of every kind (return and
+refund, exchange with its outbound shipment, refund only, compensation, a rejected reship); statements
+(approved and partly paid; submitted; approved and waiting for the supplier) and payments.
 
 Nothing here computes a figure: tests/reports/test_figures.py computes each one on its own, in plain
 Python over the rows this world wrote, and compares it with the dashboard's."""
@@ -152,8 +153,9 @@ def build_world():
         ProductFactory(sku="W-IDLE", default_supplier=s2, supplier_unit_cost=Decimal("3.25"), low_stock_threshold=2),
     ]
     w1, w2 = WarehouseFactory(name="上海主仓 Shanghai"), WarehouseFactory(name="广州仓 Guangzhou")
+    # store B's platform promises dispatch within 24 hours; store A's the default 48
     world = World(people=people, stores=[StoreFactory(salesperson=people["sales"]),
-                                         StoreFactory(salesperson=people["sales"])],
+                                         StoreFactory(salesperson=people["sales"], promised_dispatch_hours=24)],
                   suppliers=[s1, s2], products=products, warehouses=[w1, w2], started=timezone.now())
     world.carrier = CarrierFactory()
     scarf, pillow, buds, idle = products
@@ -204,6 +206,10 @@ def build_world():
 
     o7 = _order(world, "o7", store_b, [(buds, 2, "19.90")], hours_ago=20)
     _ship(world, "o7-rejected", o7, "drop_ship", [2], supplier=s2, steps=["submit", "reject"])
+
+    # approved, waiting on its supplier; its order (store A, 48 h) is past 75 % of its window: at risk
+    o8 = _order(world, "o8", store_a, [(buds, 1, "19.90")], hours_ago=40)
+    _ship(world, "o8-ds", o8, "drop_ship", [1], supplier=s2, steps=["submit", "approve"])
 
     # ---- after-sales ------------------------------------------------------------------------------------
     _ticket(world, "t-return", TicketType.RETURN_REFUND, o1, 0, 1, destination=ReturnDestination.WAREHOUSE,
