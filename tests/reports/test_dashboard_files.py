@@ -208,3 +208,28 @@ def test_the_dashboards_read_a_constant_number_of_queries_whatever_the_data(worl
         statements.submit_statement(statement, actor=fin)
     after = {url: page_queries(client, url) for url in (INVENTORY, RECONCILIATION)}
     assert after == before
+
+
+# ---- every table of every dashboard exports -----------------------------------------------------------------
+
+LIST_CARDS = {"low-stock", "slow-movers", "awaiting-statements"}
+DASHBOARD_URLS = ["/reports/shipping/", "/reports/after-sales/", "/reports/scorecard/", "/reports/monitoring/",
+                  INVENTORY, RECONCILIATION]
+
+
+@pytest.mark.parametrize("url", DASHBOARD_URLS)
+def test_every_card_of_every_dashboard_exports_its_figures(world, client, url):
+    client.force_login(world.people["manager"])
+    page = client.get(url)
+    assert page.status_code == 200
+    for chart in page.context["charts"]:
+        assert f"table={chart.id}" in page.content.decode()  # the card's CSV/XLSX links
+        rows = csv_rows(body(client.get(url, {"_export": "csv", "table": chart.id})))
+        if chart.id in LIST_CARDS:  # every row, its label split into columns (checked above for two of them)
+            assert len(rows) - 1 == len(chart.rows), chart.id
+            continue
+        assert rows[0] == [str(chart.label_header), *map(str, chart.headers)], chart.id
+        assert [r[0] for r in rows[1:]] == [str(row.label) for row in chart.rows], chart.id
+        for exported, row in zip(rows[1:], chart.rows, strict=True):
+            assert [Decimal(v) if v else None for v in exported[1:]] == [
+                None if v is None else Decimal(str(v)) for v in row.values], (chart.id, row.label)
