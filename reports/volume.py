@@ -191,14 +191,15 @@ def _progress(out, done, total, started):
     out.flush()
 
 
-def seed_volume(*, shipment_lines, seed=1, append=False, use_copy=True, out=sys.stderr):
-    """Build the history (see the module docstring). Returns the counts and the seconds it took."""
+def seed_volume(*, shipment_lines, seed=1, append=False, use_copy=True, out=sys.stderr, now=None):
+    """Build the history (see the module docstring). Returns the counts and the seconds it took. The same
+    `seed` and `now` (the end of the history; default: now) make the same history."""
     started = time.perf_counter()
     if has_volume_data() and not append:
         raise VolumeExists("This database has volume data already (stores named "
                            f"'{PREFIX} …'): run with --append to add more.")
     rng = random.Random(seed)
-    now = timezone.now()
+    now = now or timezone.now()
     ids = Ids()
     world = World(rng, now, ids)
     with transaction.atomic():
