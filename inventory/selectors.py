@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce, TruncDate, TruncMonth, TruncWee
 from django.utils import timezone
 
 from catalog.models import Product, Warehouse
+from core.replica import reading_replica
 
 from .models import Direction, ReservationStatus, StockBalance, StockLedgerEntry, StockReservation
 
@@ -137,6 +138,7 @@ def ledger_for_source(document):
 
 
 # ---- inventory analysis 库存分析 (reports read these; every figure is an aggregate in the database) -------
+# They read from the report database (core.replica: the replica when one is configured).
 
 # Stock age buckets: days since the last in-movement of a (product, warehouse) holding stock.
 AGE_BUCKETS = (("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))
@@ -157,7 +159,8 @@ def _narrow_balances(qs, *, warehouse=None, supplier=None, product=None):
 def stock_by_warehouse(*, warehouse=None, supplier=None, product=None):
     """[{warehouse_id, warehouse__name, products, units, reserved, value}] per warehouse: units on hand and
     their value at the products' supplier unit cost. One grouped query."""
-    qs = _narrow_balances(StockBalance.objects.all(), warehouse=warehouse, supplier=supplier, product=product)
+    qs = _narrow_balances(reading_replica(StockBalance.objects.all()), warehouse=warehouse, supplier=supplier,
+                          product=product)
     return list(qs.order_by().values("warehouse_id", "warehouse__name")
                 .annotate(products=Count("id", filter=Q(on_hand__gt=0)), units=Sum("on_hand"),
                           reserved=Sum("reserved"), value=STOCK_VALUE)
@@ -191,7 +194,7 @@ def movements_over_time(*, date_from=None, date_to=None, warehouse=None, supplie
 def ledger_between(*, date_from=None, date_to=None, warehouse=None, supplier=None, product=None, kind=None,
                    direction=None):
     """Ledger rows narrowed by local date range of their time, warehouse, product's supplier, product, kind."""
-    qs = StockLedgerEntry.objects.filter(ledger_dates_q(date_from=date_from, date_to=date_to))
+    qs = reading_replica(StockLedgerEntry.objects.filter(ledger_dates_q(date_from=date_from, date_to=date_to)))
     if warehouse is not None:
         qs = qs.filter(warehouse=warehouse)
     if supplier is not None:
@@ -221,7 +224,8 @@ def _day_start(day):
 
 def low_stock(*, warehouse=None, supplier=None, product=None):
     """Balances whose available quantity is below the product's low-stock threshold, lowest first."""
-    qs = _narrow_balances(balances(low_only=True), warehouse=warehouse, supplier=supplier, product=product)
+    qs = _narrow_balances(reading_replica(balances(low_only=True)), warehouse=warehouse, supplier=supplier,
+                          product=product)
     return qs.order_by("available_qty", "product__sku", "warehouse__name")
 
 
@@ -240,7 +244,7 @@ def slow_movers(*, days=30, now=None, warehouse=None, supplier=None, product=Non
     """Balances holding stock with no out movement in the last `days` days (never moved out included),
     annotated with `last_out`, `last_in` and `value`; the longest idle first."""
     now = now or timezone.now()
-    qs = _narrow_balances(with_last_moves(balances().filter(on_hand__gt=0)), warehouse=warehouse,
+    qs = _narrow_balances(with_last_moves(reading_replica(balances().filter(on_hand__gt=0))), warehouse=warehouse,
                           supplier=supplier, product=product)
     qs = qs.filter(Q(last_out__isnull=True) | Q(last_out__lt=now - timedelta(days=days)))
     return qs.annotate(value=ExpressionWrapper(F("on_hand") * F("product__supplier_unit_cost"),
@@ -268,7 +272,8 @@ def stock_age(*, now=None, warehouse=None, supplier=None, product=None):
     """[{bucket, balances, units, value}] of stock on hand by days since its last in-movement, in bucket order
     (every bucket, zeros included). One grouped query."""
     now = now or timezone.now()
-    qs = _narrow_balances(with_last_moves(StockBalance.objects.filter(on_hand__gt=0)), warehouse=warehouse,
+    qs = _narrow_balances(with_last_moves(reading_replica(StockBalance.objects.filter(on_hand__gt=0))),
+                          warehouse=warehouse,
                           supplier=supplier, product=product)
     found = {row["age_bucket"]: row for row in qs.annotate(age_bucket=age_bucket_expression(now)).order_by()
              .values("age_bucket").annotate(balances=Count("id"), units=Sum("on_hand"), value=STOCK_VALUE)}

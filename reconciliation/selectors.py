@@ -20,6 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from catalog.models import Supplier
+from core.replica import reading_replica
 
 from .models import PaymentDirection, StatementPayment, SupplierAccountEntry
 
@@ -223,6 +224,7 @@ def supplier_account_summaries():
 
 # ---- the reconciliation dashboard 对账 (reports read these; every figure is an aggregate in the database) ----
 
+# They read from the report database (core.replica: the replica when one is configured).
 # Ageing of unreconciled entries: days from the entry date to today.
 AGEING_BUCKETS = (("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))
 
@@ -242,7 +244,7 @@ def _ageing_bucket(today):
 
 
 def _entries(*, supplier=None, date_from=None, date_to=None):
-    qs = SupplierAccountEntry.objects.order_by()
+    qs = reading_replica(SupplierAccountEntry.objects.order_by())
     if supplier is not None:
         qs = qs.filter(supplier=supplier)
     if date_from is not None:
@@ -283,7 +285,7 @@ def statements_awaiting(*, supplier=None):
     supplier's confirmation), oldest first, with their supplier."""
     from .models import Statement, StatementState
 
-    qs = Statement.objects.filter(state__in=[StatementState.SUBMITTED, StatementState.APPROVED])
+    qs = reading_replica(Statement.objects.filter(state__in=[StatementState.SUBMITTED, StatementState.APPROVED]))
     if supplier is not None:
         qs = qs.filter(supplier=supplier)
     return qs.select_related("supplier").order_by("state", "submitted_at", "id")
@@ -305,7 +307,7 @@ SIGNED_PAYMENT = Case(When(direction=PaymentDirection.FROM_SUPPLIER, then=-F("am
 
 
 def _payments(*, supplier=None, date_from=None, date_to=None):
-    qs = StatementPayment.objects.order_by()
+    qs = reading_replica(StatementPayment.objects.order_by())
     if supplier is not None:
         qs = qs.filter(statement__supplier=supplier)
     if date_from is not None:
