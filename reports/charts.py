@@ -78,6 +78,7 @@ class Chart:
     stack: bool = False
     totals: list | None = None
     css_class: str = "col-12 col-xl-6"
+    url: str = ""  # where the title leads (a pinned view's own page)
 
     def __post_init__(self):
         for row in self.rows:

@@ -74,7 +74,8 @@ QUEUES = [
      lambda user: statements_in_progress(), _statement_text, "reconciliation:statement_list"),
     (Role.FINANCE_SUPERVISOR, _("Statements to approve"), _("No statement is waiting for approval."),
      statements_awaiting_approval, _statement_text, "reconciliation:statement_list"),
-    (Role.MANAGER, _("Reports"), _("Dashboards arrive with the reports issue."), None, None, None),
+    (Role.MANAGER, _("Reports"), _("Shipping, after-sales, inventory, reconciliation and supplier dashboards."),
+     None, None, "reports:index"),
 ]
 
 

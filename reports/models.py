@@ -29,7 +29,9 @@ class SavedView(models.Model):
     filters = models.JSONField(_("filters"), default=dict, blank=True)
     chart_type = models.CharField(_("chart type"), max_length=10, choices=ChartType.choices, default=ChartType.BAR)
     theme = models.CharField(_("colour palette"), max_length=30, default="default")
-    shared_with_roles = models.JSONField(_("shared with roles"), default=list, blank=True)
+    # Roles are groups (accounts.roles): a view shared with a role is seen by everyone holding it.
+    shared_with = models.ManyToManyField("auth.Group", verbose_name=_("shared with roles"), blank=True,
+                                         related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -4,7 +4,11 @@ from django.views.generic import TemplateView
 
 from core.access import Access
 
+from .datasets import run_view
 from .home import work_queues_for
+from .saved_views import pinned_views, view_filters
+
+MAX_PINNED = 6  # the home page draws at most this many pinned views (two queries each)
 
 # (URL name, title, permission) of every dashboard, in menu order; one whose page is not there yet is left out.
 DASHBOARDS = [
@@ -37,7 +41,13 @@ class HomeView(TemplateView):
     template_name = "reports/home.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(queues=work_queues_for(self.request.user), **kwargs)
+        user = self.request.user
+        pinned = []
+        for view in pinned_views(user)[:MAX_PINNED]:
+            chart = run_view(view, view_filters(view), chart_id=f"pinned-{view.pk}")
+            chart.css_class, chart.url = "col-12 col-xl-6", view.get_absolute_url()
+            pinned.append((view, chart))
+        return super().get_context_data(queues=work_queues_for(user), pinned=pinned, **kwargs)
 
 
 class ReportsIndexView(TemplateView):

@@ -27,6 +27,7 @@ from accounts.roles import INTERNAL_ROLES, Role
 from aftersales.notes import add_note
 from catalog.grants import CATALOG_MODELS
 from core.models import PdfJob, PdfJobState
+from reports.models import SavedView
 from tests.aftersales.factories import make_ticket
 from tests.factories import (
     CarrierFactory,
@@ -96,6 +97,16 @@ EXPECTED = {
     "reports:shipping": roles(Role.MANAGER),
     "reports:aftersales": roles(Role.MANAGER),
     "reports:scorecard": roles(Role.MANAGER, Role.FINANCE, Role.FINANCE_SUPERVISOR),
+    # saved views: managers keep them; anyone internal opens their own and those shared with their roles
+    # (ARGS gives each visitor a view of its own) and pins them
+    "reports:view_list": INTERNAL,
+    "reports:view_detail": INTERNAL,
+    "reports:view_create": roles(Role.MANAGER),
+    "reports:view_edit": roles(Role.MANAGER),
+    "reports:view_delete": roles(Role.MANAGER),  # GET: the confirmation
+    "reports:view_copy": post_only(roles(Role.MANAGER)),
+    "reports:view_pin": post_only(INTERNAL),
+    "reports:view_unpin": post_only(INTERNAL),
     "reports:inventory": roles(Role.WAREHOUSE, Role.MANAGER),
     "reports:reconciliation": roles(Role.FINANCE, Role.FINANCE_SUPERVISOR, Role.MANAGER),
     "reports:monitoring": roles(Role.MANAGER),  # dispatch monitoring (late orders and drop-ships)
@@ -255,6 +266,14 @@ def an_attachment(user):
     return {"pk": note.attachments.get().pk}
 
 
+def own_saved_view(user):
+    """A saved view of the visitor (of a manager when the visitor has no internal login)."""
+    owner = user if user.is_authenticated and user.is_internal else UserFactory(roles=("manager",))
+    view = SavedView.objects.create(owner=owner, name=f"view {SavedView.objects.count() + 1}", dataset="orders",
+                                    dimensions=["store"], measures=["orders"])
+    return {"pk": view.pk}
+
+
 def a(factory):
     return lambda user: {"pk": factory().pk}
 
@@ -300,6 +319,7 @@ ARGS = {
     "aftersales:ticket_shipment": a_ticket,
     "aftersales:ticket_action": lambda user: {**a_ticket(user), "name": "submit"},
     "aftersales:attachment": an_attachment,
+    **{f"reports:view_{page}": own_saved_view for page in ("detail", "edit", "copy", "delete", "pin", "unpin")},
     "portal:view_as": lambda user: {"supplier_pk": SupplierFactory().pk},
     "portal:dropship_detail": lambda user: {"pk": a_shipment("drop_ship").pk},
     "portal:accept": {"token": "no-such-invitation"},

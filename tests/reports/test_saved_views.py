@@ -1,0 +1,228 @@
+"""Saved views 自定义报表: a manager builds one with pickers, it renders from the registry (chart, table,
+links), is shared with roles, pinned to the home page, copied, edited and deleted; another role's view is
+not found; names outside the registry are refused."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import TransitionLog
+from reports import saved_views
+from reports.models import Pin, SavedView
+from reports.saved_views import ViewData
+from tests.factories import StoreFactory
+from tests.orders.factories import OrderFactory, OrderLineFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user("manager", username="mona")
+
+
+@pytest.fixture
+def orders():
+    """Store A: two orders (3 and 1 units), store B: one order (2 units), all today."""
+    a, b = StoreFactory(name="Store A"), StoreFactory(name="Store B")
+    for store, quantity in ((a, 3), (a, 1), (b, 2)):
+        OrderLineFactory(order=OrderFactory(store=store, ordered_at=timezone.now() - timedelta(hours=1)),
+                         quantity=quantity, unit_price=Decimal("10.00"))
+    return a, b
+
+
+def orders_by_store(**kwargs):
+    return ViewData(**{"name": "Orders by store", "dataset": "orders", "dimensions": ["store"],
+                       "measures": ["orders", "units"], "filters": {"period": "last_7"}, **kwargs})
+
+
+def test_a_manager_builds_a_view_through_the_pages_and_it_renders(client, manager, orders):
+    store_a, _store_b = orders
+    client.force_login(manager)
+    form = client.get(reverse("reports:view_create"), {"dataset": "orders"})
+    assert form.status_code == 200
+    assert set(dict(form.context["form"].fields["dimensions"].choices)) == {"day", "week", "month", "store", "status"}
+    response = client.post(reverse("reports:view_create"), {
+        "dataset": "orders", "name": "Orders by store", "title": "订单 per store", "dimensions": ["store"],
+        "measures": ["orders", "units"], "chart_type": "bar", "theme": "macarons", "roles": ["sales"],
+        "f-period": "last_7",
+    })
+    view = SavedView.objects.get()
+    assert response.status_code == 302 and response["Location"] == view.get_absolute_url()
+    assert (view.owner, view.dataset, view.dimensions, view.measures) == (manager, "orders", ["store"],
+                                                                          ["orders", "units"])
+    assert view.filters == {"period": "last_7"} and view.theme == "macarons"
+    assert [g.name for g in view.shared_with.all()] == ["sales"]
+    assert TransitionLog.objects.filter(object_id=str(view.pk), transition="create").count() == 1
+
+    page = client.get(view.get_absolute_url())
+    assert page.status_code == 200
+    (chart,) = page.context["charts"]
+    assert {row.label: row.values for row in chart.rows} == {"Store A": [2, 4], "Store B": [1, 2]}
+    assert chart.totals == ["3", "6"] and chart.config["theme"] == "macarons"
+    row = next(row for row in chart.rows if row.label == "Store A")
+    assert f"store={store_a.pk}" in row.url and row.url.startswith(reverse("orders:order_list"))
+    listed = client.get(row.url)
+    assert len(list(listed.context["table"].data)) == 2
+
+
+def test_edit_round_trip_keeps_what_was_saved(client, manager, orders):
+    view = saved_views.save_view(owner=manager, data=orders_by_store(roles=["finance"], chart_type="pie"))
+    client.force_login(manager)
+    form = client.get(reverse("reports:view_edit", args=[view.pk])).context["form"]
+    assert form.initial["dimensions"] == ["store"] and form.initial["roles"] == ["finance"]
+    assert form.filter_form.initial == {"period": "last_7"}
+    response = client.post(reverse("reports:view_edit", args=[view.pk]), {
+        "name": "Renamed", "dimensions": ["store", "status"], "measures": ["amount"], "chart_type": "table",
+        "theme": "default", "f-period": "custom", "f-date_from": "2026-01-01", "f-date_to": "2026-01-31",
+    })
+    assert response.status_code == 302
+    view = SavedView.objects.get(pk=view.pk)
+    assert (view.name, view.dimensions, view.measures, view.chart_type) == ("Renamed", ["store", "status"],
+                                                                            ["amount"], "table")
+    assert view.filters == {"period": "custom", "date_from": "2026-01-01", "date_to": "2026-01-31"}
+    assert not view.shared_with.exists()
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"dataset": "payroll"}, "dataset"),
+    ({"dimensions": ["salary"]}, "dimensions"),
+    ({"dimensions": []}, "dimensions"),
+    ({"dimensions": ["store", "status", "day"]}, "dimensions"),
+    ({"measures": ["units", "units"]}, "measures"),
+    ({"measures": ["refunds"]}, "measures"),  # a measure of another dataset
+    ({"chart_type": "radar"}, "chart_type"),
+    ({"theme": "neon"}, "theme"),
+    ({"roles": ["supplier"]}, "roles"),
+    ({"filters": {"warehouse": 1}}, "filters"),  # orders take no warehouse filter
+    ({"filters": {"store": 999999}}, "filters"),
+    ({"filters": {"date_from": "2026-02-30"}}, "filters"),
+])
+def test_names_outside_the_registry_are_refused(manager, change, field):
+    with pytest.raises(ValidationError) as refused:
+        saved_views.save_view(owner=manager, data=orders_by_store(**change))
+    assert field in refused.value.message_dict
+    assert not SavedView.objects.exists()
+
+
+def test_the_form_refuses_with_messages_not_a_500(client, manager):
+    client.force_login(manager)
+    response = client.post(reverse("reports:view_create"), {
+        "dataset": "orders", "name": "x", "dimensions": ["salary"], "measures": ["orders"], "chart_type": "bar",
+        "theme": "default"})
+    assert response.status_code == 400 and response.context["form"].errors["dimensions"]
+    response = client.post(reverse("reports:view_create"), {"dataset": "payroll", "name": "x"})
+    assert response.status_code == 302 and not SavedView.objects.exists()
+    saved_views.save_view(owner=manager, data=orders_by_store(name="Taken"))
+    response = client.post(reverse("reports:view_create"), {
+        "dataset": "orders", "name": "Taken", "dimensions": ["store"], "measures": ["orders"], "chart_type": "bar",
+        "theme": "default"})
+    assert response.status_code == 400 and response.context["form"].errors["name"]
+
+
+def test_sharing_by_role(client, make_user, manager, orders):
+    shared = saved_views.save_view(owner=manager, data=orders_by_store(name="For sales", roles=["sales"]))
+    private = saved_views.save_view(owner=manager, data=orders_by_store(name="Mine"))
+    seller, finance = make_user("sales"), make_user("finance")
+    assert list(saved_views.visible_views(seller)) == [shared]
+    assert list(saved_views.visible_views(finance)) == []
+    assert set(saved_views.visible_views(manager)) == {shared, private}
+
+    client.force_login(seller)
+    assert client.get(shared.get_absolute_url()).status_code == 200
+    assert client.get(private.get_absolute_url()).status_code == 404  # another role's view: not found
+    names = [view.name for view in client.get(reverse("reports:view_list")).context["views"]]
+    assert names == ["For sales"]
+    # a seller may read a shared view, never change, copy or delete it
+    assert client.get(reverse("reports:view_edit", args=[shared.pk])).status_code == 403
+    assert client.post(reverse("reports:view_copy", args=[shared.pk])).status_code == 403
+
+    client.force_login(finance)
+    for name in ("view_detail", "view_pin"):
+        method = client.get if name == "view_detail" else client.post
+        assert method(reverse(f"reports:{name}", args=[shared.pk])).status_code == 404
+
+
+def test_another_managers_view_is_only_seen_when_shared(client, make_user, manager):
+    other = make_user("manager")
+    view = saved_views.save_view(owner=manager, data=orders_by_store())
+    client.force_login(other)
+    assert client.get(view.get_absolute_url()).status_code == 404
+    assert client.get(reverse("reports:view_edit", args=[view.pk])).status_code == 404
+    assert client.post(reverse("reports:view_delete", args=[view.pk])).status_code == 404
+    view.shared_with.add(*other.groups.all())
+    assert client.get(view.get_absolute_url()).status_code == 200
+    assert client.get(reverse("reports:view_edit", args=[view.pk])).status_code == 404  # shared ≠ theirs
+    with pytest.raises(PermissionDenied):
+        saved_views.change_view(view, actor=other, data=orders_by_store(name="hijacked"))
+
+
+def test_pinning_shows_the_view_on_each_users_home(client, make_user, manager, orders):
+    view = saved_views.save_view(owner=manager, data=orders_by_store(roles=["sales"], title="Orders per store"))
+    seller = make_user("sales")
+    client.force_login(seller)
+    assert "pinned-views" not in client.get(reverse("reports:home")).content.decode()
+    response = client.post(reverse("reports:view_pin", args=[view.pk]), {"next": reverse("reports:home")})
+    assert response.status_code == 302 and response["Location"] == reverse("reports:home")
+    client.post(reverse("reports:view_pin", args=[view.pk]))  # twice is once
+    assert Pin.objects.filter(user=seller).count() == 1
+    home = client.get(reverse("reports:home"))
+    html = home.content.decode()
+    assert 'id="pinned-views"' in html and "Orders per store" in html and "echarts.min.js" in html
+    ((pinned_view, chart),) = home.context["pinned"]
+    assert pinned_view == view and {row.label for row in chart.rows} == {"Store A", "Store B"}
+    # the owner has not pinned it: their home shows no pinned view
+    assert saved_views.pinned_views(manager) == []
+    # unsharing hides it from the seller's home without deleting the pin
+    view.shared_with.clear()
+    assert client.get(reverse("reports:home")).context["pinned"] == []
+    view.shared_with.add(*seller.groups.all())
+    client.post(reverse("reports:view_unpin", args=[view.pk]))
+    assert not Pin.objects.filter(user=seller).exists()
+
+
+def test_copy_and_delete(client, make_user, manager, orders):
+    other = make_user("manager")
+    view = saved_views.save_view(owner=manager, data=orders_by_store(roles=["manager"]))
+    Pin.objects.create(user=other, view=view)
+    client.force_login(other)
+    response = client.post(reverse("reports:view_copy", args=[view.pk]))
+    copy = SavedView.objects.get(owner=other)
+    assert response.status_code == 302 and response["Location"] == reverse("reports:view_edit", args=[copy.pk])
+    assert (copy.name, copy.dataset, copy.measures) == ("Orders by store (copy 1)", "orders", ["orders", "units"])
+    assert not copy.shared_with.exists()
+    client.post(reverse("reports:view_copy", args=[view.pk]))
+    assert SavedView.objects.filter(owner=other, name="Orders by store (copy 2)").exists()
+
+    client.force_login(manager)
+    confirm = client.get(reverse("reports:view_delete", args=[view.pk]))
+    assert confirm.status_code == 200 and "Orders by store" in confirm.content.decode()
+    assert SavedView.objects.filter(pk=view.pk).exists()  # a GET only asks
+    response = client.post(reverse("reports:view_delete", args=[view.pk]))
+    assert response.status_code == 302 and not SavedView.objects.filter(pk=view.pk).exists()
+    assert not Pin.objects.filter(view_id=view.pk).exists()
+    assert TransitionLog.objects.filter(object_id=str(view.pk), transition="delete").exists()
+
+
+@pytest.mark.parametrize("dataset, dimensions, measures", [
+    ("shipment_lines", ["month", "kind"], ["units", "amount"]),
+    ("tickets", ["type"], ["tickets", "refunds"]),
+    ("supplier_entries", ["supplier", "kind"], ["amount"]),
+    ("stock_movements", ["warehouse", "direction"], ["units"]),
+    ("orders", ["day"], ["amount"]),
+])
+@pytest.mark.parametrize("chart_type", ["bar", "line", "pie", "table", "number"])
+def test_every_dataset_renders_in_every_chart_type(client, manager, orders, dataset, dimensions, measures,
+                                                   chart_type):
+    view = saved_views.save_view(owner=manager, data=ViewData(
+        name="v", dataset=dataset, dimensions=dimensions, measures=measures, chart_type=chart_type))
+    client.force_login(manager)
+    page = client.get(view.get_absolute_url())
+    assert page.status_code == 200
+    if dataset == "orders":
+        (chart,) = page.context["charts"]
+        assert chart.totals == ["60.00"]
