@@ -54,6 +54,14 @@ class DashboardExportMixin:
         """{name: ReportTable} of the page. Default: one per chart; a dashboard may add longer lists."""
         return {chart.id: chart_table(chart) for chart in self.get_charts(filters)}
 
+    def export_tables(self):
+        """The tables of this request: a dashboard's for the filters of its form (a page without the shared
+        filter form, e.g. a saved view, overrides this)."""
+        return self.get_export_tables(self.get_form().filters())
+
+    def export_title(self, table):
+        return f"{self.title} · {table.title}"
+
     def add_export_links(self, charts):
         """Give each chart card its `export_links` [(label, url)]: this page's filters with the export's."""
         query = self.request.GET.copy()
@@ -71,8 +79,7 @@ class DashboardExportMixin:
             return super().get(request, *args, **kwargs)
         if fmt not in exporting.FORMATS:
             return HttpResponseBadRequest(_("Unknown export format."))
-        filters = self.get_form().filters()
-        table = self.get_export_tables(filters).get(request.GET.get(TABLE_PARAM, ""))
+        table = self.export_tables().get(request.GET.get(TABLE_PARAM, ""))
         if table is None:
             if self.export_job is not None:
                 raise export_jobs.ExportRefused(_("This table no longer exists."))
@@ -103,7 +110,7 @@ class DashboardExportMixin:
             match = self.request.resolver_match
             job = export_jobs.request_export_job(
                 actor=self.request.user, fmt=fmt, url_name=match.view_name, url_kwargs=match.kwargs,
-                query=query.urlencode(), title=f"{self.title} · {table.title}", filename=filename,
+                query=query.urlencode(), title=self.export_title(table), filename=filename,
                 language=getattr(self.request, "LANGUAGE_CODE", None))
             return HttpResponseRedirect(reverse("core:job_detail", args=[job.pk]))
         return exporting.export_rows(table.headers, iter(table.rows), fmt, filename=filename)
