@@ -96,6 +96,9 @@ class StockLedgerEntry(AppendOnlyModel):
         indexes = [
             models.Index(fields=["product", "warehouse", "id"], name="stockledger_pw_idx"),
             models.Index(fields=["source_type", "source_id"], name="stockledger_source_idx"),
+            # The last in / out movement of a (product, warehouse): stock age and slow movers (inventory
+            # analysis) read it per balance with one index probe.
+            models.Index(fields=["product", "warehouse", "direction", "created_at"], name="stockledger_last_move_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="stockledger_quantity_positive"),

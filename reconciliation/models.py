@@ -71,6 +71,10 @@ class SupplierAccountEntry(AppendOnlyModel):
         indexes = [
             models.Index(fields=["supplier", "entry_date", "id"], name="supplierentry_supplier_idx"),
             models.Index(fields=["source_type", "source_id"], name="supplierentry_source_idx"),
+            # The reconciliation dashboard: entries of a period, and the ageing of the unreconciled ones.
+            models.Index(fields=["entry_date"], name="supplierentry_date_idx"),
+            models.Index(fields=["supplier", "entry_date"], include=["amount"], name="supplierentry_open_idx",
+                         condition=Q(reconciled_on__isnull=True)),
         ]
         constraints = [
             # One entry per (kind, source): posting twice for the same line or ticket is refused.

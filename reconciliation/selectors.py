@@ -268,16 +268,18 @@ def reconciled_by_supplier(*, supplier=None, date_from=None, date_to=None):
 def unreconciled_ageing(*, today, supplier=None, date_from=None, date_to=None):
     """Unreconciled entries by age (days from their entry date to `today`):
     ([{bucket, entries, amount}] every bucket in order, [{supplier_id, supplier__name, bucket, entries, amount}]).
-    Two grouped queries."""
+    One grouped query (per supplier and bucket, on the partial index of open entries); a bucket's total is the
+    sum of its suppliers' rows."""
     qs = (_entries(supplier=supplier, date_from=date_from, date_to=date_to).filter(reconciled_on__isnull=True)
           .annotate(bucket=_ageing_bucket(today)))
-    found = {r["bucket"]: r for r in qs.values("bucket").annotate(entries=Count("id"), amount=Sum("amount"))}
-    totals = [{"bucket": name, "entries": found.get(name, {}).get("entries", 0),
-               "amount": found.get(name, {}).get("amount") or Decimal("0.00")} for name, _l, _h in AGEING_BUCKETS]
     per_supplier = list(qs.values("supplier_id", "supplier__name", "bucket")
                         .annotate(entries=Count("id"), amount=Sum("amount"))
                         .order_by("supplier__name", "supplier_id", "bucket"))
-    return totals, per_supplier
+    totals = {name: {"bucket": name, "entries": 0, "amount": Decimal("0.00")} for name, _l, _h in AGEING_BUCKETS}
+    for row in per_supplier:
+        totals[row["bucket"]]["entries"] += row["entries"]
+        totals[row["bucket"]]["amount"] += row["amount"]
+    return list(totals.values()), per_supplier
 
 
 def statements_awaiting(*, supplier=None):
