@@ -8,9 +8,11 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from .models import ApiToken
@@ -62,12 +64,28 @@ def user_for_key(key):
 
 
 class TokenAuth(HttpBearer):
-    """The API's bearer authentication (config/api.py): the token's user becomes the request's user."""
+    """The API's bearer authentication (config/api.py): the token's user becomes the request's user.
+
+    A supplier login's token opens only the supplier portal's endpoints (SupplierTokenAuth), whatever
+    permissions its group holds: every other endpoint answers it 403 here, before any of them runs (some
+    check a permission the supplier role also holds, such as dispatching a drop-ship, for any supplier)."""
 
     openapi_scheme = "bearer"
+    for_supplier_logins = False
 
     def authenticate(self, request, token):
         user = user_for_key(token)
-        if user is not None:
-            request.user = user
+        if user is None:
+            return None
+        if user.is_supplier_user != self.for_supplier_logins:
+            raise PermissionDenied(_("Supplier logins cannot use this endpoint.")
+                                   if user.is_supplier_user else
+                                   _("Only a supplier login's token opens the supplier portal's endpoints."))
+        request.user = user
         return user
+
+
+class SupplierTokenAuth(TokenAuth):
+    """The supplier portal's endpoints (/api/v1/portal/): supplier logins only."""
+
+    for_supplier_logins = True

@@ -74,9 +74,21 @@ def test_every_list_is_found_and_shares_one_pagination():
         assert {"limit", "offset", "with_count"} <= set(params), path
 
 
+# The supplier portal's endpoints open only to supplier logins' tokens (accounts.tokens.SupplierTokenAuth).
+PORTAL = "/api/v1/portal/"
+
+
+def clients(api_client):
+    """path → the client of a token that may call it: a manager's, or a supplier login's for the portal."""
+    internal, _user = api_client("manager")
+    supplier, _user = api_client("supplier")
+    return lambda path: supplier if path.startswith(PORTAL) else internal
+
+
 def test_every_list_refuses_an_unknown_parameter_and_a_wrong_type_with_422(api_client):
-    client, _user = api_client("manager")
+    client_for = clients(api_client)
     for path, params in list_operations():
+        client = client_for(path)
         url = concrete(path)
         base = required_query(params)
         response = client.get(url, {**base, "bogus": "1"})
@@ -97,11 +109,11 @@ def test_every_list_refuses_an_unknown_parameter_and_a_wrong_type_with_422(api_c
 
 
 def test_every_operation_refuses_an_unknown_query_parameter_before_doing_anything(api_client):
-    client, _user = api_client("manager")
+    client_for = clients(api_client)
     for path, methods in openapi()["paths"].items():
         for method in methods:
             url = f"{concrete(path)}?bogus=1&also=2"
-            call = getattr(client, method)
+            call = getattr(client_for(path), method)
             response = call(url) if method == "get" else call(url, {}, content_type="application/json")
             assert response.status_code == 422, (method, path, response.status_code)
             assert response.json()["errors"] == {"also": ["Unknown parameter."], "bogus": ["Unknown parameter."]}
