@@ -99,6 +99,8 @@ class StockLedgerEntry(AppendOnlyModel):
             # The last in / out movement of a (product, warehouse): stock age and slow movers (inventory
             # analysis) read it per balance with one index probe.
             models.Index(fields=["product", "warehouse", "direction", "created_at"], name="stockledger_last_move_idx"),
+            # Movements of a period (inventory analysis: by kind, over time; the stock movements list).
+            models.Index(fields=["created_at"], name="stockledger_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="stockledger_quantity_positive"),
