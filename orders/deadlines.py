@@ -100,24 +100,23 @@ def filter_deadline(queryset, value, *, now=None):
         deadline__in=levels)
 
 
-def late_orders(*, now=None):
-    """Orders at risk or overdue with their store, oldest deadline first (the monitoring dashboard)."""
-    return filter_deadline(Order.objects.select_related("store", "store__salesperson"), "late", now=now).order_by(
-        "dispatch_by", "id")
+def _orders_of(store):
+    return Order.objects.filter(store=store) if store is not None else Order.objects.all()
 
 
-def late_orders_per_store(*, now=None):
+def late_orders(*, store=None, now=None):
+    """Orders at risk or overdue (of `store`, if given) with their store, oldest deadline first (the
+    monitoring dashboard)."""
+    return filter_deadline(_orders_of(store).select_related("store", "store__salesperson"), "late",
+                           now=now).order_by("dispatch_by", "id")
+
+
+def late_orders_per_store(*, store=None, now=None):
     """Per store with a late order: {store_id, store__name, at_risk, overdue}, most overdue first."""
     return list(
-        filter_deadline(Order.objects.all(), "late", now=now).order_by()
+        filter_deadline(_orders_of(store), "late", now=now).order_by()
         .values("store_id", "store__name")
         .annotate(at_risk=Count("id", filter=Q(deadline=DeadlineLevel.AT_RISK)),
                   overdue=Count("id", filter=Q(deadline=DeadlineLevel.OVERDUE)))
         .order_by("-overdue", "-at_risk", "store__name")
     )
-
-
-def order_deadline(order, *, now=None):
-    """The order's (dispatch_by, at_risk_from, deadline) read from the database, for its page."""
-    return with_deadline(Order.objects.filter(pk=order.pk), now=now).values_list(
-        "dispatch_by", "at_risk_from", "deadline").get()

@@ -68,18 +68,28 @@ def filter_deadline(queryset, value, *, now=None):
     return with_deadline(queryset.filter(state__in=NOT_DISPATCHED), now=now).filter(deadline__in=levels)
 
 
-def late_drop_ships(*, now=None):
-    """Approved drop-ships at risk or overdue (waiting on their supplier), oldest deadline first."""
+def _approved_drop_ships(store, supplier):
+    queryset = Shipment.objects.filter(kind=ShipmentKind.DROP_SHIP, state=S.APPROVED)
+    if store is not None:
+        queryset = queryset.filter(order__store=store)
+    if supplier is not None:
+        queryset = queryset.filter(supplier=supplier)
+    return queryset
+
+
+def late_drop_ships(*, store=None, supplier=None, now=None):
+    """Approved drop-ships at risk or overdue (waiting on their supplier; of `store`'s orders and of
+    `supplier`, if given), oldest deadline first."""
     return (
-        filter_deadline(Shipment.objects.filter(kind=ShipmentKind.DROP_SHIP, state=S.APPROVED), "late", now=now)
+        filter_deadline(_approved_drop_ships(store, supplier), "late", now=now)
         .select_related("order", "order__store", "supplier").order_by("dispatch_by", "id")
     )
 
 
-def late_drop_ships_per_supplier(*, now=None):
+def late_drop_ships_per_supplier(*, store=None, supplier=None, now=None):
     """Per supplier with a late approved drop-ship: {supplier_id, supplier__name, at_risk, overdue}."""
     return list(
-        filter_deadline(Shipment.objects.filter(kind=ShipmentKind.DROP_SHIP, state=S.APPROVED), "late", now=now)
+        filter_deadline(_approved_drop_ships(store, supplier), "late", now=now)
         .order_by().values("supplier_id", "supplier__name")
         .annotate(at_risk=Count("id", filter=Q(deadline=DeadlineLevel.AT_RISK)),
                   overdue=Count("id", filter=Q(deadline=DeadlineLevel.OVERDUE)))
