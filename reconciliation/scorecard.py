@@ -5,8 +5,10 @@ It lives here, on the highest floor below the top ones, because it reads shipmen
 statements, and both top floors (reports, portal) may import it while neither imports the other.
 
 Per supplier over a period (days in the current time zone, both inclusive):
-- drop-ships dispatched in the period, and how many of them by their order's dispatch-by (ordered at +
-  the store's promised dispatch hours: the platform's deadline, orders.deadlines.window_end);
+- drop-ships dispatched in the period, and how many of them within the supplier's own promise (approved at +
+  the supplier's promised dispatch hours: the window shipments.deadlines holds a drop-ship to from its
+  approval, built with orders.deadlines.window_end) — the seller's delay before approving is not the
+  supplier's;
 - average hours from order to dispatch over those drop-ships;
 - after-sales rate: units on the supplier's tickets registered in the period (rejected ones left out) per
   unit of its drop-ships dispatched in the period;
@@ -79,6 +81,12 @@ def dispatched_by_deadline_q(prefix=""):
                                                           f"{prefix}order__store__promised_dispatch_hours")})
 
 
+def within_supplier_promise_q(prefix=""):
+    """The drop-ship left within its supplier's promised hours from its approval."""
+    return Q(**{f"{prefix}dispatched_at__lte": window_end(f"{prefix}approved_at",
+                                                          f"{prefix}supplier__promised_dispatch_hours")})
+
+
 def _hours(duration):
     if duration is None:
         return None
@@ -93,7 +101,7 @@ def supplier_scorecard(supplier=None, *, date_from, date_to):
                                          dispatched_at__gte=start, dispatched_at__lt=end, **only)
     shipped = {
         row["supplier"]: row for row in drop_ships.order_by().values("supplier").annotate(
-            shipments=Count("id"), on_time=Count("id", filter=dispatched_by_deadline_q()),
+            shipments=Count("id"), on_time=Count("id", filter=within_supplier_promise_q()),
             avg_duration=Avg(order_to_dispatch()))
     }
     units = dict(

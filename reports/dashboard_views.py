@@ -29,7 +29,7 @@ class AftersalesDashboardView(DashboardView):
         return aftersales_charts(filters)
 
 
-SCORECARD_HEADERS = [_("Drop-ships dispatched"), _("Dispatched by the deadline (%)"),
+SCORECARD_HEADERS = [_("Drop-ships dispatched"), _("Dispatched within the promised hours (%)"),
                      _("Average hours to dispatch"), _("Dispatched units"), _("Ticketed units"),
                      _("After-sales rate (%)"), _("Compensation borne"), _("Charge-backs"), _("Disputes")]
 SCORECARD_FORMATS = (INT, PERCENT, HOURS, INT, INT, PERCENT, MONEY, MONEY, INT)
@@ -46,8 +46,8 @@ def scorecard_chart(filters, rows):
     return Chart(id="scorecard", title=_("Supplier scorecard"), label_header=_("Supplier"),
                  headers=SCORECARD_HEADERS, rows=chart_rows, series=(1, 5), formats=SCORECARD_FORMATS,
                  css_class="col-12",
-                 note=_("Drop-ships dispatched in the period; on time means by the order's dispatch deadline "
-                        "(the store's promised hours). The after-sales rate is ticketed units per 100 dispatched "
+                 note=_("Drop-ships dispatched in the period; on time means within the supplier's promised "
+                        "dispatch hours from approval. The after-sales rate is ticketed units per 100 dispatched "
                         "units. Disputes count statements the supplier disputed in the period."))
 
 

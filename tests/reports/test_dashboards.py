@@ -12,9 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aftersales.models import TicketReason, TicketType
+from catalog.models import Supplier
 from reconciliation.scorecard import supplier_scorecard
 from reports.filters import DashboardFilterForm, ReportFilters
 from reports.shipping import shipping_charts
+from shipments.models import Shipment
 from tests.aftersales.factories import dispatch_units, make_ticket
 from tests.factories import ProductFactory, StoreFactory, SupplierFactory
 from tests.orders.factories import OrderFactory, OrderLineFactory
@@ -201,7 +203,14 @@ def test_aftersales_figures_of_the_story(client, make_user, story):
 
 
 def test_the_scorecard_selector(story):
+    """On time is within the supplier's own promise from approval: Beta (24 h) had its drop-ship approved
+    30 h before it left; Alpha (48 h) had 2 h."""
     p_line, _second, q_line = story["lines"]
+    alpha_supplier, beta_supplier = story["suppliers"]
+    Supplier.objects.filter(pk=beta_supplier.pk).update(promised_dispatch_hours=24)
+    for shipment in story["shipments"]:
+        hours = 30 if shipment.supplier_id == beta_supplier.pk else 2
+        Shipment.objects.filter(pk=shipment.pk).update(approved_at=shipment.dispatched_at - timedelta(hours=hours))
     make_ticket(type=TicketType.COMPENSATION, order_line=q_line, quantity=2, manufacturer_amount=Decimal("12.50"))
     today = timezone.localdate()
     rows = {row.supplier_name: row for row in supplier_scorecard(date_from=today - timedelta(days=1), date_to=today)}
