@@ -7,6 +7,8 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -17,6 +19,7 @@ from core.forms import add_service_errors
 
 from . import saved_views
 from .datasets import DATASET_CHOICES, DATASETS, run_view
+from .exports import DashboardExportMixin, chart_table
 from .forms import SavedViewForm, initial_of
 from .models import Pin
 
@@ -34,15 +37,31 @@ class SavedViewListView(TemplateView):
             datasets=dict(DATASET_CHOICES), **kwargs)
 
 
-class SavedViewDetailView(TemplateView):
+class SavedViewDetailView(DashboardExportMixin, TemplateView):
+    """The view's chart and table; `?_export=csv|xlsx&table=view` exports the table (reports/exports.py)."""
+
     access = Access.INTERNAL
     template_name = "reports/view_detail.html"
 
+    @cached_property
+    def saved_view(self):
+        return saved_views.visible_view(self.request.user, self.kwargs["pk"])
+
+    def export_tables(self):
+        chart = run_view(self.saved_view, saved_views.view_filters(self.saved_view))
+        return {chart.id: chart_table(chart)}
+
+    def export_title(self, table):
+        return str(self.saved_view)
+
+    def export_filename(self, table):
+        return slugify(self.saved_view.name) or f"saved-view-{self.saved_view.pk}"
+
     def get_context_data(self, **kwargs):
-        view = saved_views.visible_view(self.request.user, self.kwargs["pk"])
+        view = self.saved_view
         filters = saved_views.view_filters(view)
         return super().get_context_data(
-            title=str(view), view=view, filters=filters, charts=[run_view(view, filters)],
+            title=str(view), view=view, filters=filters, charts=self.add_export_links([run_view(view, filters)]),
             dataset=DATASETS[view.dataset], is_owner=view.owner_id == self.request.user.pk,
             pinned=Pin.objects.filter(user=self.request.user, view=view).exists(), **kwargs)
 

@@ -233,3 +233,33 @@ def test_every_card_of_every_dashboard_exports_its_figures(world, client, url):
         for exported, row in zip(rows[1:], chart.rows, strict=True):
             assert [Decimal(v) if v else None for v in exported[1:]] == [
                 None if v is None else Decimal(str(v)) for v in row.values], (chart.id, row.label)
+
+
+# ---- a saved view's table exports the same way --------------------------------------------------------------
+
+def test_a_saved_view_exports_its_table_and_another_users_view_stays_hidden(world, client, settings,
+                                                                             django_capture_on_commit_callbacks):
+    from reports import saved_views
+    from reports.saved_views import ViewData
+
+    manager = world.people["manager"]
+    view = saved_views.save_view(owner=manager, data=ViewData(
+        name="订单 per store", dataset="orders", dimensions=["store"], measures=["orders", "units"],
+        filters={"period": "last_7"}))
+    client.force_login(manager)
+    url = reverse("reports:view_detail", args=[view.pk])
+    card = client.get(url).context["charts"][0]
+    assert f"table={card.id}" in client.get(url).content.decode()
+    rows = csv_rows(body(client.get(url, {"_export": "csv", "table": card.id})))
+    assert [r[0] for r in rows[1:]] == [str(row.label) for row in card.rows] and len(rows) == 3  # two stores
+    assert [[int(v) for v in r[1:]] for r in rows[1:]] == [list(row.values) for row in card.rows]
+
+    settings.EXPORT_SYNC_MAX_ROWS = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(url, {"_export": "xlsx", "table": card.id})
+    job = PdfJob.objects.get(created_by=manager, kind="export")
+    assert response.status_code == 302 and job.state == PdfJobState.DONE, job.error
+    assert job.parameters["title"] == "订单 per store"
+
+    client.force_login(world.people["finance"])  # not shared with finance: as if it did not exist
+    assert client.get(url, {"_export": "csv", "table": card.id}).status_code == 404
