@@ -263,3 +263,19 @@ def test_a_saved_view_exports_its_table_and_another_users_view_stays_hidden(worl
 
     client.force_login(world.people["finance"])  # not shared with finance: as if it did not exist
     assert client.get(url, {"_export": "csv", "table": card.id}).status_code == 404
+
+
+# ---- bad input: the default figures, never a 500 -------------------------------------------------------------
+
+@pytest.mark.parametrize("query", [
+    {"idle_days": "abc"}, {"idle_days": "0"}, {"idle_days": "1e9"}, {"warehouse": "99999999999999999999999"},
+    {"supplier": "²"}, {"date_from": "2026-13-01"}, {"period": "custom"}, {"kind": "nonsense"},
+    {"group_by": "year"}, {"date_from": "2026-05-01", "date_to": "2020-01-01", "period": "custom"},
+])
+def test_bad_filters_show_the_default_figures_never_a_500(client, query):
+    client.force_login(UserFactory(roles=("manager",)))
+    for url in (INVENTORY, RECONCILIATION, reverse("inventory:ledger_list"), reverse("reconciliation:entry_list")):
+        assert client.get(url, query).status_code == 200, (url, query)
+        # a list refuses to export invalid filters (302 back with a message); another dashboard has no such table
+        assert client.get(url, {**query, "_export": "csv", "table": "stock-age"}).status_code in (200, 302, 404)
+    assert client.get(INVENTORY, {**query, "_export": "xlsx", "table": "stock-age"}).status_code == 200
