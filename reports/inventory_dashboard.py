@@ -50,7 +50,10 @@ class InventoryDashboardView(DashboardView):
                      "idle_days")
 
     def get_form(self):
-        return InventoryFilterForm(self.request.GET or None, only=self.filter_fields)
+        # One form per request: the charts read its idle days, the page its fields and errors.
+        if getattr(self, "_form", None) is None:
+            self._form = InventoryFilterForm(self.request.GET or None, only=self.filter_fields)
+        return self._form
 
     def now(self):
         return timezone.now()
