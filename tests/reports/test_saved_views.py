@@ -226,3 +226,25 @@ def test_every_dataset_renders_in_every_chart_type(client, manager, orders, data
     if dataset == "orders":
         (chart,) = page.context["charts"]
         assert chart.totals == ["60.00"]
+
+
+def test_a_view_and_the_home_page_read_a_constant_number_of_queries(client, manager, orders,
+                                                                     django_assert_max_num_queries):
+    views = [saved_views.save_view(owner=manager, data=orders_by_store(name=f"v{i}", dimensions=[dim]))
+             for i, dim in enumerate(["store", "status", "day"])]
+    client.force_login(manager)
+    client.get(reverse("reports:home"))  # warm the session and the menu
+    with django_assert_max_num_queries(40) as detail:
+        client.get(views[0].get_absolute_url())
+    for _ in range(4):
+        OrderLineFactory(order=OrderFactory(store=StoreFactory()), quantity=1)
+    with django_assert_max_num_queries(len(detail.captured_queries)):
+        client.get(views[0].get_absolute_url())
+    saved_views.pin_view(views[0], user=manager)
+    with django_assert_max_num_queries(60) as one_pin:
+        client.get(reverse("reports:home"))
+    for view in views[1:]:
+        saved_views.pin_view(view, user=manager)
+    # two queries per pinned view (its figures and its totals), nothing per row
+    with django_assert_max_num_queries(len(one_pin.captured_queries) + 2 * 2):
+        client.get(reverse("reports:home"))
