@@ -124,6 +124,6 @@ class AcceptInvitationView(TemplateView):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user)  # the one configured backend (settings.AUTHENTICATION_BACKENDS)
                 return redirect("portal:home")
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -138,6 +138,12 @@ def _sources_q(source_obj):
     return q
 
 
+def entries_for(source_obj):
+    """The supplier account entries a source document posted (its own and its lines'), oldest first: a
+    drop-ship's goods per line and its freight, shown on the shipment's page."""
+    return SupplierAccountEntry.objects.filter(_sources_q(source_obj)).select_related("statement").order_by("id")
+
+
 def reconciliation_status_for(source_obj):
     """(reconciled, date) of a source document (shipment, goods receipt, after-sales ticket …, or a list
     of them), read from its supplier account entries — the document's own and its lines': reconciled

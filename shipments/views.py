@@ -19,6 +19,7 @@ from core.parsing import parse_id
 from core.views import ConsignListView
 from inventory.models import StockBalance
 from orders.models import Order
+from reconciliation.selectors import entries_for
 
 from . import selectors
 from .approval import approve_shipment, reject_shipment, reopen_shipment, submit_shipment
@@ -290,7 +291,8 @@ class ShipmentDetailView(PermissionRequiredMixin, TemplateView):
                    if a not in ("reject", "dispatch", "cancel")]
         return super().get_context_data(
             shipment=shipment, lines=list(shipment.lines.all()), allowed=allowed, buttons=buttons,
-            reason_form=ReasonForm(), tracking_form=TrackingForm(), **kwargs)
+            reason_form=ReasonForm(), tracking_form=TrackingForm(),
+            supplier_entries=list(entries_for(shipment)) if shipment.is_drop_ship else [], **kwargs)
 
 
 class ShipmentActionView(PermissionRequiredMixin, View):

@@ -21,6 +21,7 @@ from core.models import TransitionLog
 from inventory.models import GoodsReceipt, StockBalance, StockLedgerEntry
 from notifications.models import Notification
 from orders.models import Order
+from portal.demo import SUPPLIER_LOGINS
 from reconciliation.models import Statement, SupplierAccountEntry
 from shipments.models import Shipment
 from shipments.selectors import shipments_awaiting_dispatch
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 COUNTED = [User, Store, Product, GoodsReceipt, StockLedgerEntry, StockBalance, Order, Shipment, Ticket,
            SupplierAccountEntry, Statement, TransitionLog, Notification]
-LOGINS = [username for username, *_rest in DEMO_USERS] + ["admin"]
+LOGINS = [username for username, *_rest in DEMO_USERS] + ["admin"] + [u for u, *_rest in SUPPLIER_LOGINS]
 
 
 def seed():
@@ -68,7 +69,7 @@ def test_every_demo_login_logs_in_and_lands_on_its_home_page(seeded, client, use
     response = client.post(reverse("accounts:login"), {"username": username, "password": "demo"}, follow=True)
 
     assert response.status_code == 200
-    expected = "portal:home" if username == "supplier" else "reports:home"
+    expected = "portal:home" if username.startswith("supplier") else "reports:home"
     assert response.redirect_chain[-1][0] == reverse(expected)
 
 
@@ -143,7 +144,8 @@ def test_each_app_seeds_its_own_data_and_no_layer_imports_a_higher_one():
     project = [c.name for c in apps.get_app_configs() if Path(c.path).resolve().is_relative_to(settings.BASE_DIR)]
     layer = {name: index for index, name in enumerate(project)}
     found = [label for label, _module in demo_modules()]
-    assert found == ["accounts", "catalog", "inventory", "orders", "shipments", "aftersales", "reconciliation"]
+    assert found == ["accounts", "catalog", "inventory", "orders", "shipments", "aftersales", "reconciliation",
+                     "portal"]
 
     def imported_apps(path):
         tree = ast.parse(Path(path).read_text())
