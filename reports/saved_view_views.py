@@ -20,6 +20,7 @@ from core.forms import add_service_errors
 from . import saved_views
 from .datasets import DATASET_CHOICES, DATASETS, run_view
 from .exports import DashboardExportMixin, chart_table
+from .filters import DashboardFilterForm
 from .forms import SavedViewForm, initial_of
 from .models import Pin
 
@@ -47,8 +48,20 @@ class SavedViewDetailView(DashboardExportMixin, TemplateView):
     def saved_view(self):
         return saved_views.visible_view(self.request.user, self.kwargs["pk"])
 
+    @cached_property
+    def period_form(self):
+        """The reader may look at another period; the view's other filters stay as saved."""
+        saved = {k: v for k, v in (self.saved_view.filters or {}).items() if k in saved_views.PERIOD_FIELDS}
+        data = {k: v for k, v in self.request.GET.items() if k in saved_views.PERIOD_FIELDS}
+        return DashboardFilterForm(data or None, only=saved_views.PERIOD_FIELDS, initial=saved)
+
+    def report_filters(self):
+        form = self.period_form
+        period = form.data if form.is_bound and form.is_valid() else None
+        return saved_views.view_filters(self.saved_view, period)
+
     def export_tables(self):
-        chart = run_view(self.saved_view, saved_views.view_filters(self.saved_view))
+        chart = run_view(self.saved_view, self.report_filters())
         return {chart.id: chart_table(chart)}
 
     def export_title(self, table):
@@ -59,9 +72,9 @@ class SavedViewDetailView(DashboardExportMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         view = self.saved_view
-        filters = saved_views.view_filters(view)
+        filters = self.report_filters()
         return super().get_context_data(
-            title=str(view), view=view, filters=filters, charts=self.add_export_links([run_view(view, filters)]),
+            title=str(view), view=view, form=self.period_form, filters=filters, charts=self.add_export_links([run_view(view, filters)]),
             dataset=DATASETS[view.dataset], is_owner=view.owner_id == self.request.user.pk,
             pinned=Pin.objects.filter(user=self.request.user, view=view).exists(), **kwargs)
 

@@ -77,11 +77,20 @@ def _stored(value):
     return getattr(value, "pk", value)
 
 
-def view_filters(view):
-    """The ReportFilters of a saved view (its stored filters read by the shared form; default period if the
-    stored ones no longer fit, e.g. a store since deleted)."""
-    dataset = DATASETS[view.dataset]
-    return DashboardFilterForm(view.filters or None, only=filter_fields(dataset)).filters()
+PERIOD_FIELDS = ("period", "date_from", "date_to")
+
+
+def view_filters(view, period=None):
+    """The ReportFilters of a saved view: its stored filters read by the shared form (the default period if
+    they no longer fit, e.g. a store since deleted), the period replaced by `period` ({period, date_from,
+    date_to} as typed) when the reader picks another one."""
+    data = dict(view.filters or {})
+    if period and any(period.get(name) for name in PERIOD_FIELDS):
+        for name in PERIOD_FIELDS:
+            data.pop(name, None)
+            if period.get(name):
+                data[name] = period[name]
+    return DashboardFilterForm(data or None, only=filter_fields(DATASETS[view.dataset])).filters()
 
 
 def visible_views(user):

@@ -6,9 +6,10 @@ from core.access import Access
 
 from .datasets import run_view
 from .home import work_queues_for
-from .saved_views import pinned_views, view_filters
+from .saved_views import pinned_views, view_filters, visible_views
 
 MAX_PINNED = 6  # the home page draws at most this many pinned views (two queries each)
+MAX_INDEX_VIEWS = 20
 
 # (URL name, title, permission) of every dashboard, in menu order; one whose page is not there yet is left out.
 DASHBOARDS = [
@@ -57,4 +58,5 @@ class ReportsIndexView(TemplateView):
     template_name = "reports/index.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(dashboards=dashboards_for(self.request.user), **kwargs)
+        views = visible_views(self.request.user)[:MAX_INDEX_VIEWS]
+        return super().get_context_data(dashboards=dashboards_for(self.request.user), saved_views=views, **kwargs)

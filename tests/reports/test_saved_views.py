@@ -248,3 +248,32 @@ def test_a_view_and_the_home_page_read_a_constant_number_of_queries(client, mana
     # two queries per pinned view (its figures and its totals), nothing per row
     with django_assert_max_num_queries(len(one_pin.captured_queries) + 2 * 2):
         client.get(reverse("reports:home"))
+
+
+def test_a_reader_looks_at_another_period_and_the_saved_filters_stay(client, make_user, manager, orders):
+    store_a, _store_b = orders
+    view = saved_views.save_view(owner=manager, data=orders_by_store(filters={"period": "last_7", "store": store_a.pk},
+                                                                      roles=["sales"]))
+    client.force_login(make_user("sales"))
+    page = client.get(view.get_absolute_url())
+    assert page.context["form"]["period"].value() == "last_7"  # the saved period shows in the form
+    assert [row.values[0] for row in page.context["charts"][0].rows] == [2]
+    page = client.get(view.get_absolute_url(), {"period": "custom", "date_from": "2020-01-01",
+                                                "date_to": "2020-01-31"})
+    assert page.context["charts"][0].rows == []  # nothing ordered then; the store filter still applies
+    assert page.context["filters"].store == store_a
+    page = client.get(view.get_absolute_url(), {"date_from": "2020-02-30"})
+    assert page.status_code == 200 and page.context["form"].errors
+    assert [row.values[0] for row in page.context["charts"][0].rows] == [2]  # a bad period: the saved one
+    assert SavedView.objects.get(pk=view.pk).filters == {"period": "last_7", "store": store_a.pk}
+
+
+def test_the_reports_index_lists_the_dashboards_and_views_one_may_open(client, make_user, manager):
+    view = saved_views.save_view(owner=manager, data=orders_by_store(roles=["warehouse"]))
+    client.force_login(make_user("warehouse"))
+    page = client.get(reverse("reports:index"))
+    assert [title for title, _url in page.context["dashboards"]] == ["Inventory analysis"]
+    assert list(page.context["saved_views"]) == [view]
+    client.force_login(make_user("sales"))
+    page = client.get(reverse("reports:index"))
+    assert page.context["dashboards"] == [] and list(page.context["saved_views"]) == []
