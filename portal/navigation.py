@@ -9,4 +9,5 @@ PORTAL_MENU = [
     (_("After-sales tickets"), "portal:ticket_list"),
     (_("Statements"), "portal:statement_list"),
     (_("Balance"), "portal:balance"),
+    (_("Scorecard"), "portal:scorecard"),
 ]

@@ -225,7 +225,8 @@ EXPECTED = {
     **{f"reconciliation:{action}": post_only(roles(Role.FINANCE))
        for action in ("dispute_adjust", "dispute_explain", "statement_message")},
     # the supplier's statements in its portal (its own approved statement; PDF rendered on the spot)
-    **{f"portal:{page}": {SUPPLIER} for page in ("statement_list", "statement_detail", "statement_pdf", "balance")},
+    **{f"portal:{page}": {SUPPLIER} for page in ("statement_list", "statement_detail", "statement_pdf", "balance",
+                                                      "scorecard")},
     **{f"portal:statement_{action}": post_only({SUPPLIER}) for action in ("confirm", "dispute", "message")},
 }
 

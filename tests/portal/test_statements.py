@@ -3,6 +3,7 @@ a supplier sees and acts on its own approved statements only (another supplier's
 bad dispute is refused with a clear message and changes nothing, finance answers by adjustment (which the
 next statement's open entries list) or explanation, and the supplier confirms."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -171,3 +172,17 @@ def test_viewing_as_a_supplier_is_read_only(client, statement, finance, supplier
     assert page.status_code == 200 and not page.context["may_confirm"] and not page.context["may_dispute"]
     assert client.post(url("statement_confirm", statement)).status_code == 403
     assert fresh(statement).state == StatementState.APPROVED
+
+
+def test_the_scorecard_is_the_internal_one_for_its_own_supplier(supplier_client, statement, supplier):
+    from reconciliation import disputes
+    from reconciliation.scorecard import supplier_scorecard
+
+    user = supplier.portal_users.get()
+    disputes.dispute_statement(statement, actor=user, lines=[(statement.entries.first(), "wrong")])
+    page = supplier_client.get(reverse("portal:scorecard"), {"days": "7"})
+    assert page.status_code == 200
+    today = timezone.localdate()
+    [internal] = supplier_scorecard(supplier, date_from=today - datetime.timedelta(days=6), date_to=today)
+    assert page.context["card"] == internal and internal.disputes == 1
+    assert supplier_client.get(reverse("portal:scorecard"), {"days": "bogus"}).status_code == 200
