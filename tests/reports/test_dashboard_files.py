@@ -279,3 +279,28 @@ def test_bad_filters_show_the_default_figures_never_a_500(client, query):
         # a list refuses to export invalid filters (302 back with a message); another dashboard has no such table
         assert client.get(url, {**query, "_export": "csv", "table": "stock-age"}).status_code in (200, 302, 404)
     assert client.get(INVENTORY, {**query, "_export": "xlsx", "table": "stock-age"}).status_code == 200
+
+
+# ---- the documents behind a figure: its link lists exactly them ---------------------------------------------
+
+def listed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return len(response.context["table"].page.object_list)
+
+
+@pytest.mark.parametrize(("url", "card", "column"), [
+    (INVENTORY, "movements-by-kind", 1),          # ledger rows → the stock movements list
+    (INVENTORY, "stock-age", 2),                  # balances holding stock of that age → the stock list
+    (INVENTORY, "low-stock", None),               # one balance per row → the stock list, low only
+    (RECONCILIATION, "reconciled-by-supplier", 3),  # entries → the entries list
+    (RECONCILIATION, "ageing", 1),                # unreconciled entries of that age → the entries list
+    (RECONCILIATION, "awaiting-by-state", 0),     # statements → the statement list
+])
+def test_each_row_links_to_exactly_the_documents_it_counts(world, client, url, card, column):
+    client.force_login(world.people["manager"])
+    chart = {c.id: c for c in client.get(url).context["charts"]}[card]
+    assert chart.rows
+    for row in chart.rows:
+        expected = 1 if column is None else row.values[column]
+        assert listed(client, row.url) == expected, (card, row.label, row.url)
