@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from .forms import CarrierForm, ProductForm, StoreForm, SupplierForm, WarehouseForm
-from .models import Carrier, Product, Store, Supplier, Warehouse
+from .models import Carrier, Product, Store, Supplier, SupplierPortalUser, Warehouse
 
 
 @admin.register(Store)
@@ -20,7 +20,14 @@ class SupplierAdmin(admin.ModelAdmin):
                     "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "code", "contact_name", "contact_phone", "contact_email")
-    filter_horizontal = ("portal_users",)
+
+    class PortalUserInline(admin.TabularInline):
+        # the admin leaves a many-to-many with its own through model out of the form: edited here instead
+        model = SupplierPortalUser
+        extra = 0
+        raw_id_fields = ("user",)
+
+    inlines = [PortalUserInline]
 
 
 @admin.register(Product)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.selectors import salespeople, supplier_logins
 from core.forms import BootstrapFormMixin, MoneyField, searchable
 
-from .models import Carrier, Product, Store, Supplier, Warehouse
+from .models import Carrier, Product, Store, Supplier, SupplierPortalUser, Warehouse
 
 TRACKING_PLACEHOLDER = "{tracking_number}"
 MAX_PROMISED_HOURS = 24 * 90
@@ -62,10 +62,11 @@ class SupplierForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        portal_users = self.fields["portal_users"]
-        portal_users.queryset = supplier_logins()
-        portal_users.help_text = _("Supplier logins that will see this supplier's records in the portal.")
-        searchable(portal_users.widget)
+        portal_users = self.fields.get("portal_users")  # the admin edits them inline instead
+        if portal_users is not None:
+            portal_users.queryset = supplier_logins()
+            portal_users.help_text = _("Supplier logins that will see this supplier's records in the portal.")
+            searchable(portal_users.widget)
         self.fields["promised_dispatch_hours"].widget.attrs["min"] = 1
 
     def clean_name(self):
@@ -73,6 +74,17 @@ class SupplierForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().lower()
+
+    def clean_portal_users(self):
+        users = self.cleaned_data["portal_users"]
+        # One supplier per login (the database holds it too: SupplierPortalUser's unique user).
+        taken = (SupplierPortalUser.objects.filter(user__in=users).exclude(supplier_id=self.instance.pk)
+                 .select_related("user", "supplier"))
+        if taken:
+            raise forms.ValidationError(
+                _("Already a portal user of another supplier: %(users)s.")
+                % {"users": ", ".join(f"{t.user} ({t.supplier})" for t in taken)})
+        return users
 
     clean_promised_dispatch_hours = _promised_hours
 

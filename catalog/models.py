@@ -72,7 +72,8 @@ class Supplier(models.Model):
         help_text=_("Hours within which an approved drop-ship should be dispatched."),
     )
     portal_users = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("portal users"), blank=True, related_name="supplier_accounts"
+        settings.AUTH_USER_MODEL, verbose_name=_("portal users"), blank=True, related_name="supplier_accounts",
+        through="SupplierPortalUser",
     )
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = updated_at_field()
@@ -91,6 +92,23 @@ class Supplier(models.Model):
 
     def get_absolute_url(self):
         return reverse("catalog:supplier_edit", args=[self.pk])
+
+
+class SupplierPortalUser(models.Model):
+    """A supplier's portal login (Supplier.portal_users). A supplier user sees one supplier's records, so the
+    database holds a user to one supplier at most. (The table the many-to-many field always had.)"""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "catalog_supplier_portal_users"
+        verbose_name = _("supplier portal user")
+        verbose_name_plural = _("supplier portal users")
+        constraints = [models.UniqueConstraint(fields=["user"], name="supplier_portal_user_one_supplier")]
+
+    def __str__(self):
+        return f"{self.user} → {self.supplier}"
 
 
 class Product(models.Model):

@@ -99,6 +99,7 @@ PORTAL_PAGES = {
     "portal:statement_message": lambda t: {"pk": t.statement.pk},
     "portal:statement_pdf": lambda t: {"pk": t.statement.pk},
     "portal:balance": None,
+    "portal:scorecard": None,
 }
 # Public pages: {name: (kwargs, status for a logged-in supplier user on GET)}.
 PUBLIC_PAGES = {
