@@ -74,7 +74,7 @@ class ReportFilters:
 class DashboardFilterForm(BootstrapFormMixin, forms.Form):
     FIELDS = ("period", "date_from", "date_to", "group_by", "store", "supplier", "product", "warehouse", "kind")
 
-    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, required=False)
+    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, required=False, initial=DEFAULT_PERIOD)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     group_by = forms.ChoiceField(label=_("Group by"), choices=GROUP_BY_CHOICES, required=False)

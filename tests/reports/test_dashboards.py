@@ -178,6 +178,7 @@ def test_a_custom_period_and_presets():
     form = DashboardFilterForm({"period": "this_month"})
     assert (form.filters().date_from, form.filters().date_to) == (today.replace(day=1), today)
     assert DashboardFilterForm().filters().date_from == today - timedelta(days=29)
+    assert DashboardFilterForm()["period"].value() == "last_30"  # the form shows the period it reports on
 
 
 def test_aftersales_figures_of_the_story(client, make_user, story):
