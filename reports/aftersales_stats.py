@@ -17,7 +17,7 @@ from aftersales.models import REFUND_TYPES, Ticket, TicketLine, TicketReason, Ti
 from core.replica import reading_replica
 
 from .charts import INT, MONEY, PERCENT, Chart, ChartRow
-from .shipping import dispatched_lines, share
+from .shipping import dispatched_units, share
 
 TOP_PRODUCTS = 20
 HEADERS = [_("Tickets"), _("Ticketed units"), _("Dispatched units"), _("After-sales rate (%)")]
@@ -66,8 +66,7 @@ def _rate_chart(f, *, id, title, label_header, ticket_key, shipped_key, label, p
         grouped = grouped[:limit]
     shipped = {}
     if shipped_key:
-        shipped = dict(dispatched_lines(f).values(shipped_key).annotate(units=Sum("quantity"))
-                       .values_list(shipped_key, "units"))
+        shipped = dispatched_units(f, shipped_key)
     rows = []
     for row in grouped:
         key = row[ticket_key]
@@ -104,7 +103,7 @@ def refunds(f):
 
 
 def aftersales_charts(f):
-    total_dispatched = dispatched_lines(f).aggregate(units=Sum("quantity"))["units"] or 0
+    total_dispatched = dispatched_units(f)
     return [
         _rate_chart(f, id="by-product", title=_("By product"), label_header=_("Product"),
                     ticket_key="order_line__product", shipped_key="order_line__product",

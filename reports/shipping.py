@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.replica import reading_replica
 from reconciliation.scorecard import dispatched_by_deadline_q, order_to_dispatch
-from shipments.models import DISPATCHED_OR_LATER, Shipment, ShipmentKind, ShipmentLine
+from shipments.models import DISPATCHED_OR_LATER, Shipment, ShipmentDaySummary, ShipmentKind, ShipmentLine
 
 from .charts import HOURS, INT, PERCENT, Chart, ChartRow
 from .stats import duration_percentiles
@@ -41,6 +41,26 @@ def dispatched_lines(f):
     if f.kind:
         lines = lines.filter(shipment__kind=f.kind)
     return lines.order_by()
+
+
+# dispatched_lines' grouping paths → the daily shipment summary's columns
+SUMMARY_KEYS = {"order_line__product": "product", "shipment__supplier": "supplier", "shipment__order__store": "store"}
+
+
+def dispatched_units(f, key=None):
+    """Units of dispatched_lines(f) — in total, or {value of `key` (a dispatched_lines path): units} — read
+    from the daily shipment summary (shipments.summary) instead of the lines: the same figure (days are
+    the local days of dispatch, the filters the same columns), without joining every line of the period."""
+    rows = reading_replica(ShipmentDaySummary.objects).filter(day__gte=f.date_from, day__lte=f.date_to)
+    for name in ("store", "supplier", "product", "warehouse"):
+        if getattr(f, name):
+            rows = rows.filter(**{name: getattr(f, name)})
+    if f.kind:
+        rows = rows.filter(kind=f.kind)
+    if key is None:
+        return rows.aggregate(units=Sum("units"))["units"] or 0
+    column = SUMMARY_KEYS[key]
+    return dict(rows.order_by().values(column).annotate(total=Sum("units")).values_list(column, "total"))
 
 
 def dispatched_shipments(f):

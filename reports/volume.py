@@ -17,7 +17,8 @@ What it builds (18 months ending now, deterministic for a given `--seed`):
   tickets, monthly statements (approved, confirmed, paid) over entries older than two months;
 - every order's fulfilment and after-sales status derived from its documents by the same rules as the
   services (shipments.fulfilment.status_from_totals, aftersales.services.derive_aftersales_status);
-- the transition log row of every step.
+- the transition log row of every step;
+- the daily shipment summary (shipments.summary.rebuild), as the dispatch service would have kept it.
 
 Rows are written set-based by reports/volume_write.insert_rows, one transaction per chunk of orders.
 Volume data is recognised by its stores' name prefix; a second run refuses unless `append=True`."""
@@ -45,6 +46,7 @@ from core.models import TransitionLog
 from inventory.models import GoodsReceipt, GoodsReceiptLine, StockBalance, StockLedgerEntry, StockReservation
 from orders.models import Order, OrderLine
 from reconciliation.models import Statement, StatementPayment, SupplierAccountEntry
+from shipments import summary as shipment_summary
 from shipments.models import Shipment, ShipmentLine
 
 from .volume_books import Books, Stock, product_weights
@@ -233,12 +235,14 @@ def seed_volume(*, shipment_lines, seed=1, append=False, use_copy=True, out=sys.
         insert_rows(StockBalance, stock.write_balances(), use_copy=use_copy)
         insert_rows(TransitionLog, books.finish(use_copy), use_copy=use_copy)
     reset_sequences([*WRITE_ORDER, StockBalance, StatementPayment, TransitionLog])
+    summary_rows = shipment_summary.rebuild()  # the services keep it as they dispatch; this bulk load did not
     analyze()
     if out is not None:
         out.write("\n")
     return {"shipment_lines": shipment_lines - orders.remaining, "orders": orders.orders,
             "shipments": orders.shipments, "tickets": orders.tickets, "receipts": stock.receipts,
             "supplier_entries": books.entries, "statements": len(books.statements),
+            "shipment_summary_rows": summary_rows,
             "seconds": round(time.perf_counter() - started, 1), "vendor": connection.vendor,
             "copy": use_copy and connection.vendor == "postgresql"}
 

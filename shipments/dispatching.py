@@ -21,6 +21,7 @@ from .fulfilment import finish_transition, finish_transitions
 from .locking import group_lines, lines_of, lock_shipment, lock_shipments
 from .models import Shipment, ShipmentKind, ShipmentLine
 from .signals import shipment_dispatched
+from .summary import record_dispatched
 
 CENT = Decimal("0.01")
 
@@ -139,6 +140,7 @@ def dispatch_shipments(dispatches, *, actor, comment=""):
                                               amount=shipment.freight, source=shipment,
                                               description=f"{shipment.number} · {order.external_order_no}"))
             post_supplier_entries(entries=entries, actor=actor)
+        record_dispatched(shipments, orders)  # the dashboards' daily units, in the dispatch's transaction
         finish_transitions(orders, shipments, actor=actor)
         # Told after everything above is written, inside the same transaction (aftersales resolves the
         # ticket of a dispatched exchange/reship shipment: it commits or rolls back with the dispatch).

@@ -320,3 +320,42 @@ class DeadlineNotice(models.Model):
 
     def __str__(self):
         return f"{self.document} {self.document_id} · {self.level}"
+
+
+class ShipmentDaySummary(models.Model):
+    """Units dispatched per local day × store × supplier (drop-ship) or warehouse (company dispatch) ×
+    product × kind: the report dashboards' "dispatched units" without reading every shipment line.
+
+    Written only by shipments.summary: `record_dispatched` in the dispatch's own transaction (a shipment
+    reaches "dispatched" once and never leaves dispatched-or-later, so adding at dispatch is the whole
+    story), `rebuild` from the lines (manage.py rebuild_summaries). Measured need: benchmarks/reports.py."""
+
+    day = models.DateField(_("day"))
+    store = models.ForeignKey("catalog.Store", verbose_name=_("store"), on_delete=models.PROTECT, related_name="+")
+    supplier = models.ForeignKey("catalog.Supplier", verbose_name=_("supplier"), on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="+")
+    warehouse = models.ForeignKey("catalog.Warehouse", verbose_name=_("warehouse"), on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="+")
+    product = models.ForeignKey("catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT,
+                                related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=ShipmentKind.choices)
+    lines = models.PositiveIntegerField(_("lines"), default=0)
+    units = models.PositiveIntegerField(_("units"), default=0)
+
+    class Meta:
+        verbose_name = _("daily shipment summary")
+        verbose_name_plural = _("daily shipment summaries")
+        ordering = ["day", "id"]
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["day", "store"], name="shipsummary_day_store_idx")]
+        constraints = [
+            # one row per key; supplier or warehouse is empty by kind, so each kind has its own key
+            models.UniqueConstraint(fields=["day", "store", "supplier", "product"],
+                                    condition=Q(kind=ShipmentKind.DROP_SHIP), name="shipsummary_drop_ship_key"),
+            models.UniqueConstraint(fields=["day", "store", "warehouse", "product"],
+                                    condition=Q(kind=ShipmentKind.COMPANY_DISPATCH),
+                                    name="shipsummary_company_dispatch_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.day} · {self.store_id} · {self.product_id}: {self.units}"

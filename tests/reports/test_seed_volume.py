@@ -112,3 +112,11 @@ def test_supplier_account_follows_the_dispatches_and_statements_their_entries(vo
 def test_refuses_a_second_run_without_append(volume):
     with pytest.raises(CommandError, match="--append"):
         call_command("seed_volume", shipment_lines=10, quiet=True)
+
+
+def test_daily_shipment_summary_holds_the_dispatched_units(volume):
+    from shipments.models import ShipmentDaySummary
+
+    dispatched = ShipmentLine.objects.filter(shipment__state__in=DISPATCHED_OR_LATER)
+    assert ShipmentDaySummary.objects.aggregate(u=Sum("units"))["u"] == dispatched.aggregate(u=Sum("quantity"))["u"]
+    assert ShipmentDaySummary.objects.aggregate(n=Sum("lines"))["n"] == dispatched.count()
