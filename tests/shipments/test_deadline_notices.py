@@ -121,3 +121,10 @@ def test_only_an_approved_drop_ship_can_be_reminded():
     with pytest.raises(ValidationError):
         remind_supplier(shipment, actor=UserFactory(roles=("manager",)))
     assert not Notification.objects.filter(event="shipment.supplier_reminded").exists()
+
+
+def test_beat_runs_the_task():
+    from django.conf import settings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["dispatch-deadline-notices"]
+    assert entry["task"] == send_deadline_notices_task.name
