@@ -31,7 +31,7 @@ from aftersales.models import Ticket, TicketLine, TicketState
 from catalog.models import Supplier
 from core.models import TransitionLog
 from orders.deadlines import window_end
-from shipments.models import DISPATCHED_OR_LATER, Shipment, ShipmentKind, ShipmentLine
+from shipments.models import DISPATCHED_OR_LATER, Shipment, ShipmentDaySummary, ShipmentKind
 
 from .statement_models import Statement
 
@@ -104,9 +104,11 @@ def supplier_scorecard(supplier=None, *, date_from, date_to):
             shipments=Count("id"), on_time=Count("id", filter=within_supplier_promise_q()),
             avg_duration=Avg(order_to_dispatch()))
     }
+    # the drop-ships' units from the daily shipment summary (shipments.summary): the same sum by local day
+    # of dispatch, without joining every line of the period
     units = dict(
-        ShipmentLine.objects.filter(shipment__in=drop_ships).order_by().values("shipment__supplier")
-        .annotate(units=Sum("quantity")).values_list("shipment__supplier", "units"))
+        ShipmentDaySummary.objects.filter(kind=ShipmentKind.DROP_SHIP, day__gte=date_from, day__lte=date_to, **only)
+        .order_by().values("supplier").annotate(units=Sum("units")).values_list("supplier", "units"))
     tickets = Ticket.objects.filter(created_at__gte=start, created_at__lt=end, **only).exclude(
         state=TicketState.REJECTED)
     money = {
