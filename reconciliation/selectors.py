@@ -196,11 +196,12 @@ def supplier_balance_by_month(supplier):
 
 
 def statements_in_progress(limit=10):
-    """Statements finance still works on: drafts, submitted, approved but not yet paid."""
+    """Statements finance still works on: drafts, submitted, approved (or disputed: lines to answer) but not
+    yet paid."""
     from .models import StatementState
 
     return list(statement_list().filter(state__in=[
-        StatementState.DRAFT, StatementState.SUBMITTED, StatementState.APPROVED,
+        StatementState.DRAFT, StatementState.SUBMITTED, StatementState.APPROVED, StatementState.DISPUTED,
         StatementState.SUPPLIER_CONFIRMED, StatementState.PARTIALLY_PAID]).order_by("-id")[:limit])
 
 
