@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core.queueing import publish, publish_on_commit
 
+from . import role_insert
 from .messages import LITERAL, Message, jsonable
 from .messages import get as get_message
 from .models import DeliveryStatus, Notification
@@ -112,19 +113,17 @@ class RoleMessage:
 
 def notify_role_many(role, messages, *, event=""):
     """Every message to every active user holding `role` — a bulk action's events (approving a page of
-    shipments tells the warehouse of each one, as approving them one by one would): one query finds the
-    holders, one bulk insert writes the rows, queued for delivery on commit in DELIVERY_BATCH-sized tasks.
-    Returns the rows, message by message, recipients by id."""
+    shipments tells the warehouse of each one, as approving them one by one would), written together by
+    one statement (notifications.role_insert: the holders found and the rows written at once) and queued
+    for delivery on commit in DELIVERY_BATCH-sized tasks. Returns the rows, message by message, recipients
+    by id."""
     stored = [(*_stored(m.message, m.params, subject=m.subject, body=m.body), str(m.link)[:500]) for m in messages]
     if not stored:
         return []
-    event = str(event)[:100]
-    now = timezone.now()
-    holders = list(get_user_model().objects.filter(groups__name=str(role), is_active=True)
-                   .order_by("pk").values_list("pk", flat=True).distinct())
-    return _insert([Notification(recipient_id=user_id, message=key, params=params, link=link, event=event,
-                                 created_at=now)
-                    for key, params, link in stored for user_id in holders])
+    created = role_insert.with_one_statement(role, stored, event=str(event)[:100], now=timezone.now())
+    if created:
+        publish_on_commit(queue_delivery, [row.pk for row in created])
+    return created
 
 
 def _insert(rows):
