@@ -1,8 +1,11 @@
 import factory
 
-from notifications.messages import LITERAL
+from notifications.messages import LITERAL, Message
 from notifications.models import Notification
 from tests.factories import UserFactory
+
+# A message of the tests' own: its text is its parameters.
+NOTICE = Message("tests.notice", "%(subject)s", lambda p: p.get("body", ""))
 
 
 class NotificationFactory(factory.django.DjangoModelFactory):

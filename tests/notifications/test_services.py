@@ -13,7 +13,7 @@ from config.celery import app as celery_app
 from notifications import services
 from notifications.models import DeliveryStatus, Notification
 from notifications.tasks import deliver_notification, deliver_pending_notifications
-from tests.notifications.factories import NotificationFactory
+from tests.notifications.factories import NOTICE, NotificationFactory
 from tests.worker_support import celery_app_using
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_notify_stores_one_row_per_recipient_and_emails_after_commit(
     alice, bob = make_user("sales"), make_user("approver")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         created = services.notify(
-            recipients=[alice, bob, alice], subject="Shipment S-1 approved", body="Ready to dispatch.",
+            recipients=[alice, bob, alice], message=NOTICE, params={"subject": "Shipment S-1 approved", "body": "Ready to dispatch."},
             link="/shipments/1/", event="shipment.approved",
         )
         assert Notification.objects.count() == 2
@@ -51,7 +51,7 @@ def test_notifications_roll_back_with_the_event(make_user, django_capture_on_com
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        services.notify(recipients=[alice], subject="Order cancelled")
+        services.notify(recipients=[alice], message=NOTICE, params={"subject": "Order cancelled"})
         raise RuntimeError("the event failed")
 
     assert Notification.objects.count() == 0
@@ -64,7 +64,7 @@ def test_notify_role_reaches_every_active_holder_of_the_role(make_user, django_c
     make_user("warehouse", is_active=False)
     make_user("sales")
     with django_capture_on_commit_callbacks(execute=True):
-        created = services.notify_role(Role.WAREHOUSE, subject="Shipment S-2 is in the dispatch queue")
+        created = services.notify_role(Role.WAREHOUSE, message=NOTICE, params={"subject": "Shipment S-2 is in the dispatch queue"})
 
     assert {n.recipient_id for n in created} == {first.pk, second.pk}
     assert len(mail.outbox) == 2
@@ -72,15 +72,15 @@ def test_notify_role_reaches_every_active_holder_of_the_role(make_user, django_c
 
 def test_notify_with_nobody_to_tell_writes_nothing(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert services.notify(recipients=[None], subject="nobody") == []
-        assert services.notify_role(Role.FINANCE_SUPERVISOR, subject="nobody holds this role yet") == []
+        assert services.notify(recipients=[None], message=NOTICE, params={"subject": "nobody"}) == []
+        assert services.notify_role(Role.FINANCE_SUPERVISOR, message=NOTICE, params={"subject": "nobody holds this role yet"}) == []
     assert callbacks == []
 
 
 def test_a_recipient_without_address_still_gets_the_inbox_row(make_user, django_capture_on_commit_callbacks):
     user = make_user("sales", email="")
     with django_capture_on_commit_callbacks(execute=True):
-        services.notify(recipients=[user], subject="New order")
+        services.notify(recipients=[user], message=NOTICE, params={"subject": "New order"})
 
     row = Notification.objects.get()
     assert row.delivery_status == DeliveryStatus.NO_ADDRESS
@@ -151,7 +151,7 @@ def test_broker_down_the_event_commits_and_rows_stay_pending(
     with celery_app_using(DEAD_BROKER), caplog.at_level(logging.WARNING, logger="notifications.services"):
         started = timezone.now()
         with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
-            services.notify(recipients=[alice, bob], subject="New order TM-9")
+            services.notify(recipients=[alice, bob], message=NOTICE, params={"subject": "New order TM-9"})
         elapsed = (timezone.now() - started).total_seconds()
 
     assert len(callbacks) == 1
@@ -186,7 +186,7 @@ def test_one_notify_call_queues_one_delivery_task_for_all_its_rows(
                         lambda ids: published.append(list(ids)) or real_delay(ids))
     people = [make_user("warehouse") for _ in range(3)]
     with django_capture_on_commit_callbacks(execute=True):
-        created = services.notify_role("warehouse", subject="Shipment S-2 approved: ready to pick")
+        created = services.notify_role("warehouse", message=NOTICE, params={"subject": "Shipment S-2 approved: ready to pick"})
 
     assert published == [sorted(n.pk for n in created)]
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in people)
