@@ -224,3 +224,44 @@ def test_ageing_as_time_passes(world, days_later):
         got[r["supplier_id"]][r["bucket"]] = r["amount"]
     assert {s: {b: a for b, a in amounts.items() if b in got[s] or a} for s, amounts in
             expected_per_supplier.items()} == dict(got)
+
+
+# ---- the same figures under a filter ---------------------------------------------------------------------
+
+def test_inventory_figures_of_one_warehouse_and_one_supplier(world, client):
+    """Filtered by a warehouse and a supplier: only their balances and movements count."""
+    products = {p.pk: p for p in world.products}
+    warehouse, supplier = world.warehouses[1], world.suppliers[1]
+    charts = charts_of(client, world.people["manager"], "/reports/inventory/", warehouse=warehouse.pk,
+                       supplier=supplier.pk, period="last_7")
+    mine = {key: units for key, units in on_hand_by_key().items()
+            if key[1] == warehouse.pk and products[key[0]].default_supplier_id == supplier.pk}
+    assert figures(charts["stock-by-warehouse"]) == {warehouse.name: [
+        sum(mine.values()), sum(units * products[p].supplier_unit_cost for (p, _w), units in mine.items()),
+        0, sum(1 for units in mine.values() if units > 0)]}
+    by_kind = {}
+    for row in ledger_rows():
+        if row.warehouse_id == warehouse.pk and products[row.product_id].default_supplier_id == supplier.pk:
+            label = f"{row.get_kind_display()} · {row.get_direction_display()}"
+            units, count = by_kind.get(label, (0, 0))
+            by_kind[label] = (units + row.quantity, count + 1)
+    assert by_kind and figures(charts["movements-by-kind"]) == {k: list(v) for k, v in by_kind.items()}
+
+
+def test_reconciliation_figures_of_one_supplier(world, client):
+    supplier = world.suppliers[0]
+    charts = charts_of(client, world.people["manager"], "/reports/reconciliation/", supplier=supplier.pk)
+    entries = [e for e in entry_rows() if e.supplier_id == supplier.pk]
+    reconciled = sum((e.amount for e in entries if e.reconciled_on), ZERO)
+    remaining = sum((e.amount for e in entries if not e.reconciled_on), ZERO)
+    assert figures(charts["reconciled-by-supplier"]) == {
+        supplier.name: [reconciled, remaining, reconciled + remaining, len(entries)]}
+    open_entries = [e for e in entries if not e.reconciled_on]
+    assert figures(charts["ageing"])["0-30"] == [sum((e.amount for e in open_entries), ZERO), len(open_entries)]
+    assert set(figures(charts["ageing-by-supplier"])) == {supplier.name}
+    statements = [s for s in Statement.objects.all() if s.supplier_id == supplier.pk
+                  and s.state in ("submitted", "approved")]
+    assert sum(row[0] for row in figures(charts["awaiting-by-state"]).values()) == len(statements)
+    paid = [p for p in StatementPayment.objects.select_related("statement") if p.statement.supplier_id == supplier.pk]
+    assert figures(charts["payments-by-supplier"]) == {supplier.name: [
+        sum((p.amount for p in paid), ZERO), sum((p.amount for p in paid), ZERO), ZERO, len(paid)]}
