@@ -19,11 +19,15 @@ def to_literal(apps, schema_editor):
 
 
 def to_text(apps, schema_editor):
+    """Back to frozen text: each row rendered once more, in the site's language."""
+    from django.conf import settings
+
+    from notifications.messages import render
+
     Notification = apps.get_model("notifications", "Notification")
     for row in Notification.objects.iterator(chunk_size=2000):
-        params = row.params or {}
-        row.subject = str(params.get("subject") or row.message)[:200]
-        row.body = str(params.get("body") or "")
+        subject, body = render(row.message, row.params, settings.LANGUAGE_CODE)
+        row.subject, row.body = subject[:200], body
         row.save(update_fields=["subject", "body"])
 
 
@@ -37,6 +41,11 @@ class Migration(migrations.Migration):
         migrations.AddField(model_name="notification", name="params",
                             field=models.JSONField(blank=True, default=dict, verbose_name="parameters")),
         migrations.RunPython(to_literal, to_text),
+        # Defaults only so that migrating back can add the columns again to a table with rows.
+        migrations.AlterField(model_name="notification", name="subject",
+                              field=models.CharField(default="", max_length=200, verbose_name="subject")),
+        migrations.AlterField(model_name="notification", name="body",
+                              field=models.TextField(blank=True, default="", verbose_name="message")),
         migrations.RemoveField(model_name="notification", name="subject"),
         migrations.RemoveField(model_name="notification", name="body"),
     ]
