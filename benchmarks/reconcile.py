@@ -24,6 +24,7 @@ Run alone: `.venv/bin/python benchmarks/reconcile.py [--open-entries 50000] [--s
 keys alone are deleted afterwards. The load average is printed beside every figure. Last line: JSON."""
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -134,7 +135,7 @@ def run():
     log_sql = ('INSERT INTO "core_transitionlog" ("content_type_id", "object_id", "transition", "source", "target", '
                '"actor_id", "comment", "created_at") VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING "id"')
     user_sql = 'SELECT "accounts_user"."id" FROM "accounts_user" WHERE ("is_active" AND "id" IN (%s)) ORDER BY 1'
-    note_sql = ('INSERT INTO "notifications_notification" ("recipient_id", "subject", "body", "link", "event", '
+    note_sql = ('INSERT INTO "notifications_notification" ("recipient_id", "message", "params", "link", "event", '
                 '"created_at", "read_at", "delivery_status", "claimed_at", "email_sent_at", "delivery_attempts", '
                 '"last_error") VALUES (%s, %s, %s, %s, %s, %s, NULL, %s, NULL, NULL, 0, %s) RETURNING "id"')
     statement_ct = ContentType.objects.get_for_model(Statement).pk
@@ -152,7 +153,8 @@ def run():
             cursor.execute(entries_sql, [today, statement.pk])
             if everything:
                 cursor.execute(user_sql, [builder.pk])
-                cursor.execute(note_sql, [builder.pk, f"Statement {statement.number} was approved", "",
+                cursor.execute(note_sql, [builder.pk, "reconciliation.statement_approved",
+                                          json.dumps({"statement": statement.number}),
                                           f"/statements/{statement.pk}/", "statement_approved", now, "pending", ""])
 
     def release(statement):
