@@ -38,27 +38,25 @@ def _user_ids(recipients):
     return ids
 
 
-def _stored(message, params, *, subject=None, body=""):
-    """(key, JSON params) of what a row stores: a declared Message (or its key) with its parameters.
-    `subject`/`body` are the old frozen-text call, kept only while callers move to messages."""
-    if message is None:
-        if subject is None:
-            raise TypeError("notify() needs a message (notifications.messages.Message)")
-        return LITERAL.key, {"subject": str(subject)[:200], "body": str(body)}
-    key = message.key if isinstance(message, Message) else str(message)
+def _stored(message, params):
+    """(key, JSON params) of what a row stores: a declared Message (or its key) with its parameters. Text
+    frozen in the caller's language (the "literal" message of rows written before keys) is refused."""
+    key = message.key if isinstance(message, Message) else str(message or "")
+    if key == LITERAL.key:
+        raise ValueError("Notifications are stored as a message key and parameters, never as frozen text")
     if get_message(key) is None:
         raise ValueError(f"Unknown notification message {key!r}")
     return key, jsonable(dict(params or {}))
 
 
-def notify(*, recipients, message=None, params=None, link="", event="", subject=None, body=""):
+def notify(*, recipients, message, params=None, link="", event=""):
     """One inbox row per distinct active recipient (users or user ids) holding `message` (a
     notifications.messages.Message) and its `params`, rendered in each recipient's language when read or
     mailed; e-mail queued on commit. Returns the created notifications."""
     ids = set(_user_ids(recipients))
     if not ids:
         return []
-    key, params = _stored(message, params, subject=subject, body=body)
+    key, params = _stored(message, params)
     active = get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk")
     now = timezone.now()
     link, event = str(link)[:500], str(event)[:100]
@@ -96,19 +94,17 @@ def notify_each(notices, *, event=""):
     return _insert(rows)
 
 
-def notify_role(role, *, message=None, params=None, link="", event="", subject=None, body=""):
+def notify_role(role, *, message, params=None, link="", event=""):
     """notify() every active user holding `role` (a Django group name): `notify_role_many` with one
     message."""
-    return notify_role_many(role, [RoleMessage(message, params, link, subject=subject, body=body)], event=event)
+    return notify_role_many(role, [RoleMessage(message, params, link)], event=event)
 
 
 @dataclass(frozen=True)
 class RoleMessage:
-    message: object = None
+    message: object
     params: dict | None = None
     link: str = ""
-    subject: str | None = None  # the old frozen-text call, while callers move to messages
-    body: str = ""
 
 
 def notify_role_many(role, messages, *, event=""):
@@ -117,7 +113,7 @@ def notify_role_many(role, messages, *, event=""):
     one statement (notifications.role_insert: the holders found and the rows written at once) and queued
     for delivery on commit in DELIVERY_BATCH-sized tasks. Returns the rows, message by message, recipients
     by id."""
-    stored = [(*_stored(m.message, m.params, subject=m.subject, body=m.body), str(m.link)[:500]) for m in messages]
+    stored = [(*_stored(m.message, m.params), str(m.link)[:500]) for m in messages]
     if not stored:
         return []
     created = role_insert.with_one_statement(role, stored, event=str(event)[:100], now=timezone.now())

@@ -83,3 +83,12 @@ def test_a_params_template_that_no_longer_fits_shows_the_bare_text(make_user):
     reader = make_user("sales")
     row = Notification.objects.create(recipient=reader, message="orders.new_order", params={"no": "TM-1"})
     assert row.render("en")[0] == "New order %(no)s from %(store)s"
+
+
+def test_frozen_text_is_refused(make_user):
+    reader = make_user("sales")
+    with pytest.raises(TypeError):
+        services.notify(recipients=[reader], subject="New order TM-1 from Store")  # the old call is gone
+    with pytest.raises(ValueError):
+        services.notify(recipients=[reader], message=messages.LITERAL, params={"subject": "frozen"})
+    assert not Notification.objects.exists()
