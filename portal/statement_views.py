@@ -17,6 +17,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from core.parsing import parse_id
 from core.pdf import render_pdf
 from reconciliation import disputes
+from reconciliation.descriptions import describe_entries
 from reconciliation.documents import statement_context
 from reconciliation.models import StatementState
 from reconciliation.statements import StatementError
@@ -43,14 +44,16 @@ class StatementDetailView(PortalView):
 
     def get_context_data(self, **kwargs):
         statement = selectors.statement(self.supplier, self.kwargs["pk"])
-        entries = selectors.statement_entries(self.supplier, statement)
+        entries = Paginator(selectors.statement_entries(self.supplier, statement), LINES_PER_PAGE).get_page(
+            self.request.GET.get("page"))
+        entries.object_list = describe_entries(entries.object_list)  # in the reader's language
         lines = list(selectors.disputed_lines(self.supplier, statement))
         open_lines = [line for line in lines if not line.is_answered]
         awaiting = statement.state == StatementState.APPROVED
         may_act = not self.read_only
         return super().get_context_data(
             statement=statement,
-            entries=Paginator(entries, LINES_PER_PAGE).get_page(self.request.GET.get("page")),
+            entries=entries,
             disputed=lines, disputed_entry_ids={line.entry_id for line in lines},
             thread=selectors.thread(self.supplier, statement),
             may_dispute=may_act and awaiting,
