@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.tables import RowUrls
 from orders.deadlines import DeadlineLevel, late_orders, late_orders_per_store
 from shipments.deadline_notices import remind_supplier
 from shipments.deadlines import late_drop_ships, late_drop_ships_per_supplier
@@ -30,7 +31,7 @@ from .dashboards import DashboardView
 from .exports import ReportTable
 
 # Late rows listed on the page (oldest first); the rest are one click away on the filtered list.
-MAX_ROWS = 200
+MAX_ROWS = 100
 
 
 def _list_url(name, **params):
@@ -115,12 +116,22 @@ class MonitoringDashboardView(DashboardView):
         by_store, by_supplier = context["charts"]
         orders_total = sum(sum(row.values) for row in by_store.rows)
         drop_ships_total = sum(sum(row.values) for row in by_supplier.rows)
+        # Row URLs from each pattern reversed once, and the row texts translated once: hundreds of rows.
+        order_url, shipment_url = RowUrls("orders:order_detail"), RowUrls("shipments:shipment_detail")
+        remind_url = RowUrls("reports:monitoring_remind")
+        orders = [] if supplier_id else list(late_orders(store=filters.store, now=self.now)[:MAX_ROWS])
+        for order in orders:
+            order.url = order_url(order.pk)
+        drop_ships = list(late_drop_ships(store=filters.store, supplier=filters.supplier, now=self.now)[:MAX_ROWS])
+        for shipment in drop_ships:
+            shipment.url, shipment.order_url = shipment_url(shipment.pk), order_url(shipment.order_id)
+            shipment.remind_url = remind_url(shipment.pk)
         context.update(
             # Monitoring is about now: the period line of the other dashboards does not apply.
-            filters=None, now=self.now, printable=False,
-            late_orders=[] if supplier_id else list(late_orders(store=filters.store, now=self.now)[:MAX_ROWS]),
-            late_drop_ships=list(late_drop_ships(store=filters.store, supplier=filters.supplier,
-                                                 now=self.now)[:MAX_ROWS]),
+            filters=None, now=self.now, printable=False, late_orders=orders, late_drop_ships=drop_ships,
+            query=self.request.GET.urlencode(), at_risk_label=DeadlineLevel.AT_RISK.label,
+            overdue_label=DeadlineLevel.OVERDUE.label, remind_label=_("Remind"),
+            remind_confirm=_("Remind the supplier to dispatch this drop-ship now?"),
             orders_total=orders_total, drop_ships_total=drop_ships_total, max_rows=MAX_ROWS,
             all_late_orders_url=order_list_url("late", store_id),
             all_late_drop_ships_url=drop_ship_list_url("late", supplier_id, store_id),
