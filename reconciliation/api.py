@@ -110,6 +110,7 @@ def _account_changed(qs, since):
 
 
 # Statements: /api/v1/statements (reconciliation/statement_api.py), registered in config/api.py.
+from . import dispute_api  # noqa: E402, F401  (finance's answers to disputes, on the statements router)
 from .statement_api import router as statements_router  # noqa: E402
 
 __all__ = ["router", "statements_router"]

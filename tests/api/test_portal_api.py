@@ -184,3 +184,25 @@ def test_an_internal_token_opens_no_portal_endpoint(make_user):
     portal = [(m, p) for m, p in operations() if p.startswith(f"{BASE}/")]
     assert len(portal) >= 8
     assert all(client.generic(m, p, "{}", content_type="application/json").status_code == 403 for m, p in portal)
+
+
+def test_finance_answers_a_disputed_line_over_the_api(client_of, supplier, make_user, api_client):
+    statement = approved_statement(supplier, make_user)
+    entry = statement.entries.order_by("id").first()
+    disputes.dispute_statement(statement, actor=client_of.user, lines=[(entry, "wrong price")])
+    line = DisputedLine.objects.get()
+    finance, _user = api_client(user=statement.finance)
+    listed = finance.get(f"/api/v1/statements/{statement.pk}/disputed-lines").json()["items"]
+    assert [(row["entry"], row["reason"], row["answer_kind"]) for row in listed] == [(entry.pk, "wrong price", "")]
+    answer_url = f"/api/v1/statements/{statement.pk}/disputed-lines/{line.pk}/answer"
+    refused = finance.post(answer_url, {"adjustment_amount": "5.00"}, content_type="application/json")
+    assert refused.status_code == 400 and not DisputedLine.objects.get().is_answered
+    supervisor, _user = api_client("finance_supervisor")
+    assert supervisor.post(answer_url, {"explanation": "it stands"}, content_type="application/json").status_code == 403
+    answered = finance.post(answer_url, {"adjustment_amount": "5.00", "reason": "price was 5 more"},
+                            content_type="application/json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
+    assert answered.status_code == 200, answered.content
+    body = answered.json()
+    adjustment = SupplierAccountEntry.objects.get(pk=body["adjustment_entry"])
+    assert (body["answer_kind"], adjustment.amount, adjustment.corrects_id) == ("adjustment", Decimal("5.00"), entry.pk)
+    assert client_of.get(f"/api/v1/statements/{statement.pk}/disputed-lines").status_code == 403
