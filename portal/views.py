@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
@@ -103,8 +104,10 @@ class DropShipDetailView(PortalView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
+@require_POST
 def view_as(request, supplier_pk):
-    """An internal user with portal.view_as_supplier opens the portal as this supplier (read-only)."""
+    """An internal user with portal.view_as_supplier opens the portal as this supplier (read-only).
+    A POST: it remembers the choice in the session, and no GET writes anything."""
     selectors.supplier_of(request.user, viewing_as=supplier_pk)  # 404 / 403 before remembering anything
     request.session[VIEW_AS_SESSION_KEY] = supplier_pk
     messages.info(request, _("You are viewing the supplier portal as this supplier, read-only."))

@@ -20,5 +20,17 @@ def test_every_default_grant_names_a_real_permission_held_by_its_role():
     assert not missing, "default grants not applied: " + ", ".join(missing)
 
 
-def test_suppliers_hold_no_internal_permission():
-    assert not Permission.objects.filter(group__name="supplier").exists()
+# What a supplier login may do, and only in the portal (its selectors start from the user's supplier;
+# internal pages and the internal API refuse every supplier login whatever it holds).
+SUPPLIER_PORTAL_PERMISSIONS = {
+    "shipments.dispatch_dropship_shipment",
+    "aftersales.add_ticketnote",
+    "reconciliation.supplier_confirm_statement",
+    "reconciliation.dispute_statement",
+}
+
+
+def test_suppliers_hold_only_their_portal_permissions():
+    held = {f"{app}.{codename}" for app, codename in Permission.objects.filter(group__name="supplier")
+            .values_list("content_type__app_label", "codename")}
+    assert held == SUPPLIER_PORTAL_PERMISSIONS

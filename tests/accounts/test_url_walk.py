@@ -208,7 +208,7 @@ EXPECTED = {
     # portal.view_as_supplier get 403 until they choose a supplier to view as (tests/portal)
     "portal:home": {SUPPLIER},
     "portal:dropship_list": {SUPPLIER},
-    "portal:view_as": Opens(roles(Role.FINANCE, Role.MANAGER), 302, "remembers the supplier, then the portal"),
+    "portal:view_as": post_only(roles(Role.FINANCE, Role.MANAGER)),  # remembers the supplier: a POST
     "portal:dropship_detail": Opens({SUPPLIER}, 404, "another supplier's drop-ship: not found"),
     "portal:dispatch_import": {SUPPLIER},
     "portal:dispatch_import_preview": Opens({SUPPLIER}, 404, "a made-up token: access first, then 404"),

@@ -72,7 +72,7 @@ def test_another_suppliers_drop_ship_is_not_found_and_not_listed(supplier_client
 def test_an_internal_user_views_a_suppliers_portal_read_only(client, make_user, drop_ship):
     client.force_login(make_user("finance"))
     assert client.get(reverse("portal:home")).status_code == 403  # no supplier chosen yet
-    assert client.get(reverse("portal:view_as", args=[drop_ship.supplier.pk])).status_code == 302
+    assert client.post(reverse("portal:view_as", args=[drop_ship.supplier.pk])).status_code == 302
     page = client.get(reverse("portal:dropship_detail", args=[drop_ship.pk]))
     assert page.status_code == 200 and b"portal-read-only" in page.content and b"dispatch-form" not in page.content
     response = client.post(reverse("portal:dropship_detail", args=[drop_ship.pk]), {
@@ -83,7 +83,7 @@ def test_an_internal_user_views_a_suppliers_portal_read_only(client, make_user, 
 
 def test_sales_cannot_view_as_a_supplier(client, make_user, drop_ship):
     client.force_login(make_user("sales"))
-    assert client.get(reverse("portal:view_as", args=[drop_ship.supplier.pk])).status_code == 403
+    assert client.post(reverse("portal:view_as", args=[drop_ship.supplier.pk])).status_code == 403
     assert client.get(reverse("portal:home")).status_code == 403
 
 

@@ -167,7 +167,7 @@ def test_another_finance_role_cannot_answer(client, statement, supervisor, suppl
 
 def test_viewing_as_a_supplier_is_read_only(client, statement, finance, supplier):
     client.force_login(finance)
-    client.get(reverse("portal:view_as", args=[supplier.pk]))
+    client.post(reverse("portal:view_as", args=[supplier.pk]))
     page = client.get(url("statement_detail", statement))
     assert page.status_code == 200 and not page.context["may_confirm"] and not page.context["may_dispute"]
     assert client.post(url("statement_confirm", statement)).status_code == 403
