@@ -11,6 +11,7 @@ from django.db import transaction
 from notifications import services
 from notifications.models import DeliveryStatus, Notification
 from notifications.tasks import deliver_notification, deliver_pending_notifications
+from orders.messages import NEW_ORDER
 from tests.notifications.factories import NOTICE
 from tests.worker_support import celery_app_using
 
@@ -28,21 +29,25 @@ def all_sent(ids):
 
 
 def test_a_notification_is_emailed_by_the_worker_after_commit(celery_worker_process, make_user):
+    """The worker renders each e-mail in its recipient's language (the message key is declared in
+    orders/messages.py, which the worker process discovers at start)."""
     worker = celery_worker_process
     assert worker.start_seconds < 20, f"the worker took {worker.start_seconds:.1f}s to start"
-    lina = make_user("sales", username="lina")
+    lina = make_user("sales", username="lina", language="zh-hans")
+    anna = make_user("sales", username="anna", language="en")
 
     with transaction.atomic():
-        [notification] = services.notify(
-            recipients=[lina], message=NOTICE, params={"subject": "新订单 New order TM-1001"}, link="/orders/1/", event="order.created"
+        rows = services.notify(
+            recipients=[lina, anna], message=NEW_ORDER, link="/orders/1/", event="order.created",
+            params={"no": "TM-1001", "store": "天猫旗舰店", "name": "王伟", "address": "北京"},
         )
 
-    worker.wait_for(all_sent([notification.pk]), message="the e-mail to be sent")
-    row = Notification.objects.get(pk=notification.pk)
-    assert row.email_sent_at is not None
-    assert row.delivery_attempts == 1
-    assert subjects(worker) == ["新订单 New order TM-1001"]
-    assert "lina@example.com" in worker.sent_emails()[0]
+    worker.wait_for(all_sent([n.pk for n in rows]), message="the e-mails to be sent")
+    for row in Notification.objects.filter(pk__in=[n.pk for n in rows]):
+        assert row.email_sent_at is not None
+        assert row.delivery_attempts == 1
+    assert subjects(worker) == ["New order TM-1001 from 天猫旗舰店", "新订单 TM-1001（天猫旗舰店）"]
+    assert any("lina@example.com" in m for m in worker.sent_emails())
 
 
 def test_the_same_row_queued_twice_is_emailed_once(celery_worker_process, make_user):
