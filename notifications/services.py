@@ -181,11 +181,13 @@ def deliver(notification_id):
     if not address:
         mine.update(delivery_status=DeliveryStatus.NO_ADDRESS, claimed_at=None)
         return DeliveryStatus.NO_ADDRESS
-    # In the recipient's language, whoever caused the event and whatever this worker's language is.
-    subject, body = row.render(getattr(row.recipient, "language", "") or settings.LANGUAGE_CODE)
-    if row.link:
-        body = f"{body}\n\n{_absolute(row.link)}".strip()
     try:
+        if get_message(row.message) is None:  # e.g. a worker older than the code that wrote the row: retry later
+            raise LookupError(f"notification message {row.message!r} is not declared in this process")
+        # In the recipient's language, whoever caused the event and whatever this worker's language is.
+        subject, body = row.render(getattr(row.recipient, "language", "") or settings.LANGUAGE_CODE)
+        if row.link:
+            body = f"{body}\n\n{_absolute(row.link)}".strip()
         send_mail(" ".join(subject.split())[:200], body, None, [address], fail_silently=False)
     except Exception as exc:
         status = DeliveryStatus.FAILED if row.delivery_attempts >= MAX_ATTEMPTS else DeliveryStatus.PENDING

@@ -92,3 +92,12 @@ def test_frozen_text_is_refused(make_user):
     with pytest.raises(ValueError):
         services.notify(recipients=[reader], message=messages.LITERAL, params={"subject": "frozen"})
     assert not Notification.objects.exists()
+
+
+def test_a_row_whose_message_this_process_does_not_know_is_not_mailed_as_its_key(make_user):
+    """A worker running older code than the one that wrote the row: the e-mail waits (retried, then
+    failed) rather than leaving with the bare key as its subject."""
+    row = Notification.objects.create(recipient=make_user("sales"), message="from.newer.code", params={})
+    assert services.deliver(row.pk) == "pending"
+    assert mail.outbox == []
+    assert "from.newer.code" in Notification.objects.get(pk=row.pk).last_error
