@@ -4,12 +4,12 @@ its product's threshold. Only inventory's services call these, inside their tran
 
 from collections import defaultdict
 
-from django.db import connection
 from django.db.models import F, Q
 
 from catalog.models import Product, Warehouse
 
 from .models import StockBalance
+from .sql import update_balances
 
 
 def _pairs_q(pairs):
@@ -62,25 +62,13 @@ def lock_balances(pairs, *, create_missing):
 
 
 def save_balances(balances, fields):
-    """One UPDATE for the locked balances: a plain one for a single row; for several, one UPDATE … FROM
-    unnest(ids, values…) (bulk_update's CASE expression costs far more to build, and grows per row)."""
+    """One UPDATE for the locked balances: a plain one for a single row; for several, inventory.sql's
+    one-statement UPDATE (bulk_update's CASE expression costs far more to build, and grows per row)."""
     if len(balances) == 1:
         (b,) = balances
         StockBalance.objects.filter(pk=b.pk).update(**{f: getattr(b, f) for f in fields})
     elif balances:
-        if connection.vendor != "postgresql":
-            StockBalance.objects.bulk_update(balances, fields)
-            return
-        table = connection.ops.quote_name(StockBalance._meta.db_table)
-        columns = [connection.ops.quote_name(StockBalance._meta.get_field(f).column) for f in fields]
-        assignments = ", ".join(f"{column} = v.{column}" for column in columns)
-        unnest = ", ".join(["%s::bigint[]"] + ["%s::integer[]"] * len(columns))
-        names = ", ".join(["id", *columns])
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} AS b SET {assignments} FROM unnest({unnest}) AS v({names}) WHERE b.id = v.id",
-                [[b.pk for b in balances], *([getattr(b, f) for b in balances] for f in fields)],
-            )
+        update_balances(balances, fields)
 
 
 def load_names(balances):

@@ -1,0 +1,51 @@
+"""inventory.sql's hand-written statements give the same rows as the ORM they stand in for."""
+
+import pytest
+from django.db import transaction
+
+from inventory.models import StockBalance
+from inventory.sql import update_balances
+from tests.factories import ProductFactory, WarehouseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def rows():
+    return list(StockBalance.objects.order_by("pk").values_list("pk", "product_id", "warehouse_id", "on_hand",
+                                                                   "reserved"))
+
+
+@pytest.mark.parametrize("count", [2, 3, 20])
+def test_update_balances_leaves_the_rows_bulk_update_leaves(count):
+    warehouse, other = WarehouseFactory(), WarehouseFactory()
+    products = [ProductFactory() for _ in range(count)]
+    StockBalance.objects.bulk_create([StockBalance(product=p, warehouse=w, on_hand=10 * n, reserved=n)
+                                      for n, p in enumerate(products) for w in (warehouse, other)])
+    changed = list(StockBalance.objects.filter(warehouse=warehouse).order_by("-pk"))  # not in pk order
+    for n, balance in enumerate(changed):
+        balance.on_hand, balance.reserved = 1000 + n, n % 3
+
+    results = {}
+    for how in ("sql", "orm"):
+        with transaction.atomic():
+            if how == "sql":
+                update_balances(changed, ["on_hand", "reserved"])
+            else:
+                StockBalance.objects.bulk_update(changed, ["on_hand", "reserved"])
+            results[how] = rows()
+            transaction.set_rollback(True)
+    assert results["sql"] == results["orm"]
+    assert {pk: (hand, reserved) for pk, _p, _w, hand, reserved in results["sql"]} == {
+        **{b.pk: (b.on_hand, b.reserved) for b in StockBalance.objects.filter(warehouse=other)},
+        **{b.pk: (b.on_hand, b.reserved) for b in changed}}
+
+
+def test_one_field_only_and_one_statement(django_assert_num_queries):
+    warehouse = WarehouseFactory()
+    balances = [StockBalance.objects.create(product=ProductFactory(), warehouse=warehouse, on_hand=5, reserved=1)
+                for _ in range(3)]
+    for balance in balances:
+        balance.reserved, balance.on_hand = 4, 999  # on_hand is not saved
+    with django_assert_num_queries(1):
+        update_balances(balances, ["reserved"])
+    assert set(StockBalance.objects.filter(warehouse=warehouse).values_list("on_hand", "reserved")) == {(5, 4)}
