@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -305,31 +305,6 @@ def _lock_open_reservations(sources):
                 .order_by("pk").select_for_update())
 
 
-def _consume_open_reservations(sources):
-    """PostgreSQL: lock the open reservations of `sources` in pk order and mark them consumed in one
-    statement (UPDATE … WHERE id IN (SELECT … ORDER BY id FOR UPDATE) RETURNING) → the reservations,
-    in pk order, as they were before (open). The same locks, in the same order, as
-    _lock_open_reservations + the later UPDATE, one round trip less."""
-    inner = (StockReservation.objects.filter(_sources_q(sources), status=ReservationStatus.OPEN)
-             .order_by("pk").select_for_update().values("pk"))
-    inner_sql, inner_params = inner.query.get_compiler(connection=connection).as_sql()
-    qn = connection.ops.quote_name
-    columns = ["id", "product_id", "warehouse_id", "quantity", "source_type_id", "source_id", "actor_id",
-               "created_at"]
-    sql = (f"UPDATE {qn(StockReservation._meta.db_table)} SET {qn('status')} = %s, {qn('closed_at')} = %s "
-           f"WHERE {qn('id')} IN ({inner_sql}) RETURNING {', '.join(qn(c) for c in columns)}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [str(ReservationStatus.CONSUMED), timezone.now(), *inner_params])
-        returned = sorted(cursor.fetchall())
-    reservations = []
-    for values in returned:
-        r = StockReservation(status=ReservationStatus.OPEN, **dict(zip(columns, values, strict=True)))
-        r._state.adding = False
-        r._state.db = connection.alias
-        reservations.append(r)
-    return reservations
-
-
 def release(*, sources: Iterable[models.Model], actor=None) -> int:
     """Release the open reservations of these source lines (a cancelled shipment; instances, or a
     QuerySet of them). Returns how many."""
@@ -360,8 +335,7 @@ def consume(*, sources: Iterable[models.Model], actor=None, kind=MoveKind.DISPAT
         sources = list(sources)
     refusal = None
     with transaction.atomic(savepoint=False):
-        returning = connection.vendor == "postgresql"
-        reservations = _consume_open_reservations(sources) if returning else _lock_open_reservations(sources)
+        reservations = _lock_open_reservations(sources)
         if not reservations:
             return []
         by_key = {(ContentType.objects.get_for_id(r.source_type_id).model_class(), r.source_id): r
@@ -378,15 +352,10 @@ def consume(*, sources: Iterable[models.Model], actor=None, kind=MoveKind.DISPAT
             rows = move_stock(moves=moves, actor=actor)
         except StockError as exc:  # refused before writing anything (the balances exist: no rows created)
             refusal = exc
-            if returning:  # undo the marking: the caller's transaction is left as it was
-                StockReservation.objects.filter(pk__in=[r.pk for r in reservations]).update(
-                    status=ReservationStatus.OPEN, closed_at=None
-                )
         else:
-            if not returning:
-                StockReservation.objects.filter(pk__in=[r.pk for r in reservations]).update(
-                    status=ReservationStatus.CONSUMED, closed_at=timezone.now()
-                )
+            StockReservation.objects.filter(pk__in=[r.pk for r in reservations]).update(
+                status=ReservationStatus.CONSUMED, closed_at=timezone.now()
+            )
     if refusal is not None:
         raise refusal
     return rows
