@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -27,6 +26,7 @@ from catalog.models import Product, Warehouse
 from core.replica import reading_replica
 
 from .models import Direction, ReservationStatus, StockBalance, StockLedgerEntry, StockReservation
+from .sql import differing_stock_rows
 
 SIGNED_QUANTITY = Case(When(direction=Direction.IN, then=F("quantity")), default=-F("quantity"),
                        output_field=IntegerField())
@@ -96,36 +96,22 @@ def stock_differences():
             for product_id, warehouse_id, hand, total, reserved, open_ in differences]
 
 
-def _differing_rows():
-    """[(product_id, warehouse_id, on hand, ledger total, reserved, open reservations)] that disagree,
-    by key, from one statement. The three parts are compiled from querysets (so the ledger's signed
-    quantity is the one SIGNED_QUANTITY); only the joining is written here."""
-    parts = {
-        "b": StockBalance.objects.order_by().values("product_id", "warehouse_id", "on_hand", "reserved"),
-        "l": StockLedgerEntry.objects.order_by().values("product_id", "warehouse_id")
-        .annotate(total=Sum(SIGNED_QUANTITY)),
-        "r": StockReservation.objects.filter(status=ReservationStatus.OPEN).order_by()
+def difference_parts():
+    """The three grouped reads stock_differences compares, as querysets keyed by (product_id, warehouse_id):
+    balances (on_hand, reserved), ledger totals (total: the signed quantity SIGNED_QUANTITY) and open
+    reservations (total)."""
+    return (
+        StockBalance.objects.order_by().values("product_id", "warehouse_id", "on_hand", "reserved"),
+        StockLedgerEntry.objects.order_by().values("product_id", "warehouse_id").annotate(total=Sum(SIGNED_QUANTITY)),
+        StockReservation.objects.filter(status=ReservationStatus.OPEN).order_by()
         .values("product_id", "warehouse_id").annotate(total=Sum("quantity")),
-    }
-    ctes, params = [], []
-    for name, qs in parts.items():
-        sql, part_params = qs.query.sql_with_params()
-        ctes.append(f"{name} AS ({sql})")
-        params += part_params
-    on = "{0}.product_id = k.product_id AND {0}.warehouse_id = k.warehouse_id"
-    sql = (
-        f"WITH {', '.join(ctes)}, "
-        "k AS (SELECT product_id, warehouse_id FROM b UNION SELECT product_id, warehouse_id FROM l "
-        "UNION SELECT product_id, warehouse_id FROM r) "
-        "SELECT k.product_id, k.warehouse_id, COALESCE(b.on_hand, 0), COALESCE(l.total, 0), "
-        "COALESCE(b.reserved, 0), COALESCE(r.total, 0) FROM k "
-        f"LEFT JOIN b ON {on.format('b')} LEFT JOIN l ON {on.format('l')} LEFT JOIN r ON {on.format('r')} "
-        "WHERE COALESCE(b.on_hand, 0) <> COALESCE(l.total, 0) OR COALESCE(b.reserved, 0) <> COALESCE(r.total, 0) "
-        "ORDER BY k.product_id, k.warehouse_id"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [tuple(int(v) for v in row) for row in cursor.fetchall()]
+
+
+def _differing_rows():
+    """[(product_id, warehouse_id, on hand, ledger total, reserved, open reservations)] that disagree, by
+    key, from one statement (inventory.sql.differing_stock_rows joins the three parts)."""
+    return differing_stock_rows(*difference_parts())
 
 
 def ledger_for_source(document):

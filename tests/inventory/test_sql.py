@@ -49,3 +49,39 @@ def test_one_field_only_and_one_statement(django_assert_num_queries):
     with django_assert_num_queries(1):
         update_balances(balances, ["reserved"])
     assert set(StockBalance.objects.filter(warehouse=warehouse).values_list("on_hand", "reserved")) == {(5, 4)}
+
+
+def orm_differences():
+    """The same comparison through the ORM: the three parts read one by one and joined in Python."""
+    from inventory.selectors import difference_parts
+
+    balances, ledger, reservations = difference_parts()
+    rows = {}
+    for row in balances:
+        rows.setdefault((row["product_id"], row["warehouse_id"]), [0, 0, 0, 0])[0:4:2] = [row["on_hand"], row["reserved"]]
+    for row in ledger:
+        rows.setdefault((row["product_id"], row["warehouse_id"]), [0, 0, 0, 0])[1] = row["total"]
+    for row in reservations:
+        rows.setdefault((row["product_id"], row["warehouse_id"]), [0, 0, 0, 0])[3] = row["total"]
+    return [(*key, *values) for key, values in sorted(rows.items())
+            if values[0] != values[1] or values[2] != values[3]]
+
+
+def test_differing_stock_rows_are_what_the_orm_finds():
+    from inventory.models import MoveKind
+    from inventory.selectors import difference_parts
+    from inventory.services import StockMove, move_stock
+    from inventory.sql import differing_stock_rows
+
+    warehouse, other = WarehouseFactory(), WarehouseFactory()
+    products = [ProductFactory() for _ in range(4)]
+    move_stock(moves=[StockMove(product_id=p.pk, warehouse_id=w.pk, direction="in", quantity=5 + n,
+                                kind=MoveKind.PURCHASE_RECEIPT) for n, p in enumerate(products) for w in (warehouse, other)])
+    assert differing_stock_rows(*difference_parts()) == orm_differences() == []
+    # on hand drifts from its ledger, reserved from its reservations, a balance with no ledger at all
+    StockBalance.objects.filter(product=products[0], warehouse=warehouse).update(on_hand=1)
+    StockBalance.objects.filter(product=products[1], warehouse=other).update(reserved=3)
+    StockBalance.objects.create(product=ProductFactory(), warehouse=warehouse, on_hand=2, reserved=0)
+    found = differing_stock_rows(*difference_parts())
+    assert found == orm_differences()
+    assert len(found) == 3
