@@ -45,6 +45,8 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="use the kept database BENCH_DB_NAME as it is")
     parser.add_argument("--seed-report", help="with --reuse: the JSON line the seeding run printed")
+    parser.add_argument("--only", choices=sorted(DASHBOARDS), action="append",
+                        help="measure only this dashboard (repeatable); default: all")
     args = parser.parse_args()
     with BenchDatabase("reports", keep=args.keep, reuse=args.reuse) as db:
         import django
@@ -142,6 +144,8 @@ def run(args, reuse):
            "supplier": Supplier.objects.filter(code__startswith="vol-sup-").order_by("pk")[5:6].first()}
     results, failures = {}, []
     for name, field in DASHBOARDS.items():
+        if args.only and name not in args.only:
+            continue
         try:
             path = reverse(f"reports:{name}")
         except Exception:  # noqa: BLE001 - a dashboard not built yet is reported, not fatal

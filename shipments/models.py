@@ -149,6 +149,8 @@ class Shipment(models.Model):
             models.Index(fields=["supplier", "state"], name="shipment_supplier_state_idx"),
             models.Index(fields=["warehouse", "state"], name="shipment_warehouse_state_idx"),
             models.Index(fields=["entry_date"], name="shipment_entry_date_idx"),
+            # the report dashboards read the shipments dispatched in a period
+            models.Index(fields=["dispatched_at"], name="shipment_dispatched_at_idx"),
             # carrier and platform webhooks find a shipment by its tracking number
             models.Index(fields=["tracking_number", "carrier"], name="shipment_tracking_idx"),
         ]
