@@ -24,6 +24,10 @@ class ProfileForm(BootstrapFormMixin, forms.ModelForm):
         fields = ["language"]
         help_texts = {"language": gettext_lazy("Pages, notifications, e-mails and PDFs you ask for are in this language.")}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", gettext_lazy("As my browser asks")), *Language.choices]
+
 
 class ProfileView(LoginRequiredMixin, UpdateView):
     """Everyone who logs in, staff and supplier users alike, picks their own language here."""
@@ -37,12 +41,13 @@ class ProfileView(LoginRequiredMixin, UpdateView):
 
     def form_valid(self, form):
         form.save()
-        translation.activate(form.instance.language)
         response = HttpResponseRedirect(self.request.path)
-        # The same cookie the switcher sets, so the login page keeps the language after logging out.
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.instance.language,
-                            max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
-                            samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+        if form.instance.language:  # blank: pages follow the browser again
+            translation.activate(form.instance.language)
+            # The same cookie the switcher sets, so the login page keeps the language after logging out.
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.instance.language,
+                                max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
+                                samesite=settings.LANGUAGE_COOKIE_SAMESITE)
         messages.success(self.request, _("Your profile is saved."))
         return response
 

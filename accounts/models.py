@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .roles import INTERNAL_ROLES, Role
@@ -17,9 +18,9 @@ class User(AbstractUser):
     """A person who logs in. Roles are Django groups (accounts/roles.py); one person may hold several."""
 
     # Their pages, their notifications (inbox and e-mail) and the PDFs they ask for are in this language
-    # (accounts.middleware activates it; the language switcher saves it).
-    language = models.CharField(_("language"), max_length=10, choices=Language.choices,
-                                default=settings.LANGUAGE_CODE)
+    # (accounts.middleware activates it; the language switcher saves it). Blank until they pick one: pages
+    # then follow the browser (or the switcher's cookie), mail and PDFs the site's language.
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices, blank=True, default="")
 
     class Meta:
         verbose_name = _("user")
@@ -39,6 +40,11 @@ class User(AbstractUser):
 
     def has_role(self, role):
         return role in self.role_names
+
+    @property
+    def reading_language(self):
+        """The language they read this page in: their own choice, else the one active for the request."""
+        return self.language or translation.get_language()
 
     @property
     def is_internal(self):

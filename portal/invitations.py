@@ -134,7 +134,7 @@ def accept_invitation(token, *, password, language, first_name=""):
             raise ValidationError({"password": exc.messages}) from exc
         user.set_password(password)
         user.is_active = True
-        user.language = language or settings.LANGUAGE_CODE
+        user.language = language or ""
         if first_name:
             user.first_name = first_name.strip()[:150]
         user.save()

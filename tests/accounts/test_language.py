@@ -10,8 +10,11 @@ from accounts.models import User
 pytestmark = pytest.mark.django_db
 
 
-def test_a_new_user_reads_the_site_language(make_user):
-    assert make_user("sales").language == settings.LANGUAGE_CODE
+def test_a_new_user_has_not_picked_a_language_and_reads_what_the_browser_asks(client, make_user):
+    user = make_user("sales")
+    assert user.language == ""
+    client.force_login(user)
+    assert "退出登录" in client.get(reverse("reports:home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
 
 
 @pytest.mark.parametrize("role", ["sales", "supplier"])
@@ -35,7 +38,7 @@ def test_the_profile_refuses_an_unknown_language_and_changes_nothing(client, mak
     client.force_login(user)
     response = client.post(reverse("accounts:profile"), {"language": "fr"})
     assert response.status_code == 200 and b"is-invalid" in response.content
-    assert User.objects.get(pk=user.pk).language == "en"
+    assert User.objects.get(pk=user.pk).language == ""
 
 
 def test_the_profile_needs_a_login(client):
@@ -72,4 +75,4 @@ def test_the_switcher_ignores_an_unknown_language(client, make_user):
     user = make_user("sales")
     client.force_login(user)
     client.post(reverse("set_language"), {"language": "xx", "next": "/"})
-    assert User.objects.get(pk=user.pk).language == "en"
+    assert User.objects.get(pk=user.pk).language == ""
