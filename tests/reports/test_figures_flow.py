@@ -116,6 +116,18 @@ def test_shipping_statistics_figures(world, client):
     assert 0 < everything[3] < 100  # some on time, some late
 
 
+@pytest.mark.parametrize(("group_by", "label"), [
+    ("week", lambda day: "{}-W{:02d}".format(*day.isocalendar()[:2])),
+    ("month", lambda day: day.strftime("%Y-%m")),
+])
+def test_shipping_figures_by_week_and_month(world, client, group_by, label):
+    """The periods' shipments and orders (counted per shipment) and units (from the daily summary) meet
+    in the same weeks and months as the lines they stand for."""
+    charts = charts_of(client, world.people["manager"], "/reports/shipping/", group_by=group_by)
+    assert figures(charts["by-period"]) == group(
+        dispatched_shipments(), lambda s, line: label(timezone.localdate(s.dispatched_at)))
+
+
 def counted_tickets():
     return [t for t in Ticket.objects.select_related("store", "supplier")
             if t.state != "rejected" and in_last_30_days(t.created_at)]
