@@ -186,7 +186,7 @@ API_PARAMS = {
     "shipment_id": lambda t: t.drop_ship.pk, "statement_id": lambda t: t.statement.pk,
     "ticket_id": lambda t: t.ticket.pk, "order_id": lambda t: t.drop_ship.order_id,
     "pk": lambda t: t.supplier.pk, "receipt_id": lambda t: 1, "stocktake_id": lambda t: 1,
-    "transfer_id": lambda t: 1, "name": lambda t: "submit", "number": lambda t: t.dispatched.number,
+    "transfer_id": lambda t: 1, "line_id": lambda t: 1, "name": lambda t: "submit", "number": lambda t: t.dispatched.number,
     "carrier_code": lambda t: t.dispatched.carrier.code, "tracking_no": lambda t: "THEIRS-1",
     "entry_id": lambda t: t.entry.pk, "note_id": lambda t: t.note.pk, "job_id": lambda t: t.job.pk,
     "notification_id": lambda t: t.notification.pk, "attachment_id": lambda t: t.attachment.pk,
