@@ -75,6 +75,12 @@ class Dataset:
     filters: dict = field(default_factory=dict)  # filter form field → lookup path
     list_url: str | None = None  # URL name of the list of the documents behind a row
     list_dates: tuple = ()  # the list's (from, to) parameters
+    # the permissions a reader must hold, all of them: those of the dashboard showing the same figures,
+    # so sharing a view never shows a role figures its dashboards hide
+    permissions: tuple = ()
+
+    def readable_by(self, user):
+        return user.has_perms(self.permissions)
 
     def queryset(self, f):
         # read from the report replica when one is configured (core/replica.py)
@@ -151,6 +157,7 @@ DATASETS = {d.name: d for d in [
         filters={"store": "shipment__order__store", "supplier": "shipment__supplier",
                  "product": "order_line__product", "warehouse": "shipment__warehouse", "kind": "shipment__kind"},
         list_url="shipments:shipment_list", list_dates=("dispatched_from", "dispatched_to"),
+        permissions=("reports.view_shipping_dashboard",),
     ),
     Dataset(
         "orders", _("Orders"), Order.objects.all, "ordered_at",
@@ -167,6 +174,7 @@ DATASETS = {d.name: d for d in [
         },
         filters={"store": "store"},
         list_url="orders:order_list", list_dates=("ordered_from", "ordered_to"),
+        permissions=("reports.view_shipping_dashboard",),
     ),
     Dataset(
         "tickets", _("After-sales tickets"), _counted_tickets, "created_at",
@@ -187,6 +195,7 @@ DATASETS = {d.name: d for d in [
         },
         filters={"store": "store", "supplier": "supplier"},
         list_url="aftersales:ticket_list", list_dates=("registered_from", "registered_to"),
+        permissions=("reports.view_aftersales_dashboard",),
     ),
     Dataset(
         "supplier_entries", _("Supplier account entries"), SupplierAccountEntry.objects.all, "entry_date",
@@ -201,6 +210,7 @@ DATASETS = {d.name: d for d in [
         },
         filters={"supplier": "supplier"},
         list_url="reconciliation:account_list",
+        permissions=("reports.view_reconciliation_dashboard",),
     ),
     Dataset(
         "stock_movements", _("Stock movements"), StockLedgerEntry.objects.all, "created_at",
@@ -218,10 +228,16 @@ DATASETS = {d.name: d for d in [
         },
         filters={"warehouse": "warehouse", "product": "product"},
         list_url="inventory:ledger_list",
+        permissions=("reports.view_inventory_dashboard",),
     ),
 ]}
 
 DATASET_CHOICES = [(d.name, d.label) for d in DATASETS.values()]
+
+
+def readable_datasets(user):
+    """The names of the datasets the user may read (build a view over, or see a view of)."""
+    return [d.name for d in DATASETS.values() if d.readable_by(user)]
 
 
 def filter_fields(dataset):

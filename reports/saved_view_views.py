@@ -4,7 +4,7 @@ Another person's view that is not shared with one of my roles answers 404, as if
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -18,7 +18,7 @@ from core.access import Access
 from core.forms import add_service_errors
 
 from . import saved_views
-from .datasets import DATASET_CHOICES, DATASETS, run_view
+from .datasets import DATASET_CHOICES, DATASETS, readable_datasets, run_view
 from .exports import DashboardExportMixin, chart_table
 from .filters import DashboardFilterForm
 from .forms import SavedViewForm, initial_of
@@ -83,12 +83,18 @@ class _ViewFormMixin:
     template_name = "reports/view_form.html"
 
     def dataset(self):
-        return DATASETS.get(self.request.POST.get("dataset") or self.request.GET.get("dataset")
-                            or next(iter(DATASETS)))
+        """The dataset picked, if the user may read it (None otherwise); the first readable one by default."""
+        readable = readable_datasets(self.request.user)
+        if not readable:
+            raise PermissionDenied  # nothing to build a view over
+        name = self.request.POST.get("dataset") or self.request.GET.get("dataset") or readable[0]
+        return DATASETS[name] if name in readable else None
 
     def render_form(self, form, status=200):
+        readable = readable_datasets(self.request.user)
+        datasets = [(name, label) for name, label in DATASET_CHOICES if name in readable]
         return self.render_to_response(self.get_context_data(
-            form=form, dataset=form.dataset, datasets=DATASET_CHOICES, title=self.title), status=status)
+            form=form, dataset=form.dataset, datasets=datasets, title=self.title), status=status)
 
     def save(self, form):
         raise NotImplementedError
@@ -167,10 +173,11 @@ class SavedViewDeleteView(PermissionRequiredMixin, TemplateView):
     template_name = "reports/view_delete.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(view=saved_views.own_view(self.request.user, self.kwargs["pk"]), **kwargs)
+        view = saved_views.own_view(self.request.user, self.kwargs["pk"], readable=False)
+        return super().get_context_data(view=view, **kwargs)
 
     def post(self, request, pk):
-        view = saved_views.own_view(request.user, pk)
+        view = saved_views.own_view(request.user, pk, readable=False)
         saved_views.delete_view(view, actor=request.user)
         messages.success(request, _("Saved view “%(name)s” deleted.") % {"name": view.name})
         return redirect("reports:view_list")

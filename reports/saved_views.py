@@ -17,7 +17,7 @@ from accounts.roles import INTERNAL_ROLES
 from core.audit import record_event
 
 from .charts import THEME_NAMES
-from .datasets import DATASETS, filter_fields
+from .datasets import DATASETS, filter_fields, readable_datasets
 from .filters import DashboardFilterForm
 from .models import ChartType, Pin, SavedView
 
@@ -37,12 +37,13 @@ class ViewData:
     roles: list = field(default_factory=list)  # role names (groups) the view is shared with
 
 
-def check_view_data(data):
-    """ValidationError {field: [message]} unless every name is in the registry; returns the filters as they
-    are stored (JSON: ids and ISO dates), checked by the shared filter form."""
+def check_view_data(data, *, actor):
+    """ValidationError {field: [message]} unless every name is in the registry and the actor may read the
+    dataset; returns the filters as they are stored (JSON: ids and ISO dates), checked by the shared filter
+    form."""
     errors = {}
     dataset = DATASETS.get(data.dataset)
-    if dataset is None:
+    if dataset is None or not dataset.readable_by(actor):
         raise ValidationError({"dataset": [_("Pick one of the datasets offered.")]})
     if not data.name.strip():
         errors["name"] = [_("Name the view.")]
@@ -94,8 +95,10 @@ def view_filters(view, period=None):
 
 
 def visible_views(user):
-    """The saved views the user may open: their own and those shared with a role they hold."""
-    return SavedView.objects.filter(Q(owner=user) | Q(shared_with__in=user.groups.all())).distinct().select_related(
+    """The saved views the user may open: their own and those shared with a role they hold, over a dataset
+    they may read (a view of figures their dashboards hide is not known to exist)."""
+    return SavedView.objects.filter(Q(owner=user) | Q(shared_with__in=user.groups.all()),
+                                    dataset__in=readable_datasets(user)).distinct().select_related(
         "owner").order_by("name", "pk")
 
 
@@ -104,9 +107,13 @@ def visible_view(user, pk):
     return get_object_or_404(visible_views(user), pk=pk)
 
 
-def own_view(user, pk):
-    """One of the user's own views (to change or delete), else 404."""
-    return get_object_or_404(SavedView.objects.filter(owner=user), pk=pk)
+def own_view(user, pk, *, readable=True):
+    """One of the user's own views (to change, or with readable=False to delete one over a dataset they may
+    no longer read), else 404."""
+    views = SavedView.objects.filter(owner=user)
+    if readable:
+        views = views.filter(dataset__in=readable_datasets(user))
+    return get_object_or_404(views, pk=pk)
 
 
 def _apply(view, data, filters):
@@ -131,14 +138,14 @@ def _save(view, data, filters, *, actor, event):
 
 def save_view(*, owner, data):
     """A new saved view of `owner`."""
-    filters = check_view_data(data)
+    filters = check_view_data(data, actor=owner)
     return _save(SavedView(owner=owner), data, filters, actor=owner, event="create")
 
 
 def change_view(view, *, actor, data):
     if view.owner_id != actor.pk:
         raise PermissionDenied
-    filters = check_view_data(data)
+    filters = check_view_data(data, actor=actor)
     return _save(view, data, filters, actor=actor, event="edit")
 
 

@@ -27,6 +27,7 @@ from accounts.roles import INTERNAL_ROLES, Role
 from aftersales.notes import add_note
 from catalog.grants import CATALOG_MODELS
 from core.models import PdfJob, PdfJobState
+from reports.datasets import DATASETS, readable_datasets
 from reports.models import SavedView
 from tests.aftersales.factories import make_ticket
 from tests.factories import (
@@ -100,7 +101,9 @@ EXPECTED = {
     # saved views: managers keep them; anyone internal opens their own and those shared with their roles
     # (ARGS gives each visitor a view of its own) and pins them
     "reports:view_list": INTERNAL,
-    "reports:view_detail": INTERNAL,
+    # a view over a dataset whose dashboard the visitor may not open is not found (reports/datasets.py)
+    "reports:view_detail": {**dict.fromkeys(INTERNAL, 200), Role.SALES.value: 404, Role.APPROVER.value: 404,
+                            ANONYMOUS: 302, SUPPLIER: 302},
     "reports:view_create": roles(Role.MANAGER),
     "reports:view_edit": roles(Role.MANAGER),
     "reports:view_delete": roles(Role.MANAGER),  # GET: the confirmation
@@ -213,6 +216,10 @@ EXPECTED = {
     "portal:dispatch_import": {SUPPLIER},
     "portal:dispatch_import_preview": Opens({SUPPLIER}, 404, "a made-up token: access first, then 404"),
     "portal:ticket_list": {SUPPLIER},
+    # a supplier login's own inbox (internal users have theirs in Consign: the middleware's answer)
+    "portal:inbox": {SUPPLIER},
+    "portal:inbox_mark_all_read": post_only({SUPPLIER}),
+    "portal:inbox_open": post_only({SUPPLIER}),
     "portal:ticket_detail": Opens({SUPPLIER}, 404, "another supplier's ticket: not found"),
     "portal:attachment": Opens({SUPPLIER}, 404, "a file of another supplier's ticket: not found"),
     "portal:accept": everyone(410),  # the invitee's signed link (public); a made-up one no longer works
@@ -268,10 +275,12 @@ def an_attachment(user):
 
 
 def own_saved_view(user):
-    """A saved view of the visitor (of a manager when the visitor has no internal login)."""
+    """A saved view of the visitor (of a manager when the visitor has no internal login), over a dataset the
+    visitor may read when there is one (sales and approvers read none: their own view answers 404)."""
     owner = user if user.is_authenticated and user.is_internal else UserFactory(roles=("manager",))
-    view = SavedView.objects.create(owner=owner, name=f"view {SavedView.objects.count() + 1}", dataset="orders",
-                                    dimensions=["store"], measures=["orders"])
+    dataset = ([*readable_datasets(owner), "orders"])[0]
+    view = SavedView.objects.create(owner=owner, name=f"view {SavedView.objects.count() + 1}", dataset=dataset,
+                                    dimensions=["month"], measures=[next(iter(DATASETS[dataset].measures))])
     return {"pk": view.pk}
 
 
@@ -290,6 +299,7 @@ ARGS = {
     "core:job_download": own_pdf_job,
     "notifications:open": a(NotificationFactory),
     "notifications:mark_read": a(NotificationFactory),
+    "portal:inbox_open": a(NotificationFactory),
     "orders:order_detail": an_order,
     "shipments:order_cancel": an_order,
     "shipments:order_close_short": an_order,

@@ -1,11 +1,13 @@
 """Saved views 自定义报表: a manager builds one with pickers, it renders from the registry (chart, table,
 links), is shared with roles, pinned to the home page, copied, edited and deleted; another role's view is
-not found; names outside the registry are refused."""
+not found; names outside the registry are refused; a view over figures a role's dashboards hide is not
+found by that role, shared or not."""
 
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +35,17 @@ def orders():
         OrderLineFactory(order=OrderFactory(store=store, ordered_at=timezone.now() - timedelta(hours=1)),
                          quantity=quantity, unit_price=Decimal("10.00"))
     return a, b
+
+
+def grant(user, codename):
+    """The user with one more permission (fetched again: Django caches a user's permissions)."""
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="reports", codename=codename))
+    return type(user).objects.get(pk=user.pk)
+
+
+def reads_orders(user):
+    """Orders views read like the shipping dashboard, which sales does not hold by default."""
+    return grant(user, "view_shipping_dashboard")
 
 
 def orders_by_store(**kwargs):
@@ -127,7 +140,7 @@ def test_the_form_refuses_with_messages_not_a_500(client, manager):
 def test_sharing_by_role(client, make_user, manager, orders):
     shared = saved_views.save_view(owner=manager, data=orders_by_store(name="For sales", roles=["sales"]))
     private = saved_views.save_view(owner=manager, data=orders_by_store(name="Mine"))
-    seller, finance = make_user("sales"), make_user("finance")
+    seller, finance = reads_orders(make_user("sales")), reads_orders(make_user("finance"))
     assert list(saved_views.visible_views(seller)) == [shared]
     assert list(saved_views.visible_views(finance)) == []
     assert set(saved_views.visible_views(manager)) == {shared, private}
@@ -163,7 +176,7 @@ def test_another_managers_view_is_only_seen_when_shared(client, make_user, manag
 
 def test_pinning_shows_the_view_on_each_users_home(client, make_user, manager, orders):
     view = saved_views.save_view(owner=manager, data=orders_by_store(roles=["sales"], title="Orders per store"))
-    seller = make_user("sales")
+    seller = reads_orders(make_user("sales"))
     client.force_login(seller)
     assert "pinned-views" not in client.get(reverse("reports:home")).content.decode()
     response = client.post(reverse("reports:view_pin", args=[view.pk]), {"next": reverse("reports:home")})
@@ -254,7 +267,7 @@ def test_a_reader_looks_at_another_period_and_the_saved_filters_stay(client, mak
     store_a, _store_b = orders
     view = saved_views.save_view(owner=manager, data=orders_by_store(filters={"period": "last_7", "store": store_a.pk},
                                                                       roles=["sales"]))
-    client.force_login(make_user("sales"))
+    client.force_login(reads_orders(make_user("sales")))
     page = client.get(view.get_absolute_url())
     assert page.context["form"]["period"].value() == "last_7"  # the saved period shows in the form
     assert [row.values[0] for row in page.context["charts"][0].rows] == [2]
@@ -269,7 +282,10 @@ def test_a_reader_looks_at_another_period_and_the_saved_filters_stay(client, mak
 
 
 def test_the_reports_index_lists_the_dashboards_and_views_one_may_open(client, make_user, manager):
-    view = saved_views.save_view(owner=manager, data=orders_by_store(roles=["warehouse"]))
+    view = saved_views.save_view(owner=manager, data=ViewData(
+        name="Stock by warehouse", dataset="stock_movements", dimensions=["warehouse"], measures=["units"],
+        roles=["warehouse", "sales"]))
+    saved_views.save_view(owner=manager, data=orders_by_store(roles=["warehouse"]))  # not theirs to read
     client.force_login(make_user("warehouse"))
     page = client.get(reverse("reports:index"))
     assert [title for title, _url in page.context["dashboards"]] == ["Inventory analysis"]
@@ -277,3 +293,50 @@ def test_the_reports_index_lists_the_dashboards_and_views_one_may_open(client, m
     client.force_login(make_user("sales"))
     page = client.get(reverse("reports:index"))
     assert page.context["dashboards"] == [] and list(page.context["saved_views"]) == []
+
+
+def supplier_entries(**kwargs):
+    return ViewData(**{"name": "Supplier balances", "dataset": "supplier_entries", "dimensions": ["supplier"],
+                       "measures": ["amount"], **kwargs})
+
+
+def test_a_view_over_figures_a_role_may_not_see_stays_hidden_though_shared(client, make_user, manager):
+    view = saved_views.save_view(owner=manager, data=supplier_entries(roles=["sales"]))
+    seller = make_user("sales")
+    Pin.objects.create(user=seller, view=view)  # pinned before, say; still not shown
+    assert list(saved_views.visible_views(seller)) == [] and saved_views.pinned_views(seller) == []
+    client.force_login(seller)
+    assert client.get(reverse("reports:view_list")).context["views"] == []
+    assert client.get(reverse("reports:home")).context["pinned"] == []
+    assert client.get(reverse("reports:index")).context["saved_views"].count() == 0
+    assert client.get(view.get_absolute_url()).status_code == 404
+    assert client.get(view.get_absolute_url(), {"_export": "csv", "table": "view"}).status_code == 404
+    for name in ("view_pin", "view_unpin"):
+        assert client.post(reverse(f"reports:{name}", args=[view.pk])).status_code == 404
+
+    client.force_login(manager)
+    assert client.get(view.get_absolute_url()).status_code == 200
+    assert [v.name for v in client.get(reverse("reports:view_list")).context["views"]] == ["Supplier balances"]
+
+
+def test_a_warehouse_user_builds_views_only_over_what_they_may_read(client, make_user):
+    keeper = grant(make_user("warehouse"), "add_savedview")  # may keep views, reads inventory only
+    client.force_login(keeper)
+    form = client.get(reverse("reports:view_create"))
+    assert form.status_code == 200 and [name for name, _label in form.context["datasets"]] == ["stock_movements"]
+    assert form.context["dataset"].name == "stock_movements"
+    other = client.get(reverse("reports:view_create"), {"dataset": "supplier_entries"})
+    assert other.status_code == 302 and other["Location"] == reverse("reports:view_create")  # not offered
+    response = client.post(reverse("reports:view_create"), {
+        "dataset": "stock_movements", "name": "Stock", "dimensions": ["warehouse"], "measures": ["units"],
+        "chart_type": "bar", "theme": "default"})
+    view = SavedView.objects.get()
+    assert response.status_code == 302 and (view.owner, view.dataset) == (keeper, "stock_movements")
+
+    response = client.post(reverse("reports:view_create"), {
+        "dataset": "supplier_entries", "name": "Balances", "dimensions": ["supplier"], "measures": ["amount"],
+        "chart_type": "bar", "theme": "default"})
+    assert response.status_code == 302 and SavedView.objects.count() == 1
+    with pytest.raises(ValidationError) as refused:
+        saved_views.save_view(owner=keeper, data=supplier_entries())
+    assert "dataset" in refused.value.message_dict and SavedView.objects.count() == 1
