@@ -20,3 +20,7 @@ REJECTED = Message("aftersales.rejected", _("After-sales ticket %(no)s rejected"
 RETURN_RECEIVED = Message("aftersales.return_received", _("Return of after-sales ticket %(no)s received"))
 RESOLVED_BY_DISPATCH = Message("aftersales.resolved_by_dispatch",
                                _("After-sales ticket %(no)s resolved: shipment dispatched"))
+# A new note in a ticket's thread, for the other side: the supplier's portal users, or the seller's handler.
+NOTE_FOR_SUPPLIER = Message("aftersales.note_for_supplier", _("New note on after-sales ticket %(no)s"), "%(text)s")
+NOTE_FROM_SUPPLIER = Message("aftersales.note_from_supplier",
+                             _("%(supplier)s replied on after-sales ticket %(no)s"), "%(text)s")

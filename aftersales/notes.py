@@ -8,8 +8,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from notifications.services import notify
+
+from . import messages
 from .models import NoteChannel, TicketAttachment, TicketNote
 
 # Attachments: what may be kept with a note (images, PDF, office documents, plain text), and how big.
@@ -103,8 +107,32 @@ def add_note(ticket, *, text, channel, actor, files=(), visible_to_supplier=Fals
                 attachment.file.save(name, upload, save=False)
                 stored.append(attachment.file)
                 attachment.save()
+            _notify_other_side(note)
     except BaseException:
         for file in stored:  # the rows were rolled back: leave no orphan files behind
             file.storage.delete(file.name)
         raise
     return note
+
+
+# How much of the note's text the notification carries (the rest is on the ticket).
+NOTE_EXCERPT = 300
+
+
+def _notify_other_side(note):
+    """Tell the other side of the ticket about a new note, in the note's transaction: a supplier user's
+    reply → the ticket's handler (and its registrant); a staff note meant for the supplier → the supplier's
+    portal users. An internal-only note tells nobody."""
+    ticket, author = note.ticket, note.author
+    excerpt = note.text if len(note.text) <= NOTE_EXCERPT else note.text[:NOTE_EXCERPT - 1] + "…"
+    params = {"no": str(ticket), "text": excerpt}
+    if author.is_supplier_user:
+        recipients = {ticket.handler_id, ticket.registered_by_id} - {author.pk}
+        notify(recipients=sorted(recipients), message=messages.NOTE_FROM_SUPPLIER,
+               params={**params, "supplier": str(ticket.supplier) if ticket.supplier_id else ""},
+               link=ticket.get_absolute_url(), event="ticket_note_from_supplier")
+    elif note.visible_to_supplier and ticket.supplier_id:
+        # By URL name: aftersales sits below the portal and imports nothing of it.
+        notify(recipients=list(ticket.supplier.portal_users.exclude(pk=author.pk).values_list("pk", flat=True)),
+               message=messages.NOTE_FOR_SUPPLIER, params=params,
+               link=reverse("portal:ticket_detail", args=[ticket.pk]), event="ticket_note_for_supplier")

@@ -11,3 +11,6 @@ PORTAL_MENU = [
     (_("Balance"), "portal:balance"),
     (_("Scorecard"), "portal:scorecard"),
 ]
+
+# Shown apart from the menu, with its unread count, and only to supplier logins (a person's own inbox).
+PORTAL_INBOX = (_("Inbox"), "portal:inbox")

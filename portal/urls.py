@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, scorecard_views, staff_views, statement_views, ticket_views, views
+from . import import_views, inbox_views, scorecard_views, staff_views, statement_views, ticket_views, views
 
 app_name = "portal"
 
@@ -30,5 +30,8 @@ urlpatterns = [
     path("statements/<int:pk>/message/", statement_views.MessageView.as_view(), name="statement_message"),
     path("statements/<int:pk>/pdf/", statement_views.StatementPdfView.as_view(), name="statement_pdf"),
     path("balance/", statement_views.BalanceView.as_view(), name="balance"),
+    path("inbox/", inbox_views.InboxView.as_view(), name="inbox"),
+    path("inbox/read-all/", inbox_views.MarkAllReadView.as_view(), name="inbox_mark_all_read"),
+    path("inbox/<int:pk>/open/", inbox_views.OpenView.as_view(), name="inbox_open"),
     path("scorecard/", scorecard_views.ScorecardView.as_view(), name="scorecard"),
 ]

@@ -5,6 +5,7 @@ are refused), and it sets `self.supplier` from portal.selectors.supplier_of befo
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
@@ -12,12 +13,13 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core.access import Access
 from core.forms import add_service_errors
+from notifications.selectors import unread_count
 from orders.deadlines import DeadlineLevel
 from shipments.deadlines import late_drop_ships
 
 from . import selectors, services, statement_selectors, ticket_selectors
 from .forms import DispatchForm
-from .navigation import PORTAL_MENU
+from .navigation import PORTAL_INBOX, PORTAL_MENU
 
 VIEW_AS_SESSION_KEY = "portal_view_as_supplier"
 
@@ -43,8 +45,11 @@ class PortalView(TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
+        # The supplier login's own inbox (counted when the header shows it); none when viewing as a supplier.
+        inbox = None if self.read_only else (PORTAL_INBOX, SimpleLazyObject(lambda: unread_count(user)))
         return super().get_context_data(supplier=self.supplier, read_only=self.read_only,
-                                        portal_menu=PORTAL_MENU, **kwargs)
+                                        portal_menu=PORTAL_MENU, portal_inbox=inbox, **kwargs)
 
 
 class HomeView(PortalView):
