@@ -6,7 +6,9 @@ import os
 from collections import Counter
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
+from django.utils import translation
 
 from tests.factories import UserFactory
 from tests.worker_support import _celery_worker_session, celery_worker_process, restore_roles  # noqa: F401
@@ -21,6 +23,15 @@ def skip_or_fail(reason):
     if CI:
         pytest.fail(f"{reason} (CI=true: a missing service fails the run)", pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request of an earlier test may have activated a
+    person's own (accounts.middleware) in this thread, and services called directly would speak it."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

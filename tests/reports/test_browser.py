@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from shipments import summary
 from shipments.models import Shipment
 from tests.aftersales.factories import dispatch_units
 from tests.browser.helpers import horizontal_overflow, login, screenshot
@@ -26,6 +27,7 @@ def dispatched(store, product, quantity, *, days_ago):
     # back-date the dispatch (and the order before it) so the story spans the periods the test switches between
     Shipment.objects.filter(pk=shipment.pk).update(dispatched_at=when)
     type(line.order).objects.filter(pk=line.order_id).update(ordered_at=when - timedelta(hours=5))
+    summary.rebuild()  # the daily summary follows the back-dated facts, as `rebuild_summaries` would
     return shipment
 
 
