@@ -8,6 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -136,3 +137,17 @@ def _notify_other_side(note):
         notify(recipients=list(ticket.supplier.portal_users.exclude(pk=author.pk).values_list("pk", flat=True)),
                message=messages.NOTE_FOR_SUPPLIER, params=params,
                link=reverse("portal:ticket_detail", args=[ticket.pk]), event="ticket_note_for_supplier")
+
+
+def attachment_response(attachment):
+    """An attachment's bytes, once the caller has checked access: images and PDF inline, the rest as a
+    download; a file gone from storage is a 404."""
+    inline = attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=not inline, filename=attachment.original_name,
+                            content_type=attachment.content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -343,12 +343,4 @@ class AttachmentView(PermissionRequiredMixin, View):
 
     def get(self, request, pk):
         attachment = get_object_or_404(TicketAttachment, pk=pk)
-        inline = attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, as_attachment=not inline, filename=attachment.original_name,
-                                content_type=attachment.content_type or "application/octet-stream")
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return notes.attachment_response(attachment)

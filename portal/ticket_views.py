@@ -3,11 +3,10 @@ the notes' attachments served through the check (portal.ticket_selectors)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from aftersales.notes import add_note
+from aftersales.notes import add_note, attachment_response
 from core.forms import add_service_errors
 
 from . import ticket_selectors
@@ -49,12 +48,4 @@ class TicketDetailView(PortalView):
 class AttachmentView(PortalView):
     def get(self, request, pk):
         attachment = ticket_selectors.attachment(self.supplier, pk)
-        inline = attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, as_attachment=not inline, filename=attachment.original_name,
-                                content_type=attachment.content_type or "application/octet-stream")
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return attachment_response(attachment)
